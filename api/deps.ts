@@ -1,0 +1,19 @@
+// What the app is built from. Tests build the same app with their own deps.
+import type { FastifyPluginAsync } from 'fastify';
+import type { CrawlService } from '../crawler/index.js';
+import type { AnswerService, Config, HealthReport, Logger, SearchBackend } from '../services/index.js';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly backend: SearchBackend;
+  readonly answers: AnswerService;
+  /** Crawl jobs; admin crawl routes answer 403 without it. */
+  readonly crawls?: CrawlService | undefined;
+  /** Extra readiness checks (e.g. the LLM), by name. */
+  readonly readinessChecks?: Readonly<Record<string, () => Promise<HealthReport>>>;
+  /** Folder holding README.md and docs/, served under /help/ by the website. */
+  readonly docsRoot?: string | undefined;
+  /** The website, registered as a plugin with these deps (web/ depends on api/, not the reverse). */
+  readonly web?: FastifyPluginAsync<{ deps: AppDeps }> | undefined;
+}

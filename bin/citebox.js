@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// Entry point of the `citebox` command. Plain JavaScript that parses on any Node, so that an old
+// Node can print which version Citebox needs instead of a syntax error.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 13)) {
+  console.error(
+    `citebox: Node.js 22.13 or newer is required (24 LTS recommended); this is Node ${process.versions.node}. Use \`npm start\` or \`npx citebox\`, which run the Node 24 installed by \`npm ci\`.`,
+  );
+  process.exit(1);
+}
+
+try {
+  await import('../dist/cli/main.js');
+} catch (err) {
+  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/main.js')) {
+    console.error('citebox: not built yet; run `npm run build` (or `npm ci`, which builds) first.');
+    process.exit(1);
+  }
+  throw err;
+}

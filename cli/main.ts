@@ -1,0 +1,147 @@
+// The `citebox` command: serve | crawl | ask | status.
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import {
+  type Config,
+  createLogger,
+  errorMessage,
+  isCiteboxError,
+  type Logger,
+  loadConfig,
+} from '../services/index.js';
+import { runAsk } from './commands/ask.js';
+import { runCrawl } from './commands/crawl.js';
+import { runStatus } from './commands/status.js';
+import { packageVersion } from './runtime.js';
+import { startServer } from './serve.js';
+
+const USAGE = `Usage: citebox <command> [options]
+
+Commands:
+  serve                         run the API and website (PORT, default 8080)
+  crawl <url...>                crawl sites into the index; resumes an interrupted crawl
+      --max-pages N  --max-depth N  --include PATTERN  --exclude PATTERN
+  ask "<question>"              answer a question from the index
+      --json  --top-k N  --sites a.com,b.org
+  status                        backend, pages, passages, sites, crawl jobs
+      --json
+
+Configuration comes from the environment (see README).`;
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`citebox: ${message}\n`);
+  process.exit(code);
+}
+
+function cliLogger(config: Config): Logger {
+  // Commands other than serve keep stdout for their output and only log warnings unless asked.
+  const level = config.logLevel === 'info' ? 'warn' : config.logLevel;
+  return createLogger({ logLevel: level }, pino.destination(2));
+}
+
+async function serve(config: Config): Promise<void> {
+  const logger = createLogger(config);
+  const server = await startServer(config, logger);
+  logger.info({ url: server.url, backend: config.backend, dataDir: config.dataDir }, 'Citebox is listening');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    server
+      .close()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    fail(`invalid configuration: ${errorMessage(err)}`);
+  }
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'crawl': {
+      const { values, positionals } = parseArgs({
+        args: [...rest],
+        allowPositionals: true,
+        options: {
+          'max-pages': { type: 'string' },
+          'max-depth': { type: 'string' },
+          include: { type: 'string', multiple: true },
+          exclude: { type: 'string', multiple: true },
+        },
+      });
+      if (positionals.length === 0) fail('crawl needs at least one URL');
+      const exit = await runCrawl(config, cliLogger(config), {
+        seeds: positionals,
+        maxPages: intOption(values['max-pages'], '--max-pages'),
+        maxDepth: intOption(values['max-depth'], '--max-depth'),
+        include: values.include,
+        exclude: values.exclude,
+      });
+      process.exitCode = exit;
+      return;
+    }
+    case 'ask': {
+      const { values, positionals } = parseArgs({
+        args: [...rest],
+        allowPositionals: true,
+        options: { json: { type: 'boolean' }, 'top-k': { type: 'string' }, sites: { type: 'string' } },
+      });
+      const question = positionals.join(' ').trim();
+      if (!question) fail('ask needs a question, e.g. citebox ask "how do I crawl my site?"');
+      process.exitCode = await runAsk(config, cliLogger(config), {
+        question,
+        json: values.json ?? false,
+        topK: intOption(values['top-k'], '--top-k'),
+        sites: values.sites
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      });
+      return;
+    }
+    case 'status': {
+      const { values } = parseArgs({ args: [...rest], options: { json: { type: 'boolean' } } });
+      process.exitCode = await runStatus(config, cliLogger(config), { json: values.json ?? false });
+      return;
+    }
+    default:
+      fail(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+function intOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) fail(`${name} must be a whole number, not "${value}"`);
+  return Number(value);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (isCiteboxError(err)) fail(`${err.code}: ${err.message}`);
+  if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+    fail(err.message);
+  process.stderr.write(`citebox: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+// Wires the parts of Citebox together for one process: backend, indexer, answer service and
+// crawl service. Used by every command, so the CLI and the server behave the same.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CrawlService, type PolitenessOptions } from '../crawler/index.js';
+import { Indexer } from '../indexer/index.js';
+import {
+  AnswerService,
+  type Config,
+  createSearchBackend,
+  type Logger,
+  type SearchBackend,
+} from '../services/index.js';
+
+export interface Runtime {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly backend: SearchBackend;
+  readonly indexer: Indexer;
+  readonly answers: AnswerService;
+  readonly crawls: CrawlService;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(
+  config: Config,
+  logger: Logger,
+  options: { crawlPoliteness?: Partial<PolitenessOptions> | undefined } = {},
+): Promise<Runtime> {
+  const backend = createSearchBackend(config, logger);
+  await backend.open();
+  const indexer = new Indexer({ backend, logger });
+  const answers = new AnswerService({ backend, logger });
+  const crawls = new CrawlService({ config, logger, sink: indexer, politeness: options.crawlPoliteness });
+  let closed = false;
+  return {
+    config,
+    logger,
+    backend,
+    indexer,
+    answers,
+    crawls,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await crawls.close();
+      await backend.close();
+    },
+  };
+}
+
+/** The folder of Citebox's package.json (holds README.md and docs/), from source or dist. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      const parsed = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string };
+      if (parsed.name === 'citebox') return dir;
+    }
+    dir = dirname(dir);
+  }
+  return process.cwd();
+}
+
+export function packageVersion(): string {
+  const parsed = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+    version?: string;
+  };
+  return parsed.version ?? '0.0.0';
+}

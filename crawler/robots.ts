@@ -1,0 +1,99 @@
+// robots.txt per origin, following RFC 9309: a 4xx answer means everything is allowed; a 5xx
+// answer or an unreachable server means nothing is allowed until a later retry; rules are cached
+// per origin for a while.
+import robotsParserModule from 'robots-parser';
+import { errorMessage, type Logger } from '../services/index.js';
+import type { Fetcher } from './fetcher.js';
+
+export interface RobotsRules {
+  /** Whether the user agent may fetch the URL. */
+  isAllowed(url: string): boolean;
+  /** Crawl-delay in seconds for our user agent, if any. */
+  readonly crawlDelaySeconds: number | undefined;
+  readonly sitemaps: readonly string[];
+  /** Why everything is disallowed, when it is (server error, unreachable). */
+  readonly unavailableReason?: string | undefined;
+}
+
+interface ParsedRobots {
+  isAllowed(url: string, ua?: string): boolean | undefined;
+  getCrawlDelay(ua?: string): number | undefined;
+  getSitemaps(): string[];
+}
+// robots-parser is CommonJS whose typings declare an ES default export; at run time the default
+// import is the function itself.
+const robotsParser = robotsParserModule as unknown as (url: string, body: string) => ParsedRobots;
+
+const ALLOW_ALL: RobotsRules = { isAllowed: () => true, crawlDelaySeconds: undefined, sitemaps: [] };
+/** robots.txt files larger than this are cut (RFC 9309 asks crawlers to parse at least 500 KiB). */
+const MAX_ROBOTS_BYTES = 512 * 1024;
+
+function disallowAll(reason: string): RobotsRules {
+  return { isAllowed: () => false, crawlDelaySeconds: undefined, sitemaps: [], unavailableReason: reason };
+}
+
+/** The product token of a User-Agent ("CiteboxBot/0.1 (+…)" → "CiteboxBot"). */
+export function productToken(userAgent: string): string {
+  return userAgent.split(/[\s/]/)[0] ?? userAgent;
+}
+
+export function parseRobots(robotsUrl: string, body: string, userAgent: string): RobotsRules {
+  const robot = robotsParser(robotsUrl, body);
+  const token = productToken(userAgent);
+  return {
+    // Undefined means "not for this origin"; callers only ask about same-origin URLs.
+    isAllowed: (url: string) => robot.isAllowed(url, token) !== false,
+    crawlDelaySeconds: robot.getCrawlDelay(token),
+    sitemaps: robot.getSitemaps(),
+  };
+}
+
+export class RobotsCache {
+  readonly #fetcher: Fetcher;
+  readonly #logger: Logger;
+  readonly #ttlMs: number;
+  readonly #cache = new Map<string, { rules: RobotsRules; expires: number }>();
+  readonly #pending = new Map<string, Promise<RobotsRules>>();
+
+  constructor(fetcher: Fetcher, logger: Logger, ttlMs = 60 * 60 * 1000) {
+    this.#fetcher = fetcher;
+    this.#logger = logger.child({ component: 'robots' });
+    this.#ttlMs = ttlMs;
+  }
+
+  async rulesFor(url: string, signal?: AbortSignal): Promise<RobotsRules> {
+    const origin = new URL(url).origin;
+    const cached = this.#cache.get(origin);
+    if (cached && cached.expires > Date.now()) return cached.rules;
+    const pending = this.#pending.get(origin);
+    if (pending) return pending;
+    const promise = this.load(origin, signal).finally(() => this.#pending.delete(origin));
+    this.#pending.set(origin, promise);
+    return promise;
+  }
+
+  private async load(origin: string, signal?: AbortSignal): Promise<RobotsRules> {
+    const robotsUrl = `${origin}/robots.txt`;
+    let rules: RobotsRules;
+    // Server trouble is retried sooner than a good answer is refreshed.
+    let ttl = this.#ttlMs;
+    try {
+      const res = await this.#fetcher.fetch({ url: robotsUrl, accept: ['text/plain', '*/*'], signal });
+      if (res.status >= 200 && res.status < 300) {
+        const body = res.body.subarray(0, MAX_ROBOTS_BYTES).toString('utf8');
+        rules = parseRobots(robotsUrl, body, this.#fetcher.userAgent);
+      } else if (res.status >= 400 && res.status < 500) {
+        rules = ALLOW_ALL;
+      } else {
+        rules = disallowAll(`robots.txt answered ${res.status}`);
+        ttl = 60_000;
+      }
+    } catch (err) {
+      rules = disallowAll(`robots.txt unreachable: ${errorMessage(err)}`);
+      ttl = 60_000;
+    }
+    this.#logger.debug({ origin, unavailable: rules.unavailableReason }, 'robots.txt loaded');
+    this.#cache.set(origin, { rules, expires: Date.now() + ttl });
+    return rules;
+  }
+}

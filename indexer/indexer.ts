@@ -1,0 +1,103 @@
+// The indexer: pages in, passages out to the search backend. Re-indexing a URL replaces its
+// passages (idempotent by URL). Implements the PageSink the crawler writes to.
+import {
+  CiteboxError,
+  detectLanguage,
+  type ExtractedPage,
+  type Logger,
+  type PageRecord,
+  type PageSink,
+  type PassageRecord,
+  primaryLanguage,
+  type SearchBackend,
+  stableId,
+} from '../services/index.js';
+import { type ChunkOptions, chunkBlocks } from './chunker.js';
+
+export interface IndexerDeps {
+  readonly backend: SearchBackend;
+  readonly logger: Logger;
+  readonly chunking?: ChunkOptions;
+}
+
+/** The id of a page in every backend: a hash of its URL. */
+export function pageIdForUrl(url: string): string {
+  return stableId(url);
+}
+
+/** Pure: the records a page becomes in the index. */
+export function pageToRecords(
+  page: ExtractedPage,
+  chunking: ChunkOptions = {},
+): { page: PageRecord; passages: PassageRecord[] } {
+  const url = new URL(page.url);
+  const id = pageIdForUrl(url.href);
+  const chunks = chunkBlocks(page.blocks, chunking);
+  const lang =
+    primaryLanguage(page.lang) ??
+    detectLanguage(
+      chunks
+        .map((c) => c.text)
+        .join(' ')
+        .slice(0, 4000),
+    );
+  const title = page.title.trim() || url.hostname + url.pathname;
+  const record: PageRecord = {
+    id,
+    url: url.href,
+    host: url.hostname,
+    title,
+    description: page.description,
+    lang,
+    publishedAt: page.publishedAt,
+    fetchedAt: page.fetchedAt,
+    contentHash: page.contentHash,
+  };
+  const passages = chunks.map(
+    (chunk, position): PassageRecord => ({
+      id: `${id}-${position}`,
+      pageId: id,
+      url: url.href,
+      host: url.hostname,
+      title,
+      headings: chunk.headings,
+      text: chunk.text,
+      position,
+      lang,
+      publishedAt: page.publishedAt,
+      wordCount: chunk.wordCount,
+    }),
+  );
+  return { page: record, passages };
+}
+
+export class Indexer implements PageSink {
+  readonly #backend: SearchBackend;
+  readonly #logger: Logger;
+  readonly #chunking: ChunkOptions;
+
+  constructor(deps: IndexerDeps) {
+    this.#backend = deps.backend;
+    this.#logger = deps.logger.child({ component: 'indexer' });
+    this.#chunking = deps.chunking ?? {};
+  }
+
+  async indexPage(page: ExtractedPage): Promise<{ passages: number }> {
+    const records = pageToRecords(page, this.#chunking);
+    const report = await this.#backend.replacePages([records]);
+    const failure = report.failed[0];
+    if (failure) {
+      throw new CiteboxError('INDEX_WRITE_FAILED', `Indexing ${failure.url} failed: ${failure.reason}`);
+    }
+    this.#logger.debug({ url: records.page.url, passages: records.passages.length }, 'indexed page');
+    return { passages: records.passages.length };
+  }
+
+  async deletePage(url: string): Promise<boolean> {
+    return this.#backend.deletePage(new URL(url).href);
+  }
+
+  async flush(): Promise<void> {
+    await this.#backend.refresh();
+  }
+}

@@ -1,0 +1,317 @@
+// Configuration is read once at start-up from the environment (and optionally a JSON file named by
+// CITEBOX_CONFIG), validated, frozen and passed down. This is the only module that reads
+// process.env. Every key is declared once in SETTINGS, which also feeds the README's table.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CiteboxError } from './errors.js';
+
+export type BackendKind = 'sqlite' | 'elasticsearch' | 'opensearch';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly backend: BackendKind;
+  readonly elasticsearchUrl: string | undefined;
+  readonly opensearchUrl: string | undefined;
+  readonly llmBaseUrl: string | undefined;
+  readonly llmApiKey: string | undefined;
+  readonly llmModel: string | undefined;
+  readonly embeddingsModel: string | undefined;
+  readonly llmTimeoutMs: number;
+  readonly adminKey: string | undefined;
+  readonly apiKeys: readonly string[];
+  readonly crawlDelayMs: number;
+  readonly crawlConcurrency: number;
+  readonly allowPrivateNetworks: boolean;
+  readonly userAgent: string;
+  readonly logLevel: LogLevel;
+  /** Index Citebox's own documentation when the index is empty at start-up. */
+  readonly bootstrapDocs: boolean;
+}
+
+type Kind =
+  | { type: 'string' }
+  | { type: 'secret' }
+  | { type: 'url' }
+  | { type: 'int'; min: number; max: number }
+  | { type: 'bool' }
+  | { type: 'enum'; values: readonly string[] }
+  | { type: 'list' };
+
+export interface Setting {
+  readonly key: keyof Config;
+  /** Environment variable names, first wins. */
+  readonly env: readonly string[];
+  readonly kind: Kind;
+  /** Default value as text (as it would be written in the environment), or undefined for "unset". */
+  readonly default: string | undefined;
+  readonly doc: string;
+}
+
+export const DEFAULT_USER_AGENT = 'CiteboxBot/0.1 (+https://github.com/citebox/citebox)';
+
+export const SETTINGS: readonly Setting[] = [
+  {
+    key: 'port',
+    env: ['PORT'],
+    kind: { type: 'int', min: 0, max: 65535 },
+    default: '8080',
+    doc: 'HTTP port of the API and website.',
+  },
+  {
+    key: 'host',
+    env: ['HOST'],
+    kind: { type: 'string' },
+    default: '127.0.0.1',
+    doc: 'Address to listen on (`0.0.0.0` to accept outside connections, as the container does).',
+  },
+  {
+    key: 'publicUrl',
+    env: ['CITEBOX_PUBLIC_URL'],
+    kind: { type: 'url' },
+    default: undefined,
+    doc: 'The URL users reach Citebox at; used for links to its own documentation. Default `http://localhost:PORT`.',
+  },
+  {
+    key: 'dataDir',
+    env: ['CITEBOX_DATA_DIR'],
+    kind: { type: 'string' },
+    default: './data',
+    doc: 'Where the SQLite index, crawl state and caches live.',
+  },
+  {
+    key: 'backend',
+    env: ['CITEBOX_BACKEND'],
+    kind: { type: 'enum', values: ['sqlite', 'elasticsearch', 'opensearch'] },
+    default: 'sqlite',
+    doc: 'Search backend.',
+  },
+  {
+    key: 'elasticsearchUrl',
+    env: ['ELASTICSEARCH_URL'],
+    kind: { type: 'url' },
+    default: undefined,
+    doc: 'Elasticsearch URL (with `CITEBOX_BACKEND=elasticsearch`).',
+  },
+  {
+    key: 'opensearchUrl',
+    env: ['OPENSEARCH_URL'],
+    kind: { type: 'url' },
+    default: undefined,
+    doc: 'OpenSearch URL (with `CITEBOX_BACKEND=opensearch`).',
+  },
+  {
+    key: 'llmBaseUrl',
+    env: ['LLM_BASE_URL'],
+    kind: { type: 'url' },
+    default: undefined,
+    doc: 'Base URL of an OpenAI-compatible API (OpenAI, Ollama, vLLM, llama.cpp). Unset: extractive answers.',
+  },
+  {
+    key: 'llmApiKey',
+    env: ['LLM_API_KEY', 'OPENAI_API_KEY'],
+    kind: { type: 'secret' },
+    default: undefined,
+    doc: 'API key for the LLM endpoint.',
+  },
+  {
+    key: 'llmModel',
+    env: ['LLM_MODEL'],
+    kind: { type: 'string' },
+    default: undefined,
+    doc: 'Chat model name.',
+  },
+  {
+    key: 'embeddingsModel',
+    env: ['EMBEDDINGS_MODEL'],
+    kind: { type: 'string' },
+    default: undefined,
+    doc: 'Embeddings model; set it to add vector retrieval fused with BM25.',
+  },
+  {
+    key: 'llmTimeoutMs',
+    env: ['LLM_TIMEOUT_MS'],
+    kind: { type: 'int', min: 100, max: 600_000 },
+    default: '30000',
+    doc: 'Timeout of one LLM request, in ms.',
+  },
+  {
+    key: 'adminKey',
+    env: ['CITEBOX_ADMIN_KEY'],
+    kind: { type: 'secret' },
+    default: undefined,
+    doc: 'Bearer key for admin routes (crawls). Unset: admin routes are refused.',
+  },
+  {
+    key: 'apiKeys',
+    env: ['CITEBOX_API_KEYS'],
+    kind: { type: 'list' },
+    default: undefined,
+    doc: 'Comma-separated bearer keys for answer and search routes. Unset: those routes are open.',
+  },
+  {
+    key: 'crawlDelayMs',
+    env: ['CITEBOX_CRAWL_DELAY_MS'],
+    kind: { type: 'int', min: 0, max: 600_000 },
+    default: '1000',
+    doc: 'Minimum delay between two requests to one host, in ms.',
+  },
+  {
+    key: 'crawlConcurrency',
+    env: ['CITEBOX_CRAWL_CONCURRENCY'],
+    kind: { type: 'int', min: 1, max: 64 },
+    default: '1',
+    doc: 'Connections per host.',
+  },
+  {
+    key: 'allowPrivateNetworks',
+    env: ['CITEBOX_ALLOW_PRIVATE_NETWORKS'],
+    kind: { type: 'bool' },
+    default: 'false',
+    doc: 'Let the crawler fetch loopback, private, link-local and metadata addresses (tests, intranets).',
+  },
+  {
+    key: 'userAgent',
+    env: ['CITEBOX_USER_AGENT'],
+    kind: { type: 'string' },
+    default: DEFAULT_USER_AGENT,
+    doc: 'User-Agent of the crawler; include a contact URL.',
+  },
+  {
+    key: 'logLevel',
+    env: ['LOG_LEVEL'],
+    kind: { type: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    default: 'info',
+    doc: 'Log level.',
+  },
+  {
+    key: 'bootstrapDocs',
+    env: ['CITEBOX_BOOTSTRAP_DOCS'],
+    kind: { type: 'bool' },
+    default: 'true',
+    doc: 'Index Citebox’s own documentation when the index is empty at start-up.',
+  },
+];
+
+/** Environment variable that names an optional JSON config file holding the same keys. */
+export const CONFIG_FILE_ENV = 'CITEBOX_CONFIG';
+
+function invalid(variable: string, message: string): CiteboxError {
+  return new CiteboxError('CONFIG_INVALID', `${variable}: ${message}`, { details: { variable } });
+}
+
+function parseValue(setting: Setting, variable: string, raw: string): unknown {
+  const text = raw.trim();
+  const kind = setting.kind;
+  switch (kind.type) {
+    case 'string':
+    case 'secret':
+      if (text === '') throw invalid(variable, 'must not be empty');
+      return text;
+    case 'url': {
+      let url: URL;
+      try {
+        url = new URL(text);
+      } catch {
+        throw invalid(variable, `"${text}" is not a URL`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw invalid(variable, 'must be an http(s) URL');
+      return text.replace(/\/+$/, '');
+    }
+    case 'int': {
+      if (!/^-?\d+$/.test(text)) throw invalid(variable, `"${text}" is not a whole number`);
+      const n = Number(text);
+      if (n < kind.min || n > kind.max) throw invalid(variable, `${n} is outside ${kind.min}..${kind.max}`);
+      return n;
+    }
+    case 'bool': {
+      const t = text.toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(t)) return true;
+      if (['0', 'false', 'no', 'off'].includes(t)) return false;
+      throw invalid(variable, `"${text}" is not a boolean (true/false)`);
+    }
+    case 'enum':
+      if (!kind.values.includes(text))
+        throw invalid(variable, `"${text}" is not one of ${kind.values.join(', ')}`);
+      return text;
+    case 'list':
+      return Object.freeze(
+        text
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0),
+      );
+  }
+}
+
+function readConfigFile(path: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new CiteboxError(
+      'CONFIG_INVALID',
+      `${CONFIG_FILE_ENV}: cannot read ${path}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw invalid(CONFIG_FILE_ENV, `${path} must hold a JSON object of KEY: value`);
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parsed)) {
+    if (!SETTINGS.some((s) => s.env.includes(k))) throw invalid(CONFIG_FILE_ENV, `${path}: unknown key ${k}`);
+    out[k] = Array.isArray(v) ? v.join(',') : String(v);
+  }
+  return out;
+}
+
+/**
+ * Builds the frozen configuration from an environment (process.env by default). Throws
+ * CiteboxError CONFIG_INVALID naming the variable when a value is bad.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const filePath = env[CONFIG_FILE_ENV];
+  const fromFile = filePath ? readConfigFile(filePath) : {};
+  const out: Record<string, unknown> = {};
+  for (const setting of SETTINGS) {
+    let value: unknown;
+    let found = false;
+    for (const variable of setting.env) {
+      const raw = env[variable] ?? fromFile[variable];
+      if (raw !== undefined && raw !== '') {
+        value = parseValue(setting, variable, raw);
+        found = true;
+        break;
+      }
+    }
+    if (!found && setting.default !== undefined) {
+      value = parseValue(setting, setting.env[0] ?? setting.key, setting.default);
+    }
+    out[setting.key] = value;
+  }
+  if (out['apiKeys'] === undefined) out['apiKeys'] = Object.freeze([]);
+  out['dataDir'] = resolve(String(out['dataDir']));
+  if (out['publicUrl'] === undefined) out['publicUrl'] = `http://localhost:${out['port']}`;
+  const config = out as unknown as Config;
+  if (config.backend === 'elasticsearch' && !config.elasticsearchUrl) {
+    throw invalid('ELASTICSEARCH_URL', 'must be set when CITEBOX_BACKEND=elasticsearch');
+  }
+  if (config.backend === 'opensearch' && !config.opensearchUrl) {
+    throw invalid('OPENSEARCH_URL', 'must be set when CITEBOX_BACKEND=opensearch');
+  }
+  if (config.llmBaseUrl && !config.llmModel)
+    throw invalid('LLM_MODEL', 'must be set when LLM_BASE_URL is set');
+  return Object.freeze(config);
+}
+
+/** Whether an LLM endpoint is configured (otherwise answers are extractive). */
+export function hasLlm(config: Config): boolean {
+  return config.llmBaseUrl !== undefined && config.llmModel !== undefined;
+}

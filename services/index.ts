@@ -1,0 +1,18 @@
+// The public entry point of the shared core. Other folders import only this file.
+export * from './answer/index.js';
+export {
+  type BackendKind,
+  CONFIG_FILE_ENV,
+  type Config,
+  DEFAULT_USER_AGENT,
+  hasLlm,
+  type LogLevel,
+  loadConfig,
+  SETTINGS,
+  type Setting,
+} from './config.js';
+export * from './errors.js';
+export { createLogger, type Logger, REDACT_PATHS, silentLogger } from './logger.js';
+export * from './search/index.js';
+export * from './text/index.js';
+export type * from './types.js';

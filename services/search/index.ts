@@ -1,0 +1,4 @@
+export { analyzeForIndex, buildFtsMatch } from './analysis.js';
+export type { BulkReport, PageWithPassages, SearchBackend } from './backend.js';
+export { createSearchBackend, sqliteIndexPath } from './factory.js';
+export { FIELD_WEIGHTS, SqliteBackend } from './sqlite/sqlite-backend.js';

@@ -1,0 +1,177 @@
+// Domain types shared by the crawler, the indexer, the search backends, the answer pipeline and
+// the API. The crawler produces ExtractedPage; the indexer turns it into a PageRecord and
+// PassageRecords; backends return SearchHits; the answer pipeline returns an AnswerResponse
+// (the public v1 shape, snake_case on purpose).
+
+/** One block of a page's main content, in reading order. */
+export type ContentBlock =
+  | { readonly type: 'heading'; readonly level: number; readonly text: string }
+  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'list'; readonly items: readonly string[] }
+  | { readonly type: 'code'; readonly text: string };
+
+/** What the crawler hands to the indexer for one fetched page. */
+export interface ExtractedPage {
+  /** The URL the page is indexed under (the canonical one when it is in scope). */
+  readonly url: string;
+  /** Other URLs that served the same page (redirect sources, non-canonical variants). */
+  readonly aliases?: readonly string[];
+  readonly title: string;
+  readonly description?: string | undefined;
+  readonly lang?: string | undefined;
+  readonly publishedAt?: string | undefined;
+  readonly fetchedAt: string;
+  readonly blocks: readonly ContentBlock[];
+  /** Hash of the main text, for duplicate detection and change detection. */
+  readonly contentHash: string;
+}
+
+/** A page as the index stores it. */
+export interface PageRecord {
+  readonly id: string;
+  readonly url: string;
+  readonly host: string;
+  readonly title: string;
+  readonly description?: string | undefined;
+  readonly lang?: string | undefined;
+  readonly publishedAt?: string | undefined;
+  readonly fetchedAt: string;
+  readonly contentHash: string;
+}
+
+/** A passage: the unit of retrieval and citation. */
+export interface PassageRecord {
+  /** `<pageId>-<position>`; stable as long as the page's content is. */
+  readonly id: string;
+  readonly pageId: string;
+  readonly url: string;
+  readonly host: string;
+  readonly title: string;
+  /** Headings above this passage, outermost first. */
+  readonly headings: readonly string[];
+  readonly text: string;
+  /** 0-based order within the page. */
+  readonly position: number;
+  readonly lang?: string | undefined;
+  readonly publishedAt?: string | undefined;
+  readonly wordCount: number;
+  /** Optional embedding, when dense retrieval is configured. */
+  readonly vector?: readonly number[] | undefined;
+}
+
+export interface SearchFilters {
+  /** Hosts (`example.com`) whose pages may be returned; subdomains included. */
+  readonly sites?: readonly string[] | undefined;
+  readonly lang?: string | undefined;
+  /** ISO date: only pages published (or fetched, when the date is unknown) since then. */
+  readonly since?: string | undefined;
+}
+
+export interface SearchQuery extends SearchFilters {
+  readonly text: string;
+  readonly limit: number;
+  /** At most this many passages of one page in the results (diversity). */
+  readonly maxPerPage?: number | undefined;
+  /** Query embedding for vector retrieval (optional). */
+  readonly vector?: readonly number[] | undefined;
+}
+
+export interface SearchHit {
+  readonly passage: PassageRecord;
+  /** Higher is better; comparable only within one result list. */
+  readonly score: number;
+  /** A short plain-text excerpt around the matched terms. */
+  readonly snippet: string;
+}
+
+export interface SiteStats {
+  readonly host: string;
+  readonly pages: number;
+  readonly passages: number;
+}
+
+export interface IndexStats {
+  readonly backend: string;
+  readonly pages: number;
+  readonly passages: number;
+  readonly sites: readonly SiteStats[];
+  /** Increases with every write; keys caches so that new crawls invalidate them. */
+  readonly generation: number;
+}
+
+export interface HealthReport {
+  readonly ok: boolean;
+  readonly reason?: string | undefined;
+}
+
+/** The indexer's side of the meeting point between crawler and indexer. */
+export interface PageSink {
+  /** Index (or re-index, replacing its passages) one page. */
+  indexPage(page: ExtractedPage): Promise<{ readonly passages: number }>;
+  /** Remove a page (gone, noindex, redirected away). Returns whether it was indexed. */
+  deletePage(url: string): Promise<boolean>;
+  /** Make written pages visible to search (a no-op for engines that do it themselves). */
+  flush(): Promise<void>;
+}
+
+// ---- the public answer contract (v1) ----
+
+export type AnswerMode = 'llm' | 'extractive' | 'none';
+export type RequestedMode = 'auto' | 'llm' | 'extractive';
+
+export interface ChatMessage {
+  readonly role: 'user' | 'assistant' | 'system';
+  readonly content: string;
+}
+
+export interface AnswerRequest {
+  readonly query: string;
+  readonly top_k?: number | undefined;
+  readonly filters?: SearchFilters | undefined;
+  readonly mode?: RequestedMode | undefined;
+  readonly messages?: readonly ChatMessage[] | undefined;
+}
+
+export interface Citation {
+  readonly n: number;
+  readonly url: string;
+  readonly title: string;
+  readonly snippet: string;
+  readonly passage_id: string;
+  readonly supported: boolean;
+}
+
+export interface Source {
+  readonly n: number;
+  readonly url: string;
+  readonly title: string;
+  readonly snippet: string;
+  readonly score: number;
+  readonly published_at?: string | undefined;
+}
+
+export interface AnswerTimings {
+  readonly retrieve_ms: number;
+  readonly generate_ms: number;
+  readonly total_ms: number;
+}
+
+export interface AnswerResponse {
+  readonly id: string;
+  readonly query: string;
+  readonly answer: string;
+  readonly answer_mode: AnswerMode;
+  readonly citations: readonly Citation[];
+  readonly sources: readonly Source[];
+  readonly related_questions: readonly string[];
+  readonly timings: AnswerTimings;
+  readonly model?: string | undefined;
+}
+
+/** Events of a streamed answer, in order: sources, delta*, citations, done (or error). */
+export type AnswerEvent =
+  | { readonly type: 'sources'; readonly sources: readonly Source[] }
+  | { readonly type: 'delta'; readonly text: string }
+  | { readonly type: 'citations'; readonly citations: readonly Citation[] }
+  | { readonly type: 'error'; readonly code: string; readonly message: string }
+  | { readonly type: 'done'; readonly response: AnswerResponse };

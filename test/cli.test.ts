@@ -1,0 +1,90 @@
+// The real `citebox` command (bin/citebox.js → dist/): crawl a local site, then ask and status.
+// `npm test` builds dist/ first (pretest).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestEnv, testConfig } from './helpers/config.js';
+import { htmlPage, startSite, type TestSite } from './helpers/site-server.js';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'citebox.js');
+
+function run(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('citebox CLI', () => {
+  let site: TestSite;
+  let env: TestEnv;
+  let vars: Record<string, string>;
+
+  beforeAll(async () => {
+    site = await startSite({
+      '/': {
+        body: htmlPage(
+          'Lighthouse keeping',
+          '<main><h1>Lighthouses</h1><p>See <a href="/fresnel">the Fresnel lens</a>.</p></main>',
+        ),
+      },
+      '/fresnel': {
+        body: htmlPage(
+          'The Fresnel lens',
+          '<main><h1>The Fresnel lens</h1><p>The Fresnel lens was invented by the French physicist Augustin-Jean Fresnel in 1822 for lighthouses. It let a lighthouse beam be seen more than 20 miles away.</p></main>',
+        ),
+      },
+    });
+    env = testConfig();
+    vars = {
+      CITEBOX_DATA_DIR: env.dataDir,
+      CITEBOX_ALLOW_PRIVATE_NETWORKS: 'true',
+      CITEBOX_CRAWL_DELAY_MS: '0',
+      CITEBOX_BOOTSTRAP_DOCS: 'false',
+    };
+  });
+  afterAll(async () => {
+    await site?.close();
+    env?.cleanup();
+  });
+
+  it('crawls a site, then answers from it', async () => {
+    const crawl = await run(['crawl', site.url, '--max-pages', '10'], vars);
+    expect(crawl.stderr).toContain('Starting crawl');
+    expect(crawl.stdout).toMatch(/done in .* 2 pages indexed/);
+    expect(crawl.code).toBe(0);
+
+    const ask = await run(['ask', 'Who invented the Fresnel lens?'], vars);
+    expect(ask.code).toBe(0);
+    expect(ask.stdout).toContain('Augustin-Jean Fresnel');
+    expect(ask.stdout).toContain(`${site.origin}/fresnel`);
+
+    const json = await run(['ask', '--json', 'When was the Fresnel lens invented?'], vars);
+    const body = JSON.parse(json.stdout) as { answer: string; citations: Array<{ url: string }> };
+    expect(body.answer).toContain('1822');
+    expect(body.citations[0]?.url).toBe(`${site.origin}/fresnel`);
+
+    const status = await run(['status', '--json'], vars);
+    const s = JSON.parse(status.stdout) as { pages: number; crawl_jobs: Array<{ status: string }> };
+    expect(s.pages).toBe(2);
+    expect(s.crawl_jobs[0]?.status).toBe('done');
+  });
+
+  it('exits with a clear message on bad input', async () => {
+    const badUrl = await run(['crawl', 'ftp://example.com/'], vars);
+    expect(badUrl.code).toBe(1);
+    expect(badUrl.stderr).toMatch(/Only http and https/);
+    const badConfig = await run(['status'], { ...vars, PORT: 'eighty' });
+    expect(badConfig.code).toBe(1);
+    expect(badConfig.stderr).toContain('PORT');
+    const noQuestion = await run(['ask'], vars);
+    expect(noQuestion.code).toBe(1);
+  });
+});

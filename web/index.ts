@@ -1,0 +1,2 @@
+// Public entry point of the website.
+export { webRoutes } from './routes.js';
