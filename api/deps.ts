@@ -1,11 +1,20 @@
 // What the app is built from. Tests build the same app with their own deps.
 import type { FastifyPluginAsync } from 'fastify';
 import type { CrawlService } from '../crawler/index.js';
-import type { AnswerService, Config, HealthReport, Logger, SearchBackend } from '../services/index.js';
+import type {
+  AnswerService,
+  Config,
+  HealthReport,
+  Logger,
+  Metrics,
+  SearchBackend,
+} from '../services/index.js';
 
 export interface AppDeps {
   readonly config: Config;
   readonly logger: Logger;
+  /** Process metrics; /metrics serves them. Optional so small tests can leave it out. */
+  readonly metrics?: Metrics | undefined;
   readonly backend: SearchBackend;
   readonly answers: AnswerService;
   /** Crawl jobs; admin crawl routes answer 403 without it. */

@@ -10,12 +10,14 @@ import {
   type Config,
   createSearchBackend,
   type Logger,
+  Metrics,
   type SearchBackend,
 } from '../services/index.js';
 
 export interface Runtime {
   readonly config: Config;
   readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly backend: SearchBackend;
   readonly indexer: Indexer;
   readonly answers: AnswerService;
@@ -28,6 +30,7 @@ export async function openRuntime(
   logger: Logger,
   options: { crawlPoliteness?: Partial<PolitenessOptions> | undefined } = {},
 ): Promise<Runtime> {
+  const metrics = new Metrics();
   const backend = createSearchBackend(config, logger);
   await backend.open();
   const indexer = new Indexer({ backend, logger });
@@ -37,6 +40,7 @@ export async function openRuntime(
   return {
     config,
     logger,
+    metrics,
     backend,
     indexer,
     answers,

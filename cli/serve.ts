@@ -35,6 +35,7 @@ export async function startServer(
     const app = await buildApp({
       config,
       logger,
+      metrics: runtime.metrics,
       backend: runtime.backend,
       answers: runtime.answers,
       crawls: runtime.crawls,

@@ -13,6 +13,7 @@ export {
 } from './config.js';
 export * from './errors.js';
 export { createLogger, type Logger, REDACT_PATHS, silentLogger } from './logger.js';
+export { Metrics } from './metrics.js';
 export * from './search/index.js';
 export * from './text/index.js';
 export type * from './types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerTypeOf, extractiveAnswer } from './extractive.js';
+import { answerTypeOf, extractiveAnswer, looksLikeProse } from './extractive.js';
 
 const passages = [
   {
@@ -46,6 +46,17 @@ describe('extractiveAnswer', () => {
         .split(/\s+/)
         .filter(Boolean).length,
     ).toBeLessThanOrEqual(60);
+  });
+
+  it.each([
+    ['Run curl localhost:8080/v1/answer?q=how+do+I+crawl', false],
+    ['CITEBOX_ALLOW_PRIVATE_NETWORKS=true npx citebox crawl http://localhost:3000/', false],
+    ['const x = { a: 1 };', false],
+    ['To crawl a site, run npx citebox crawl <url> with the address of its home page.', true],
+    ['The wall stretches for about 21,196 kilometres (13,171 mi).', true],
+    ['长城是中国古代的军事防御工程。', true],
+  ])('tells prose from code: %s', (sentence, prose) => {
+    expect(looksLikeProse(sentence)).toBe(prose);
   });
 
   it.each([

@@ -85,6 +85,16 @@ function hasAnswerType(sentence: string, type: AnswerType): boolean {
   }
 }
 
+/** Whether a sentence reads as prose (not a command line, URL, code or table debris). */
+export function looksLikeProse(sentence: string): boolean {
+  if (sentence.includes('://') || /[{};=]|\$\(|&&/.test(sentence)) return false;
+  const compact = sentence.replace(/\s+/g, '');
+  if (compact.length === 0) return false;
+  const odd = compact.match(/[<>|\\/_*#@^~`+[\]]/g)?.length ?? 0;
+  const letters = compact.match(/\p{L}/gu)?.length ?? 0;
+  return odd / compact.length <= 0.05 && letters / compact.length >= 0.6;
+}
+
 function stems(tokens: Iterable<string>): Set<string> {
   const out = new Set<string>();
   for (const t of tokens) out.add(lightStem(t));
@@ -103,7 +113,7 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
     let previous: Candidate | undefined;
     splitSentences(passage.text).forEach((sentence, position) => {
       const words = countWords(sentence);
-      if (words < MIN_SENTENCE_WORDS || words > maxWords) {
+      if (words < MIN_SENTENCE_WORDS || words > maxWords || !looksLikeProse(sentence)) {
         previous = undefined;
         return;
       }
