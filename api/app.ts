@@ -1,26 +1,67 @@
-// buildApp(deps) builds the whole HTTP app; listen() in server.ts starts it. Tests use buildApp
-// with inject() or listen on port 0.
+// buildApp(deps) builds the whole HTTP app; listen() and closeGracefully() in server.ts run it.
+// Tests use buildApp with inject() or listen on port 0.
 import { randomUUID } from 'node:crypto';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Config } from '../services/index.js';
+import { AnswerGate, gateAnswers } from './answer-gate.js';
+import type { ApiContext } from './context.js';
 import type { AppDeps } from './deps.js';
-import { registerErrorHandling } from './error-handler.js';
+import { clientErrorResponder, registerErrorHandling } from './error-handler.js';
+import { Lifecycle } from './lifecycle.js';
+import { registerObservability } from './observability.js';
+import { registerOpenApi } from './openapi.js';
+import { registerRateLimit } from './rate-limit.js';
 import { answerRoutes } from './routes/answer.js';
+import { chatRoutes } from './routes/chat.js';
 import { crawlRoutes } from './routes/crawls.js';
 import { healthRoutes } from './routes/health.js';
 import { searchRoutes } from './routes/search.js';
 import { errorSchema } from './schemas.js';
+import { registerSecurity } from './security.js';
 import { validatorCompiler } from './validation.js';
 
+/** Default body limit; the chat route allows more (conversations). */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+const lifecycles = new WeakMap<FastifyInstance, Lifecycle>();
+
+/** The shutdown bookkeeping of an app built by buildApp. */
+export function lifecycleOf(app: FastifyInstance): Lifecycle | undefined {
+  return lifecycles.get(app);
+}
+
+/** CITEBOX_TRUST_PROXY as fastify's trustProxy: true, a hop count, or addresses/CIDRs. */
+export function trustProxyOption(
+  value: Config['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (!value || value.length === 0) return false;
+  if (value.length === 1) {
+    const only = value[0]?.toLowerCase() ?? '';
+    if (only === 'true') return true;
+    if (only === 'false') return false;
+    if (/^\d+$/.test(only)) {
+      const hops = Number(only);
+      return (_address, hop) => hop < hops;
+    }
+  }
+  return [...value];
+}
+
+export async function buildApp(deps: AppDeps, options: { version?: string } = {}): Promise<FastifyInstance> {
+  const { config } = deps;
+  const logger = deps.logger.child({ component: 'api' });
   const app = Fastify({
-    loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger,
+    loggerInstance: logger as FastifyBaseLogger,
+    // One access-log line per request is written by observability.ts instead of fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
-    requestTimeout: 60_000,
+    requestTimeout: config.requestTimeoutMs,
+    handlerTimeout: config.requestTimeoutMs,
+    // Draining is answered by our own hook, in the contract's error shape.
+    return503OnClosing: false,
+    trustProxy: trustProxyOption(config.trustProxy),
+    clientErrorHandler: clientErrorResponder(logger),
     // A caller's request id is kept when it is sane, so logs line up across services.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -28,33 +69,46 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
-  app.addSchema(errorSchema);
-  app.setValidatorCompiler(validatorCompiler);
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
-  registerErrorHandling(app);
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Citebox API',
-        version: '1',
-        description:
-          'Answers with cited sources over the sites you crawl. Errors are {"error": {code, message, request_id}}.',
-      },
-      components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      },
+  const lifecycle = new Lifecycle();
+  lifecycles.set(app, lifecycle);
+  const metrics = deps.metrics;
+  const slots = metrics?.answerSlotsInUse();
+  const queue = metrics?.answerQueueLength();
+  const gate = new AnswerGate({
+    concurrency: config.answerConcurrency,
+    queue: config.answerQueue,
+    onChange: (running, waiting) => {
+      slots?.set(running);
+      queue?.set(waiting);
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  const ctx: ApiContext = {
+    deps,
+    gate,
+    lifecycle,
+    runner: {
+      answers: deps.answers,
+      gate,
+      lifecycle,
+      metrics,
+      timeoutMs: config.requestTimeoutMs,
+    },
+  };
 
-  await app.register(healthRoutes, { deps });
-  await app.register(answerRoutes, { deps });
-  await app.register(searchRoutes, { deps });
-  await app.register(crawlRoutes, { deps });
-  if (deps.web) await app.register(deps.web, { deps });
+  app.addSchema(errorSchema);
+  app.setValidatorCompiler(validatorCompiler);
+  registerErrorHandling(app);
+  registerObservability(app, { lifecycle, metrics, accessLog: config.accessLog });
+  await registerSecurity(app, config);
+  await registerRateLimit(app, config, metrics);
+  await registerOpenApi(app, options.version ?? '1');
+
+  await app.register(healthRoutes, { ctx });
+  await app.register(answerRoutes, { ctx });
+  await app.register(chatRoutes, { ctx });
+  await app.register(searchRoutes, { ctx });
+  await app.register(crawlRoutes, { ctx });
+  // The website's answers go through the same concurrency cap as the API's.
+  if (deps.web) await app.register(deps.web, { deps: { ...deps, answers: gateAnswers(deps.answers, gate) } });
   return app;
 }

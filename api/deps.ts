@@ -10,13 +10,20 @@ import type {
   SearchBackend,
 } from '../services/index.js';
 
+/** The part of the answer pipeline the API uses (tests may pass a fake). */
+export type AnswerPort = Pick<AnswerService, 'answer' | 'stream'>;
+
 export interface AppDeps {
   readonly config: Config;
   readonly logger: Logger;
   /** Process metrics; /metrics serves them. Optional so small tests can leave it out. */
   readonly metrics?: Metrics | undefined;
   readonly backend: SearchBackend;
-  readonly answers: AnswerService;
+  /**
+   * The answer pipeline. Inside the app (the website included) every call goes through the
+   * answer concurrency cap, so a plugin given these deps cannot bypass it.
+   */
+  readonly answers: AnswerPort;
   /** Crawl jobs; admin crawl routes answer 403 without it. */
   readonly crawls?: CrawlService | undefined;
   /** Extra readiness checks (e.g. the LLM), by name. */

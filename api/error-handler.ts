@@ -1,7 +1,10 @@
 // The one place that turns errors into HTTP responses: {"error": {code, message, request_id}}
 // with a fitting status. Never a stack trace; 5xx details go to the log only.
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type ErrorKind, isCiteboxError } from '../services/index.js';
+import { CiteboxError, type ErrorKind, isCiteboxError, type Logger } from '../services/index.js';
 
 export const STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = {
   invalid_input: 400,
@@ -33,6 +36,7 @@ const FASTIFY_CODES: Readonly<Record<string, { code: string; message?: string }>
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'INVALID_REQUEST', message: 'Invalid Content-Length' },
   FST_ERR_BAD_URL: { code: 'INVALID_REQUEST', message: 'The URL is not valid' },
   FST_ERR_ASYNC_CONSTRAINT: { code: 'INVALID_REQUEST' },
+  FST_ERR_CTP_INVALID_CONTENT_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Invalid Content-Type' },
 };
 
 interface AjvIssue {
@@ -64,10 +68,17 @@ export function sendError(reply: FastifyReply, status: number, code: string, mes
 }
 
 export function errorHandler(
-  error: FastifyError | Error,
+  thrown: FastifyError | Error,
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
+  let error = thrown;
+  // fastify's own handler timeout (the backstop behind the routes' timeouts).
+  if ((error as FastifyError).code === 'FST_ERR_HANDLER_TIMEOUT') {
+    error = new CiteboxError('REQUEST_TIMEOUT', 'The request took too long and was stopped', {
+      cause: error,
+    });
+  }
   if (isCiteboxError(error)) {
     const status = STATUS_BY_KIND[error.kind];
     if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
@@ -107,4 +118,39 @@ export function registerErrorHandling(app: FastifyInstance): void {
       `No route ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`,
     ),
   );
+}
+
+/**
+ * Answers requests Node's HTTP parser refused (malformed request line or headers, headers too
+ * large, a body that never arrives) in the contract's error shape, with a fresh request id.
+ */
+export function clientErrorResponder(logger: Logger) {
+  return function onClientError(err: Error & { code?: string }, socket: Socket): void {
+    if (err.code === 'ECONNRESET' || err.code === 'EPIPE') {
+      socket.destroy();
+      return;
+    }
+    const inProgress = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (!socket.writable || inProgress?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const [status, code, message] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'HEADERS_TOO_LARGE', 'The request line or headers are too large']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'REQUEST_TIMEOUT', 'The request was not received in time']
+          : [400, 'INVALID_REQUEST', 'Malformed HTTP request'];
+    const requestId = randomUUID();
+    logger.debug({ code: err.code, status, reqId: requestId }, 'refused a malformed request');
+    const body = JSON.stringify({ error: { code, message, request_id: requestId } });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+        'Content-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${requestId}\r\n` +
+        'Connection: close\r\n\r\n' +
+        body,
+    );
+  };
 }

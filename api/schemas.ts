@@ -250,3 +250,336 @@ export function splitSites(value: string | undefined): string[] | undefined {
     .filter(Boolean);
   return sites.length > 0 ? sites : undefined;
 }
+
+// ---- health, sites, models ----
+
+export const healthSchema = {
+  $id: 'Health',
+  type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string', enum: ['ok'] } },
+} as const;
+
+export const readinessSchema = {
+  $id: 'Readiness',
+  type: 'object',
+  required: ['status', 'checks'],
+  properties: {
+    status: { type: 'string', enum: ['ready', 'not_ready'] },
+    checks: {
+      type: 'object',
+      description: 'One entry per dependency (`backend`, `llm`, `server`…); `reason` says what is wrong.',
+      additionalProperties: {
+        type: 'object',
+        required: ['ok'],
+        properties: { ok: { type: 'boolean' }, reason: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
+export const sitesResponseSchema = {
+  $id: 'Sites',
+  type: 'object',
+  required: ['backend', 'pages', 'passages', 'sites'],
+  properties: {
+    backend: { type: 'string' },
+    pages: { type: 'integer' },
+    passages: { type: 'integer' },
+    sites: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['host', 'pages', 'passages'],
+        properties: {
+          host: { type: 'string' },
+          pages: { type: 'integer' },
+          passages: { type: 'integer' },
+        },
+      },
+    },
+  },
+} as const;
+
+export const modelListSchema = {
+  $id: 'ModelList',
+  type: 'object',
+  required: ['object', 'data'],
+  properties: {
+    object: { type: 'string', enum: ['list'] },
+    data: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'object', 'created', 'owned_by'],
+        properties: {
+          id: { type: 'string' },
+          object: { type: 'string', enum: ['model'] },
+          created: { type: 'integer' },
+          owned_by: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+export const modelParamsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['model'],
+  properties: { model: { type: 'string', minLength: 1, maxLength: 200 } },
+} as const;
+
+export const modelSchema = modelListSchema.properties.data.items;
+
+// ---- the OpenAI-compatible chat facade ----
+
+const nullable = <T extends object>(schema: T) => ({ anyOf: [schema, { type: 'null' }] }) as const;
+
+const chatTextPartSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'text'],
+  properties: {
+    type: { type: 'string', enum: ['text'], description: 'Only text parts; Citebox does not read images.' },
+    text: { type: 'string', maxLength: 100_000 },
+  },
+} as const;
+
+const chatMessageSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['role', 'content'],
+  properties: {
+    role: { type: 'string', enum: ['system', 'developer', 'user', 'assistant'] },
+    content: {
+      anyOf: [
+        { type: 'string', maxLength: 100_000 },
+        { type: 'array', maxItems: 50, items: chatTextPartSchema },
+        { type: 'null' },
+      ],
+    },
+    name: { type: 'string', maxLength: 200 },
+    // Fields OpenAI returns on assistant messages, so a client can send its history back as is.
+    refusal: nullable({ type: 'string', maxLength: 100_000 }),
+    annotations: { type: 'array', maxItems: 1000 },
+  },
+} as const;
+
+/** Sampling parameters an answer engine does not use; accepted so OpenAI clients work, ignored. */
+const ignoredChatParams = {
+  temperature: nullable({ type: 'number', minimum: 0, maximum: 2 }),
+  top_p: nullable({ type: 'number', minimum: 0, maximum: 1 }),
+  max_tokens: nullable({ type: 'integer', minimum: 1, maximum: 10_000_000 }),
+  max_completion_tokens: nullable({ type: 'integer', minimum: 1, maximum: 10_000_000 }),
+  presence_penalty: nullable({ type: 'number', minimum: -2, maximum: 2 }),
+  frequency_penalty: nullable({ type: 'number', minimum: -2, maximum: 2 }),
+  seed: nullable({ type: 'integer' }),
+  stop: {
+    anyOf: [
+      { type: 'string', maxLength: 1000 },
+      { type: 'array', maxItems: 4, items: { type: 'string', maxLength: 1000 } },
+      { type: 'null' },
+    ],
+  },
+  user: { type: 'string', maxLength: 1000 },
+  logit_bias: nullable({ type: 'object', maxProperties: 300 }),
+  logprobs: nullable({ type: 'boolean', enum: [false] }),
+  response_format: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['type'],
+    properties: { type: { type: 'string', enum: ['text'] } },
+  },
+  metadata: nullable({ type: 'object', maxProperties: 16 }),
+  store: nullable({ type: 'boolean' }),
+  service_tier: nullable({ type: 'string', maxLength: 50 }),
+  reasoning_effort: nullable({ type: 'string', maxLength: 50 }),
+  tools: {
+    type: 'array',
+    maxItems: 0,
+    description: 'Citebox calls no tools; only an empty list is accepted.',
+  },
+  tool_choice: nullable({ type: 'string', enum: ['none', 'auto'] }),
+  parallel_tool_calls: nullable({ type: 'boolean' }),
+} as const;
+
+export const chatRequestSchema = {
+  $id: 'ChatCompletionRequest',
+  type: 'object',
+  additionalProperties: false,
+  required: ['model', 'messages'],
+  properties: {
+    model: { type: 'string', minLength: 1, maxLength: 200, description: 'Always `citebox`.' },
+    messages: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 200,
+      items: chatMessageSchema,
+      description:
+        'The last message (role `user`) is the question; the messages before it are the conversation.',
+    },
+    stream: nullable({ type: 'boolean' }),
+    stream_options: nullable({
+      type: 'object',
+      additionalProperties: false,
+      properties: { include_usage: { type: 'boolean' }, include_obfuscation: { type: 'boolean' } },
+    }),
+    n: nullable({ type: 'integer', minimum: 1, maximum: 1 }),
+    // Citebox extensions (and Perplexity's name for the site filter).
+    top_k: { type: 'integer', minimum: 1, maximum: MAX_TOP_K },
+    mode: { type: 'string', enum: ['auto', 'llm', 'extractive'] },
+    filters: filtersSchema,
+    search_domain_filter: { type: 'array', maxItems: 50, items: siteSchema },
+    ...ignoredChatParams,
+  },
+} as const;
+
+const searchResultSchema = {
+  type: 'object',
+  required: ['title', 'url', 'date', 'snippet'],
+  properties: {
+    title: { type: 'string' },
+    url: { type: 'string' },
+    date: { type: ['string', 'null'] },
+    snippet: { type: 'string' },
+  },
+} as const;
+
+const usageSchema = {
+  type: 'object',
+  required: ['prompt_tokens', 'completion_tokens', 'total_tokens'],
+  properties: {
+    prompt_tokens: { type: 'integer' },
+    completion_tokens: { type: 'integer' },
+    total_tokens: { type: 'integer' },
+  },
+} as const;
+
+export const chatCompletionSchema = {
+  $id: 'ChatCompletion',
+  type: 'object',
+  required: ['id', 'object', 'created', 'model', 'choices', 'usage', 'citations', 'search_results'],
+  properties: {
+    id: { type: 'string' },
+    object: { type: 'string', enum: ['chat.completion'] },
+    created: { type: 'integer' },
+    model: { type: 'string' },
+    choices: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['index', 'message', 'logprobs', 'finish_reason'],
+        properties: {
+          index: { type: 'integer' },
+          message: {
+            type: 'object',
+            required: ['role', 'content', 'refusal', 'annotations'],
+            properties: {
+              role: { type: 'string', enum: ['assistant'] },
+              content: { type: 'string', description: 'The answer, Markdown with `[n]` markers.' },
+              refusal: { type: 'null' },
+              annotations: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['type', 'url_citation'],
+                  properties: {
+                    type: { type: 'string', enum: ['url_citation'] },
+                    url_citation: {
+                      type: 'object',
+                      required: ['url', 'title', 'start_index', 'end_index'],
+                      properties: {
+                        url: { type: 'string' },
+                        title: { type: 'string' },
+                        start_index: { type: 'integer' },
+                        end_index: { type: 'integer' },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          logprobs: { type: 'null' },
+          finish_reason: { type: 'string', enum: ['stop'] },
+        },
+      },
+    },
+    usage: { ...usageSchema, description: 'Estimates (about four characters per token).' },
+    citations: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Source URLs; `[n]` in the content refers to `citations[n-1]`.',
+    },
+    search_results: { type: 'array', items: searchResultSchema },
+  },
+} as const;
+
+export const chatCompletionChunkSchema = {
+  $id: 'ChatCompletionChunk',
+  type: 'object',
+  required: ['id', 'object', 'created', 'model', 'choices'],
+  properties: {
+    id: { type: 'string' },
+    object: { type: 'string', enum: ['chat.completion.chunk'] },
+    created: { type: 'integer' },
+    model: { type: 'string' },
+    choices: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['index', 'delta', 'logprobs', 'finish_reason'],
+        properties: {
+          index: { type: 'integer' },
+          delta: {
+            type: 'object',
+            properties: { role: { type: 'string', enum: ['assistant'] }, content: { type: 'string' } },
+          },
+          logprobs: { type: 'null' },
+          finish_reason: { type: ['string', 'null'], enum: ['stop', null] },
+        },
+      },
+    },
+    usage: { anyOf: [usageSchema, { type: 'null' }] },
+    citations: { type: 'array', items: { type: 'string' } },
+    search_results: { type: 'array', items: searchResultSchema },
+  },
+} as const;
+
+// ---- the answer event stream (documented in OpenAPI; the stream itself is written by hand) ----
+
+export const answerEventSchemas = {
+  sources: {
+    type: 'object',
+    required: ['sources'],
+    properties: { sources: { type: 'array', items: sourceSchema } },
+  },
+  delta: { type: 'object', required: ['text'], properties: { text: { type: 'string' } } },
+  citations: {
+    type: 'object',
+    required: ['citations'],
+    properties: { citations: { type: 'array', items: citationSchema } },
+  },
+  done: answerResponseSchema,
+  error: errorSchema,
+} as const;
+
+const ERROR_MEANINGS: Readonly<Record<number, string>> = {
+  400: 'Invalid request (`INVALID_REQUEST`, `INVALID_JSON`, `INVALID_QUERY`, `INVALID_URL`)',
+  401: 'Missing or wrong key (`UNAUTHORIZED`)',
+  403: 'Not enabled on this server (`FORBIDDEN`)',
+  404: 'Not found (`NOT_FOUND`, `MODEL_NOT_FOUND`)',
+  413: 'Body too large (`PAYLOAD_TOO_LARGE`)',
+  415: 'Body is not JSON (`UNSUPPORTED_MEDIA_TYPE`)',
+  429: 'Rate limit reached (`RATE_LIMITED`); see `Retry-After`',
+  503: 'Busy or shutting down (`BUSY`, `SHUTTING_DOWN`, `BACKEND_UNAVAILABLE`); see `Retry-After`',
+  504: 'Took too long (`REQUEST_TIMEOUT`, `LLM_TIMEOUT`)',
+};
+
+/** Response schemas of the error statuses a route can answer, all in the contract's error shape. */
+export function errorResponses(...statuses: number[]): Record<number, object> {
+  return Object.fromEntries(
+    statuses.map((status) => [status, { description: ERROR_MEANINGS[status] ?? 'Error', $ref: 'Error#' }]),
+  );
+}

@@ -45,16 +45,30 @@ async function serve(config: Config): Promise<void> {
   logger.info({ url: server.url, backend: config.backend, dataDir: config.dataDir }, 'Citebox is listening');
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal means "now".
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      logger.flush();
+      process.exit(1);
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15_000);
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+    // Streams get the grace period and a final event; closing the index must not hang for ever.
+    const force = setTimeout(() => {
+      logger.error('shutdown did not finish in time; exiting');
+      logger.flush();
+      process.exit(1);
+    }, config.shutdownGraceMs + 15_000);
     force.unref();
     server
       .close()
-      .then(() => process.exit(0))
+      .then(() => {
+        logger.flush();
+        process.exit(0);
+      })
       .catch((err: unknown) => {
         logger.error({ err }, 'shutdown failed');
+        logger.flush();
         process.exit(1);
       });
   };

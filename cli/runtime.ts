@@ -49,6 +49,8 @@ export async function openRuntime(
       if (closed) return;
       closed = true;
       await crawls.close();
+      // Make every written page searchable before the index closes.
+      await indexer.flush();
       await backend.close();
     },
   };

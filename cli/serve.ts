@@ -1,18 +1,23 @@
 // `citebox serve`: the API and website over one runtime. On first start with an empty index it
 // indexes Citebox's own documentation so the first question gets a cited answer.
 import type { FastifyInstance } from 'fastify';
-import { buildApp, listen } from '../api/index.js';
+import { buildApp, type CloseReport, closeGracefully, listen } from '../api/index.js';
 import type { PolitenessOptions } from '../crawler/index.js';
 import { findDocFiles, indexDocs } from '../indexer/index.js';
 import type { Config, Logger } from '../services/index.js';
 import { webRoutes } from '../web/index.js';
-import { openRuntime, packageRoot, type Runtime } from './runtime.js';
+import { openRuntime, packageRoot, packageVersion, type Runtime } from './runtime.js';
 
 export interface Server {
   readonly app: FastifyInstance;
   readonly url: string;
   readonly runtime: Runtime;
-  close(): Promise<void>;
+  /**
+   * Graceful stop: refuse new requests, give in-flight ones `graceMs` (CITEBOX_SHUTDOWN_GRACE_MS by
+   * default) to finish, end open streams with a final event, then stop crawls and flush and close
+   * the index.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 export interface ServerOptions {
@@ -32,26 +37,35 @@ export async function startServer(
       await indexDocs(findDocFiles(root, config.publicUrl), runtime.indexer, logger);
     }
     runtime.crawls.resumeOrphans();
-    const app = await buildApp({
-      config,
-      logger,
-      metrics: runtime.metrics,
-      backend: runtime.backend,
-      answers: runtime.answers,
-      crawls: runtime.crawls,
-      docsRoot: root,
-      web: webRoutes,
-    });
+    const app = await buildApp(
+      {
+        config,
+        logger,
+        metrics: runtime.metrics,
+        backend: runtime.backend,
+        answers: runtime.answers,
+        crawls: runtime.crawls,
+        docsRoot: root,
+        web: webRoutes,
+      },
+      { version: packageVersion() },
+    );
     const url = await listen(app, config);
     let closing: Promise<void> | undefined;
     return {
       app,
       url,
       runtime,
-      close() {
+      close(graceMs = config.shutdownGraceMs) {
         closing ??= (async () => {
-          await app.close();
-          await runtime.close();
+          let report: CloseReport | undefined;
+          try {
+            report = await closeGracefully(app, graceMs);
+          } finally {
+            // Crawls stop, written pages are flushed to the index, the index is closed.
+            await runtime.close();
+          }
+          logger.info({ ...report }, 'server stopped');
         })();
         return closing;
       },

@@ -30,6 +30,22 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Index Citebox's own documentation when the index is empty at start-up. */
   readonly bootstrapDocs: boolean;
+  /** Proxies whose X-Forwarded-For is believed: `true`, a hop count, or addresses/CIDRs. */
+  readonly trustProxy: readonly string[] | undefined;
+  /** Requests per minute per API key or client address on the API routes; 0 turns limits off. */
+  readonly rateLimitPerMinute: number;
+  /** Origins allowed to call the API from a browser (CORS); `*` for any. */
+  readonly corsOrigins: readonly string[] | undefined;
+  /** Answers generated at once; more wait in a queue. */
+  readonly answerConcurrency: number;
+  /** Answers that may wait for a slot; beyond that the API answers 503 with Retry-After. */
+  readonly answerQueue: number;
+  /** Upper bound on handling one request (answers and streams included), in ms. */
+  readonly requestTimeoutMs: number;
+  /** On SIGTERM, how long in-flight requests and streams get to finish, in ms. */
+  readonly shutdownGraceMs: number;
+  /** One info-level log line per request. */
+  readonly accessLog: boolean;
 }
 
 type Kind =
@@ -193,6 +209,62 @@ export const SETTINGS: readonly Setting[] = [
     kind: { type: 'bool' },
     default: 'true',
     doc: 'Index Citebox’s own documentation when the index is empty at start-up.',
+  },
+  {
+    key: 'trustProxy',
+    env: ['CITEBOX_TRUST_PROXY'],
+    kind: { type: 'list' },
+    default: undefined,
+    doc: 'Behind a reverse proxy: `true`, a hop count, or comma-separated proxy addresses/CIDRs whose `X-Forwarded-For` is believed (rate limits and logs then see real clients).',
+  },
+  {
+    key: 'rateLimitPerMinute',
+    env: ['CITEBOX_RATE_LIMIT_PER_MINUTE'],
+    kind: { type: 'int', min: 0, max: 1_000_000_000 },
+    default: '600',
+    doc: 'Requests per minute per API key (or per client address without one) on the API and search page; `0` turns rate limits off.',
+  },
+  {
+    key: 'corsOrigins',
+    env: ['CITEBOX_CORS_ORIGINS'],
+    kind: { type: 'list' },
+    default: undefined,
+    doc: 'Comma-separated origins (`https://app.example.com`) allowed to call the API from a browser; `*` for any. Unset: same-origin only.',
+  },
+  {
+    key: 'answerConcurrency',
+    env: ['CITEBOX_ANSWER_CONCURRENCY'],
+    kind: { type: 'int', min: 1, max: 10_000 },
+    default: '16',
+    doc: 'Answers generated at once (match it to what your LLM serves in parallel); more wait in a queue.',
+  },
+  {
+    key: 'answerQueue',
+    env: ['CITEBOX_ANSWER_QUEUE'],
+    kind: { type: 'int', min: 0, max: 100_000 },
+    default: '64',
+    doc: 'Answers that may wait for a slot; beyond that the API answers `503` with `Retry-After`.',
+  },
+  {
+    key: 'requestTimeoutMs',
+    env: ['CITEBOX_REQUEST_TIMEOUT_MS'],
+    kind: { type: 'int', min: 1000, max: 3_600_000 },
+    default: '60000',
+    doc: 'Upper bound on receiving and handling one request, answers and streams included, in ms.',
+  },
+  {
+    key: 'shutdownGraceMs',
+    env: ['CITEBOX_SHUTDOWN_GRACE_MS'],
+    kind: { type: 'int', min: 0, max: 600_000 },
+    default: '10000',
+    doc: 'On SIGTERM, how long in-flight requests and answer streams get to finish before they are ended, in ms.',
+  },
+  {
+    key: 'accessLog',
+    env: ['CITEBOX_ACCESS_LOG'],
+    kind: { type: 'bool' },
+    default: 'true',
+    doc: 'One `info` log line per request (method, route, status, duration, request id; never the query string or headers).',
   },
 ];
 

@@ -40,6 +40,9 @@ export const ERROR_CODES = {
   RATE_LIMITED: { kind: 'rate_limited', action: 'retry', message: 'Too many requests' },
   BUSY: { kind: 'unavailable', action: 'retry', message: 'The server is busy; retry shortly' },
   CONFLICT: { kind: 'conflict', action: 'fix_input', message: 'Conflict with the current state' },
+  MODEL_NOT_FOUND: { kind: 'not_found', action: 'fix_input', message: 'No such model' },
+  SHUTTING_DOWN: { kind: 'unavailable', action: 'retry', message: 'The server is shutting down; retry' },
+  REQUEST_TIMEOUT: { kind: 'timeout', action: 'retry', message: 'The request took too long' },
   // search backend
   BACKEND_UNAVAILABLE: { kind: 'unavailable', action: 'retry', message: 'The search backend is unreachable' },
   BACKEND_ERROR: { kind: 'upstream', action: 'retry', message: 'The search backend failed' },

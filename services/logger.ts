@@ -8,7 +8,13 @@ export type { Logger } from 'pino';
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  '*.headers.authorization',
+  '*.headers["x-api-key"]',
+  '*.headers.cookie',
   'headers.authorization',
+  'headers["x-api-key"]',
+  'headers.cookie',
   'authorization',
   'apiKey',
   'adminKey',

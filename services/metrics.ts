@@ -40,6 +40,103 @@ export class Metrics {
     });
   }
 
+  // ---- The process's metrics, named in one place. Each component records its own through these
+  // accessors (get-or-create, so the API, the answer pipeline and the crawler share one object).
+
+  /** HTTP latency by route template (`/v1/crawls/:id`, `unmatched` for 404s). Recorded by the API. */
+  httpRequestDuration(): Histogram<'method' | 'route' | 'status_code'> {
+    return this.histogram(
+      'citebox_http_request_duration_seconds',
+      'HTTP request latency by route',
+      ['method', 'route', 'status_code'],
+      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    );
+  }
+
+  /** Answer latency per stage (`retrieve`, `generate`, `total`) and answer mode, from AnswerResponse.timings. */
+  answerStageDuration(): Histogram<'stage' | 'mode'> {
+    return this.histogram(
+      'citebox_answer_stage_duration_seconds',
+      'Answer latency per pipeline stage',
+      ['stage', 'mode'],
+      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    );
+  }
+
+  /** Answers finished, by mode (`llm`, `extractive`, `none`, `failed`) and transport (`json`, `sse`, `chat`). */
+  answersTotal(): Counter<'mode' | 'transport'> {
+    return this.counter('citebox_answers_total', 'Answers finished', ['mode', 'transport']);
+  }
+
+  /** Error events and failures of answers by error code (LLM errors included). */
+  answerErrors(): Counter<'code'> {
+    return this.counter('citebox_answer_errors_total', 'Errors while answering, by code', ['code']);
+  }
+
+  /** Answer slots in use and answers waiting for one (the API's concurrency cap). */
+  answerSlotsInUse(): Gauge {
+    return this.gauge('citebox_answer_slots_in_use', 'Answers being generated now');
+  }
+
+  answerQueueLength(): Gauge {
+    return this.gauge('citebox_answer_queue_length', 'Answers waiting for a slot');
+  }
+
+  /** Answers refused with 503 because every slot and queue place was taken. */
+  answerRejected(): Counter {
+    return this.counter('citebox_answer_rejected_total', 'Answers refused because the server was busy');
+  }
+
+  /** Requests refused with 429 by the rate limiter. */
+  rateLimited(): Counter {
+    return this.counter('citebox_rate_limited_total', 'Requests refused by the rate limiter');
+  }
+
+  /** Server-Sent Event streams open now. */
+  streamsOpen(): Gauge {
+    return this.gauge('citebox_sse_streams_open', 'Server-Sent Event streams open now');
+  }
+
+  /** Pages and passages in the index (`kind`), refreshed when /metrics is scraped. */
+  indexDocuments(): Gauge<'kind'> {
+    return this.gauge('citebox_index_documents', 'Pages and passages in the index', ['kind']);
+  }
+
+  /** LLM tokens by kind (`prompt`, `completion`) and model. Recorded by the LLM client. */
+  llmTokens(): Counter<'kind' | 'model'> {
+    return this.counter('citebox_llm_tokens_total', 'LLM tokens used', ['kind', 'model']);
+  }
+
+  /** LLM requests by model and outcome (`ok`, `error`, `timeout`). Recorded by the LLM client. */
+  llmRequests(): Counter<'model' | 'outcome'> {
+    return this.counter('citebox_llm_requests_total', 'LLM requests', ['model', 'outcome']);
+  }
+
+  /** LLM errors by error code (`LLM_TIMEOUT`, `LLM_UNAVAILABLE`, `LLM_ERROR`…). Recorded by the LLM client. */
+  llmErrors(): Counter<'code'> {
+    return this.counter('citebox_llm_errors_total', 'LLM errors, by code', ['code']);
+  }
+
+  /** LLM request latency by model. Recorded by the LLM client. */
+  llmDuration(): Histogram<'model'> {
+    return this.histogram('citebox_llm_request_duration_seconds', 'LLM request latency', ['model']);
+  }
+
+  /** Crawled URLs by outcome (`fetched`, `indexed`, `skipped`, `failed`). Recorded by the crawler. */
+  crawlPages(): Counter<'outcome'> {
+    return this.counter('citebox_crawl_pages_total', 'Crawled URLs by outcome', ['outcome']);
+  }
+
+  /** Crawl jobs finished by status (`done`, `failed`, `cancelled`). Recorded by the crawler. */
+  crawlJobs(): Counter<'status'> {
+    return this.counter('citebox_crawl_jobs_total', 'Crawl jobs finished, by status', ['status']);
+  }
+
+  /** Fetch latency of the crawler. Recorded by the crawler. */
+  crawlFetchDuration(): Histogram {
+    return this.histogram('citebox_crawl_fetch_duration_seconds', 'Crawler fetch latency');
+  }
+
   /** The exposition text for GET /metrics. */
   async text(): Promise<string> {
     return this.registry.metrics();

@@ -1,10 +1,18 @@
 // POST /v1/answer and GET /v1/answer: the answer, as JSON or as Server-Sent Events.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { type AnswerRequest, isCiteboxError, type RequestedMode } from '../../services/index.js';
+import type { AnswerRequest, RequestedMode } from '../../services/index.js';
+import { runAnswer, streamAnswer } from '../answer-runner.js';
 import { requireApiKey } from '../auth.js';
-import type { AppDeps } from '../deps.js';
-import { answerBodySchema, answerQuerySchema, answerResponseSchema, splitSites } from '../schemas.js';
-import { sendEventStream, wantsEventStream } from '../sse.js';
+import type { RouteOptions } from '../context.js';
+import { API_SECURITY } from '../openapi.js';
+import {
+  answerBodySchema,
+  answerQuerySchema,
+  answerResponseSchema,
+  errorResponses,
+  splitSites,
+} from '../schemas.js';
+import { citeboxFormat, wantsEventStream } from '../sse.js';
 
 interface AnswerBody {
   query: string;
@@ -25,12 +33,24 @@ interface AnswerQuery {
   stream?: boolean;
 }
 
-export const answerRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
-  const { answers, config } = deps;
-  const toError = (err: unknown) =>
-    isCiteboxError(err)
-      ? { code: err.code, message: err.message }
-      : { code: 'INTERNAL', message: 'Internal error' };
+const STREAM_DESCRIPTION =
+  'With `stream: true` or `Accept: text/event-stream`: Server-Sent Events `sources`, `delta`, `citations`, `done` (or `error`); see the API description for the event schemas.';
+
+const answerResponses = {
+  200: {
+    description: 'The answer (JSON), or its event stream',
+    content: {
+      'application/json': { schema: answerResponseSchema },
+      'text/event-stream': { schema: { type: 'string', description: STREAM_DESCRIPTION } },
+    },
+  },
+  ...errorResponses(400, 401, 413, 415, 429, 503, 504),
+};
+
+export const answerRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
+  const { config } = ctx.deps;
+  // The route's own timeout answers first (504 REQUEST_TIMEOUT); fastify's is the backstop.
+  const handlerTimeout = config.requestTimeoutMs + 1000;
 
   async function respond(
     request: FastifyRequest,
@@ -40,28 +60,29 @@ export const answerRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
   ) {
     requireApiKey(request, config.apiKeys, config.adminKey);
     if (wantsEventStream(request, stream)) {
-      return sendEventStream(request, reply, (signal) => answers.stream(answerRequest, { signal }), toError);
+      return streamAnswer(
+        ctx.runner,
+        request,
+        reply,
+        answerRequest,
+        citeboxFormat(String(request.id)),
+        'sse',
+      );
     }
-    // The response stream closing before it finished means the client went away: stop the work.
-    const controller = new AbortController();
-    const onClose = () => {
-      if (!reply.raw.writableFinished) controller.abort();
-    };
-    reply.raw.on('close', onClose);
-    try {
-      return await answers.answer(answerRequest, { signal: controller.signal });
-    } finally {
-      reply.raw.off('close', onClose);
-    }
+    return runAnswer(ctx.runner, reply, answerRequest, 'json');
   }
 
   app.post<{ Body: AnswerBody }>(
     '/v1/answer',
     {
+      handlerTimeout,
       schema: {
         summary: 'Answer a question with cited sources',
+        description: STREAM_DESCRIPTION,
+        tags: ['answers'],
+        security: API_SECURITY,
         body: answerBodySchema,
-        response: { 200: answerResponseSchema },
+        response: answerResponses,
       },
     },
     async (request, reply) => {
@@ -73,10 +94,14 @@ export const answerRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
   app.get<{ Querystring: AnswerQuery }>(
     '/v1/answer',
     {
+      handlerTimeout,
       schema: {
         summary: 'Answer a question (query-string form)',
+        description: `\`sites\` is comma-separated. ${STREAM_DESCRIPTION}`,
+        tags: ['answers'],
+        security: API_SECURITY,
         querystring: answerQuerySchema,
-        response: { 200: answerResponseSchema },
+        response: answerResponses,
       },
     },
     async (request, reply) => {

@@ -2,8 +2,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { normalizeQuery, type SearchHit } from '../../services/index.js';
 import { requireApiKey } from '../auth.js';
-import type { AppDeps } from '../deps.js';
-import { searchQuerySchema, searchResponseSchema, splitSites } from '../schemas.js';
+import type { RouteOptions } from '../context.js';
+import { API_SECURITY } from '../openapi.js';
+import { errorResponses, searchQuerySchema, searchResponseSchema, splitSites } from '../schemas.js';
 
 interface SearchQueryString {
   q: string;
@@ -50,14 +51,19 @@ export function groupByPage(hits: readonly SearchHit[], limit: number): PageResu
   return [...pages.values()];
 }
 
-export const searchRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+export const searchRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
+  const { deps } = ctx;
   app.get<{ Querystring: SearchQueryString }>(
     '/v1/search',
     {
       schema: {
         summary: 'Ranked search results',
+        description:
+          'One result per page, best first, each with its best passages. `sites` is comma-separated (subdomains included); `since` is an ISO date.',
+        tags: ['search'],
+        security: API_SECURITY,
         querystring: searchQuerySchema,
-        response: { 200: searchResponseSchema },
+        response: { 200: searchResponseSchema, ...errorResponses(400, 401, 429, 503, 504) },
       },
     },
     async (request) => {
