@@ -30,6 +30,16 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Index Citebox's own documentation when the index is empty at start-up. */
   readonly bootstrapDocs: boolean;
+  /** Elasticsearch/OpenSearch: the alias of the passages index. */
+  readonly indexName: string;
+  /** Elasticsearch/OpenSearch: primary shards of a new passages index. */
+  readonly indexShards: number;
+  /** Elasticsearch/OpenSearch: replicas of each shard. */
+  readonly indexReplicas: number;
+  /** Length of embedding vectors; Elasticsearch/OpenSearch add a vector field of this size. */
+  readonly embeddingsDimensions: number | undefined;
+  /** Whether this process runs crawl jobs (false on an API whose jobs a `citebox worker` runs). */
+  readonly crawlWorker: boolean;
   /** Proxies whose X-Forwarded-For is believed: `true`, a hop count, or addresses/CIDRs. */
   readonly trustProxy: readonly string[] | undefined;
   /** Requests per minute per API key or client address on the API routes; 0 turns limits off. */
@@ -209,6 +219,41 @@ export const SETTINGS: readonly Setting[] = [
     kind: { type: 'bool' },
     default: 'true',
     doc: 'Index Citebox’s own documentation when the index is empty at start-up.',
+  },
+  {
+    key: 'indexName',
+    env: ['CITEBOX_INDEX_NAME'],
+    kind: { type: 'string' },
+    default: 'citebox-passages',
+    doc: 'Elasticsearch/OpenSearch: the alias Citebox searches and writes through; its indices are named `<alias>-000001`, `-000002`, …',
+  },
+  {
+    key: 'indexShards',
+    env: ['CITEBOX_INDEX_SHARDS'],
+    kind: { type: 'int', min: 1, max: 1024 },
+    default: '1',
+    doc: 'Elasticsearch/OpenSearch: primary shards of a new passages index (takes effect on `citebox reindex`).',
+  },
+  {
+    key: 'indexReplicas',
+    env: ['CITEBOX_INDEX_REPLICAS'],
+    kind: { type: 'int', min: 0, max: 16 },
+    default: '0',
+    doc: 'Elasticsearch/OpenSearch: replicas of each shard (0 on a single node; 1 or more on a cluster).',
+  },
+  {
+    key: 'embeddingsDimensions',
+    env: ['EMBEDDINGS_DIMENSIONS'],
+    kind: { type: 'int', min: 1, max: 8192 },
+    default: undefined,
+    doc: 'Length of the vectors of `EMBEDDINGS_MODEL`; Elasticsearch/OpenSearch add a vector field of this size (OpenSearch needs its k-NN plugin). Changing it needs `citebox reindex`.',
+  },
+  {
+    key: 'crawlWorker',
+    env: ['CITEBOX_CRAWL_WORKER'],
+    kind: { type: 'bool' },
+    default: 'true',
+    doc: 'Run crawl jobs in this process. `false` on an API whose jobs a separate `citebox worker` runs (as in docker compose); the API then only queues them.',
   },
   {
     key: 'trustProxy',

@@ -4,11 +4,51 @@ import type { Config } from '../config.js';
 import { CiteboxError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SearchBackend } from './backend.js';
+import { ElasticsearchEngineClient } from './elastic/elasticsearch-client.js';
+import { EngineBackend } from './elastic/engine-backend.js';
+import { OpenSearchEngineClient } from './elastic/opensearch-client.js';
 import { SqliteBackend } from './sqlite/sqlite-backend.js';
 
 /** Where the embedded index lives inside the data directory. */
 export function sqliteIndexPath(dataDir: string): string {
   return join(dataDir, 'index.sqlite');
+}
+
+type EngineConfig = Pick<
+  Config,
+  | 'backend'
+  | 'elasticsearchUrl'
+  | 'opensearchUrl'
+  | 'indexName'
+  | 'indexShards'
+  | 'indexReplicas'
+  | 'embeddingsDimensions'
+>;
+
+/** The Elasticsearch or OpenSearch backend the configuration describes. */
+export function createEngineBackend(config: EngineConfig, logger: Logger): EngineBackend {
+  const common = {
+    alias: config.indexName,
+    shards: config.indexShards,
+    replicas: config.indexReplicas,
+    vectorDims: config.embeddingsDimensions,
+    logger,
+  };
+  if (config.backend === 'elasticsearch') {
+    if (!config.elasticsearchUrl) throw new CiteboxError('CONFIG_INVALID', 'ELASTICSEARCH_URL is not set');
+    return new EngineBackend({
+      ...common,
+      client: new ElasticsearchEngineClient({ url: config.elasticsearchUrl }),
+    });
+  }
+  if (config.backend === 'opensearch') {
+    if (!config.opensearchUrl) throw new CiteboxError('CONFIG_INVALID', 'OPENSEARCH_URL is not set');
+    return new EngineBackend({
+      ...common,
+      client: new OpenSearchEngineClient({ url: config.opensearchUrl }),
+    });
+  }
+  throw new CiteboxError('CONFIG_INVALID', `CITEBOX_BACKEND=${config.backend} is not a search engine`);
 }
 
 export function createSearchBackend(config: Config, logger: Logger): SearchBackend {
@@ -17,9 +57,6 @@ export function createSearchBackend(config: Config, logger: Logger): SearchBacke
       return new SqliteBackend({ path: sqliteIndexPath(config.dataDir), logger });
     case 'elasticsearch':
     case 'opensearch':
-      throw new CiteboxError(
-        'CONFIG_INVALID',
-        `CITEBOX_BACKEND=${config.backend} is not available in this build yet`,
-      );
+      return createEngineBackend(config, logger);
   }
 }

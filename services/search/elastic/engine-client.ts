@@ -1,0 +1,223 @@
+// The few engine operations the passages backend needs, as one small interface with an
+// Elasticsearch and an OpenSearch implementation (the two clients differ in call and response
+// shapes, not in the request bodies). Errors come out as CiteboxErrors: an unreachable engine is
+// BACKEND_UNAVAILABLE (retry later, /readyz red), a refused request BACKEND_ERROR.
+import { CiteboxError } from '../../errors.js';
+import type { EngineFlavor } from './index-design.js';
+
+export interface EngineInfo {
+  readonly distribution: EngineFlavor;
+  readonly version: string;
+}
+
+/** One operation of a bulk write. */
+export type BulkOperation =
+  | {
+      readonly action: 'index';
+      readonly id: string;
+      readonly doc: Record<string, unknown>;
+      /** Which page the operation belongs to, for reporting. */
+      readonly url?: string;
+    }
+  | { readonly action: 'delete'; readonly id: string; readonly url?: string };
+
+/** An operation the engine refused (after retries for 429). */
+export interface DroppedOperation {
+  readonly action: 'index' | 'delete';
+  readonly id: string | undefined;
+  readonly status: number;
+  readonly reason: string;
+}
+
+export interface BulkOptions {
+  /** Retries of documents refused with 429 (the engine is overloaded). */
+  readonly retries: number;
+  /** Wait between those retries, in ms. */
+  readonly waitMs: number;
+}
+
+export interface FetchedDoc {
+  readonly id: string;
+  readonly found: boolean;
+  readonly version?: number | undefined;
+  readonly source?: Record<string, unknown> | undefined;
+}
+
+export interface EngineClient {
+  readonly flavor: EngineFlavor;
+  /** Where the engine is, without credentials (for messages and logs). */
+  readonly displayUrl: string;
+  info(timeoutMs?: number): Promise<EngineInfo>;
+  /** Cluster health of an index or alias; undefined when it does not exist. */
+  health(index: string, timeoutMs?: number): Promise<'green' | 'yellow' | 'red' | undefined>;
+  /** Indices an alias points to ([] when the alias does not exist). */
+  aliasTargets(alias: string): Promise<string[]>;
+  indexExists(name: string): Promise<boolean>;
+  /** Creates an index; 'exists' when another process created it first. */
+  createIndex(name: string, body: Record<string, unknown>): Promise<'created' | 'exists'>;
+  deleteIndex(name: string): Promise<void>;
+  mappingMeta(index: string): Promise<Record<string, unknown> | undefined>;
+  putSettings(index: string, settings: Record<string, unknown>): Promise<void>;
+  /** Applies alias actions atomically. */
+  updateAliases(actions: readonly Record<string, unknown>[]): Promise<void>;
+  /** Real-time reads by id; `source` limits the fields read back (false: none). */
+  mget(index: string, ids: readonly string[], source?: readonly string[] | false): Promise<FetchedDoc[]>;
+  /** Writes a document with an explicit (external) version. */
+  indexVersioned(index: string, id: string, doc: Record<string, unknown>, version: number): Promise<void>;
+  /** Sends operations through the client's bulk helper; returns what the engine refused. */
+  bulk(index: string, ops: readonly BulkOperation[], options: BulkOptions): Promise<DroppedOperation[]>;
+  search(index: string, body: Record<string, unknown>): Promise<Record<string, unknown>>;
+  deleteByQuery(index: string, query: Record<string, unknown>): Promise<number>;
+  /** Server-side copy of documents between indices (minus `excludes` fields); waits for it. */
+  reindex(
+    source: string,
+    dest: string,
+    options?: { query?: Record<string, unknown>; excludes?: readonly string[] },
+  ): Promise<{ copied: number; failures: number }>;
+  refresh(index: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The URL without user and password. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.href.replace(/\/$/, '');
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+interface VendorErrorShape {
+  name?: unknown;
+  message?: unknown;
+  statusCode?: unknown;
+  meta?: { statusCode?: unknown; body?: unknown };
+  body?: unknown;
+}
+
+/** The engine's own explanation in an error response body, if any. */
+export function engineReason(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const error = (body as { error?: unknown }).error;
+  if (typeof error === 'string') return error;
+  if (error && typeof error === 'object') {
+    const e = error as { type?: unknown; reason?: unknown; root_cause?: Array<{ reason?: unknown }> };
+    const reason = typeof e.reason === 'string' ? e.reason : undefined;
+    const root = e.root_cause?.[0]?.reason;
+    const type = typeof e.type === 'string' ? e.type : 'error';
+    return `${type}: ${reason ?? (typeof root === 'string' ? root : 'no reason given')}`;
+  }
+  return undefined;
+}
+
+/**
+ * Wraps an error of either client into a CiteboxError: no connection, a timeout, 429 and 5xx
+ * mean "unavailable, retry"; other responses mean the engine refused the request.
+ */
+export function engineError(err: unknown, engine: string, what: string): CiteboxError {
+  if (err instanceof CiteboxError) return err;
+  const e = (err ?? {}) as VendorErrorShape;
+  const name = typeof e.name === 'string' ? e.name : '';
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  const status =
+    typeof e.meta?.statusCode === 'number'
+      ? e.meta.statusCode
+      : typeof e.statusCode === 'number'
+        ? e.statusCode
+        : undefined;
+  if (
+    name === 'ConnectionError' ||
+    name === 'TimeoutError' ||
+    name === 'NoLivingConnectionsError' ||
+    name === 'RequestAbortedError'
+  ) {
+    return new CiteboxError('BACKEND_UNAVAILABLE', `${what}: cannot reach ${engine} (${message})`, {
+      cause: err,
+    });
+  }
+  if (status !== undefined) {
+    const reason = engineReason(e.meta?.body ?? e.body) ?? message;
+    const code = status === 429 || status >= 500 ? 'BACKEND_UNAVAILABLE' : 'BACKEND_ERROR';
+    return new CiteboxError(code, `${what}: ${engine} answered ${status} (${reason})`, {
+      cause: err,
+      details: { status },
+    });
+  }
+  return new CiteboxError('BACKEND_ERROR', `${what}: ${engine}: ${message}`, { cause: err });
+}
+
+/** What both clients' bulk helpers accept (their option types differ only in naming). */
+export interface BulkHelperCall {
+  readonly datasource: BulkOperation[];
+  readonly onDocument: (op: BulkOperation) => unknown;
+  readonly onDrop: (drop: {
+    status: number;
+    error: unknown;
+    operation: Record<string, { _id?: string } | undefined>;
+  }) => void;
+  readonly retries: number;
+  readonly wait: number;
+  readonly concurrency: number;
+  readonly flushBytes: number;
+  readonly refresh: false;
+}
+
+/**
+ * Runs operations through a client's bulk helper, which sends them in chunks and retries the
+ * documents refused with 429. Everything else it drops is collected and returned: nothing is
+ * dropped silently. Deleting a document that is already gone (404) is not a failure.
+ */
+export async function bulkThroughHelper(
+  runHelper: (call: BulkHelperCall) => PromiseLike<unknown>,
+  index: string,
+  ops: readonly BulkOperation[],
+  options: BulkOptions,
+): Promise<DroppedOperation[]> {
+  const dropped: DroppedOperation[] = [];
+  if (ops.length === 0) return dropped;
+  await runHelper({
+    datasource: [...ops],
+    onDocument: (op) =>
+      op.action === 'index'
+        ? [{ index: { _index: index, _id: op.id } }, op.doc]
+        : { delete: { _index: index, _id: op.id } },
+    onDrop: (drop) => {
+      const action = drop.operation['delete'] ? 'delete' : 'index';
+      if (action === 'delete' && drop.status === 404) return;
+      const id = drop.operation[action]?._id;
+      dropped.push({
+        action,
+        id,
+        status: drop.status,
+        reason:
+          drop.status === 429 && !drop.error
+            ? `the engine kept refusing it (429) after ${options.retries} retries`
+            : (engineReason({ error: drop.error }) ?? `status ${drop.status}`),
+      });
+    },
+    retries: options.retries,
+    wait: options.waitMs,
+    // One request at a time: a write batch is a few pages; order within it matters little,
+    // but a bounded load on the engine does.
+    concurrency: 1,
+    flushBytes: 5_000_000,
+    // Visibility is the caller's business (refresh()); never a refresh per request.
+    refresh: false,
+  });
+  return dropped;
+}
+
+/** The `source` part of a _reindex request. */
+export function reindexSource(
+  index: string,
+  options: { query?: Record<string, unknown>; excludes?: readonly string[] },
+): Record<string, unknown> {
+  return {
+    index,
+    ...(options.query ? { query: options.query } : {}),
+    ...(options.excludes?.length ? { _source: { excludes: [...options.excludes] } } : {}),
+  };
+}

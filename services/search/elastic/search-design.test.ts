@@ -1,0 +1,253 @@
+// The shared index design and query builder, table by table (pure functions, no engine).
+import { describe, expect, it } from 'vitest';
+import type { SearchHit } from '../../types.js';
+import { concreteIndexName, indexNumber } from './engine-backend.js';
+import { engineError, redactUrl, reindexSource } from './engine-client.js';
+import { hostSuffixes, indexBody, pageDocId, passageFromSource, toIsoDate } from './index-design.js';
+import {
+  bm25SearchBody,
+  capPerPage,
+  filterClauses,
+  hasSearchableText,
+  knnSearchBody,
+  MAX_QUERY_CHARS,
+  snippetFor,
+  textQuery,
+} from './query-builder.js';
+import { fuseRankings } from './rank-fusion.js';
+
+describe('index design', () => {
+  it.each([
+    ['docs.one.example', ['docs.one.example', 'one.example', 'example']],
+    ['Example.COM.', ['example.com', 'com']],
+    ['localhost', ['localhost']],
+  ])('site suffixes of %s', (host, expected) => {
+    expect(hostSuffixes(host)).toEqual(expected);
+  });
+
+  it.each([
+    ['2025-06-01', '2025-06-01T00:00:00.000Z'],
+    ['2025-06-01T10:00:00+02:00', '2025-06-01T08:00:00.000Z'],
+    ['last Tuesday-ish', undefined],
+    ['', undefined],
+    [undefined, undefined],
+  ])('normalizes the date %s', (input, expected) => {
+    expect(toIsoDate(input)).toBe(expected);
+  });
+
+  it('adds a vector field only when dimensions are configured, in each engine’s type', () => {
+    expect(
+      indexBody({ flavor: 'opensearch', shards: 1, replicas: 0 }).mappings['properties'],
+    ).not.toHaveProperty('vector');
+    const os = indexBody({ flavor: 'opensearch', shards: 3, replicas: 1, vectorDims: 384 });
+    expect(os.settings).toMatchObject({ number_of_shards: 3, number_of_replicas: 1, knn: true });
+    expect((os.mappings['properties'] as Record<string, unknown>)['vector']).toEqual({
+      type: 'knn_vector',
+      dimension: 384,
+      method: { name: 'hnsw', engine: 'lucene', space_type: 'cosinesimil' },
+    });
+    expect(os.mappings['_meta']).toEqual({ citebox_schema: 1, vector_dims: 384 });
+    const es = indexBody({ flavor: 'elasticsearch', shards: 1, replicas: 0, vectorDims: 384 });
+    expect(es.settings).not.toHaveProperty('knn');
+    expect((es.mappings['properties'] as Record<string, unknown>)['vector']).toMatchObject({
+      type: 'dense_vector',
+      dims: 384,
+    });
+  });
+
+  it('keeps page ids short and stable for any URL length', () => {
+    const long = `https://a.example/${'x'.repeat(5000)}`;
+    expect(pageDocId(long)).toMatch(/^page:[0-9a-f]{40}$/);
+    expect(pageDocId(long)).toBe(pageDocId(long));
+    expect(pageDocId('https://a.example/1')).not.toBe(pageDocId('https://a.example/2'));
+  });
+
+  it('reads a passage back from its source, tolerating missing fields', () => {
+    expect(passageFromSource('p-1', { body: 'text', headings: 'One', position: 1 })).toMatchObject({
+      id: 'p-1',
+      text: 'text',
+      headings: ['One'],
+      position: 1,
+      url: '',
+      wordCount: 0,
+    });
+  });
+
+  it.each([
+    ['cb', 'cb-000001', 1],
+    ['cb', 'cb-001234', 1234],
+    ['cb', 'other-000003', 0],
+    ['cb', 'cb-abc', 0],
+  ])('index number of %s / %s', (alias, index, n) => {
+    expect(indexNumber(alias, index)).toBe(n);
+  });
+
+  it('names indices after the alias', () => {
+    expect(concreteIndexName('citebox-passages', 2)).toBe('citebox-passages-000002');
+  });
+});
+
+describe('query builder', () => {
+  it.each([
+    ['how do bees talk', true],
+    ['阿波罗', true],
+    ['1969', true],
+    ['()', false],
+    ['^&%$ "', false],
+    ['', false],
+  ])('searchable text %j → %s', (text, expected) => {
+    expect(hasSearchableText(text)).toBe(expected);
+  });
+
+  it('scores each analysis with weighted fields and boosts phrases, never parsing syntax', () => {
+    const q = textQuery('title:x AND "y') as {
+      bool: {
+        must: {
+          dis_max: { queries: Array<{ multi_match: { fields: string[]; query: string; type: string } }> };
+        };
+        should: unknown[];
+      };
+    };
+    const fields = q.bool.must.dis_max.queries.map((m) => m.multi_match.fields);
+    expect(fields).toEqual([
+      ['title^4', 'headings^2', 'body^1'],
+      ['title.english^4', 'headings.english^2', 'body.english^1'],
+      ['title.cjk^4', 'headings.cjk^2', 'body.cjk^1'],
+    ]);
+    expect(q.bool.must.dis_max.queries.every((m) => m.multi_match.type === 'most_fields')).toBe(true);
+    expect(q.bool.must.dis_max.queries[0]?.multi_match.query).toBe('title:x AND "y');
+    expect(JSON.stringify(q)).not.toContain('query_string');
+    expect(q.bool.should).toHaveLength(1);
+  });
+
+  it('cuts very long queries', () => {
+    const q = JSON.stringify(textQuery('word '.repeat(1000)));
+    expect(q).not.toContain('word '.repeat(MAX_QUERY_CHARS / 5 + 1));
+  });
+
+  it.each([
+    [{}, [{ term: { kind: 'passage' } }]],
+    [
+      { sites: ['A.example', 'a.example', ' '] },
+      [{ term: { kind: 'passage' } }, { terms: { site: ['a.example'] } }],
+    ],
+    [
+      { lang: 'EN-gb' },
+      [
+        { term: { kind: 'passage' } },
+        {
+          bool: {
+            should: [{ term: { lang: 'en-gb' } }, { prefix: { lang: 'en-gb-' } }],
+            minimum_should_match: 1,
+          },
+        },
+      ],
+    ],
+    [
+      { since: '2024-02-03' },
+      [{ term: { kind: 'passage' } }, { range: { date: { gte: '2024-02-03T00:00:00.000Z' } } }],
+    ],
+  ])('filters %j', (filters, expected) => {
+    expect(filterClauses(filters)).toEqual(expected);
+  });
+
+  it('rejects a since that is not a date', () => {
+    expect(() => filterClauses({ since: 'soon' })).toThrow(/not a date/);
+  });
+
+  it('collapses on the page only when a per-page cap is asked', () => {
+    const capped = bm25SearchBody({ text: 'x', limit: 7, maxPerPage: 2 });
+    expect(capped).toMatchObject({
+      size: 7,
+      _source: false,
+      collapse: { field: 'page_id', inner_hits: { size: 2 } },
+    });
+    const flat = bm25SearchBody({ text: 'x', limit: 7 });
+    expect(flat).not.toHaveProperty('collapse');
+    expect(flat).toHaveProperty('highlight');
+  });
+
+  it('builds kNN in each engine’s dialect with the same filters', () => {
+    const q = { text: 'x', limit: 5, vector: [1, 0], sites: ['a.example'] };
+    const es = knnSearchBody(q, 'elasticsearch', 10) as { knn: { filter: unknown; k: number } };
+    expect(es.knn).toMatchObject({ field: 'vector', query_vector: [1, 0], k: 10, num_candidates: 100 });
+    const os = knnSearchBody(q, 'opensearch', 10) as {
+      query: { knn: { vector: { vector: number[]; k: number; filter: unknown } } };
+    };
+    expect(os.query.knn.vector).toMatchObject({ vector: [1, 0], k: 10 });
+    expect(os.query.knn.vector.filter).toEqual(es.knn.filter);
+  });
+
+  const long = `${'Filler words here. '.repeat(15)}The brass bell rang at midnight. ${'More filler. '.repeat(15)}`;
+  it.each([
+    ['a short passage is its own snippet', 'Short text.', undefined, 'Short text.'],
+    [
+      'the fragment with most highlighted words wins, marks removed',
+      long,
+      {
+        body: ['The \u0002brass\u0003 bell rang at midnight.'],
+        'body.english': ['The \u0002brass\u0003 \u0002bell\u0003 rang at midnight.'],
+      },
+      '… The brass bell rang at midnight. …',
+    ],
+  ])('%s', (_name, text, highlights, expected) => {
+    expect(snippetFor(text, highlights, ['brass'])).toBe(expected);
+  });
+
+  it('falls back to a window around the terms without highlights', () => {
+    const snippet = snippetFor(long, undefined, ['brass']);
+    expect(snippet).toContain('brass bell');
+    expect(snippet.length).toBeLessThanOrEqual(260);
+  });
+
+  it('caps hits per page in order', () => {
+    const hit = (page: string, n: number): SearchHit =>
+      ({ passage: { id: `${page}-${n}`, pageId: page }, score: 1, snippet: '' }) as unknown as SearchHit;
+    const hits = [hit('a', 0), hit('a', 1), hit('b', 0), hit('a', 2)];
+    expect(capPerPage(hits, 2).map((h) => h.passage.id)).toEqual(['a-0', 'a-1', 'b-0']);
+    expect(capPerPage(hits, undefined)).toHaveLength(4);
+  });
+});
+
+describe('rank fusion and errors', () => {
+  it('fuses by reciprocal rank: agreement beats a single first place', () => {
+    const item = (id: string) => ({ id, score: 0 });
+    const fused = fuseRankings(
+      [
+        [item('a'), item('b')],
+        [item('b'), item('c')],
+      ],
+      (x) => x.id,
+    );
+    expect(fused.map((x) => x.id)).toEqual(['b', 'a', 'c']);
+    expect(fused[0]?.score).toBeCloseTo(1 / 62 + 1 / 61);
+  });
+
+  it.each([
+    [{ name: 'ConnectionError', message: 'connect ECONNREFUSED' }, 'BACKEND_UNAVAILABLE'],
+    [{ name: 'TimeoutError', message: 'Request timed out' }, 'BACKEND_UNAVAILABLE'],
+    [{ name: 'ResponseError', message: 'x', meta: { statusCode: 429, body: {} } }, 'BACKEND_UNAVAILABLE'],
+    [
+      {
+        name: 'ResponseError',
+        message: 'x',
+        meta: { statusCode: 400, body: { error: { type: 't', reason: 'r' } } },
+      },
+      'BACKEND_ERROR',
+    ],
+    [new Error('odd'), 'BACKEND_ERROR'],
+  ])('wraps %j as %s', (err, code) => {
+    const wrapped = engineError(err, 'OpenSearch at http://h', 'search');
+    expect(wrapped.code).toBe(code);
+    expect(wrapped.cause).toBe(err);
+  });
+
+  it('redacts credentials and builds reindex sources', () => {
+    expect(redactUrl('https://u:p@h:9200/')).toBe('https://h:9200');
+    expect(reindexSource('a', { excludes: ['vector'] })).toEqual({
+      index: 'a',
+      _source: { excludes: ['vector'] },
+    });
+    expect(reindexSource('a', {})).toEqual({ index: 'a' });
+  });
+});
