@@ -1,24 +1,15 @@
-// A tiny HTML template helper: every interpolated value is escaped unless it is already Html.
-// Everything that comes from crawled pages or the LLM passes through here.
+// A tiny HTML template helper for the page shells: every interpolated value is escaped unless it
+// is already Html. Content from crawled pages or the LLM goes through the views (client/views.ts),
+// whose trees are serialized by vdom.ts with the same escaping.
+import { type Child, escapeHtml, renderToString } from './client/vdom.js';
+
+export { escapeHtml };
 
 export class Html {
   constructor(readonly value: string) {}
   toString(): string {
     return this.value;
   }
-}
-
-const ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '`': '&#96;',
-};
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"'`]/g, (c) => ESCAPES[c] ?? c);
 }
 
 type Value = string | number | boolean | null | undefined | Html | readonly Value[];
@@ -38,17 +29,7 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): Html {
   return new Html(out);
 }
 
-/** Marks trusted, already-escaped markup. */
-export function raw(markup: string): Html {
-  return new Html(markup);
-}
-
-/** Only http(s) URLs become links; anything else (javascript:, data:) is not linked. */
-export function safeHref(url: string): string | undefined {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : undefined;
-  } catch {
-    return undefined;
-  }
+/** An element tree from the views, serialized with every text and attribute escaped. */
+export function view(node: Child): Html {
+  return new Html(renderToString(node));
 }

@@ -1,90 +1,164 @@
-// Server-rendered pages: the home page with its search box and the answer-first results page.
-import type { AnswerResponse } from '../api/index.js';
-import { answerToHtml } from './answer-markup.js';
-import { type Html, html, safeHref } from './html.js';
+// Server-rendered pages: the home page, the answer-first search page (written in pieces as the
+// answer streams, see search-page.ts), the admin shell and the help pages. Page shells are
+// html`` templates; content from crawled pages or the LLM goes through the views.
+import type { ClientAssets, Entry } from './assets.js';
+import { errorView } from './client/views.js';
+import { type Html, html, view } from './html.js';
 
-export interface PageResultView {
-  readonly url: string;
-  readonly title: string;
-  readonly snippet: string;
+export interface SiteOption {
+  readonly host: string;
+  readonly pages: number;
 }
 
-function layout(title: string, body: Html, query = ''): Html {
+export interface SearchFormState {
+  readonly query: string;
+  /** The selected site filter ('' for all sites). */
+  readonly sites: string;
+  readonly siteOptions: readonly SiteOption[];
+}
+
+export interface IndexSummary {
+  readonly pages: number;
+  readonly sites: number;
+}
+
+export interface ShellOptions {
+  readonly title: string;
+  readonly assets: ClientAssets;
+  /** The search form in the header (search and help pages). */
+  readonly header?: SearchFormState | undefined;
+  /** The client module the page loads. */
+  readonly script?: Entry | undefined;
+  readonly bodyClass?: string | undefined;
+}
+
+/** Everything before the page's own content (flushed first on streamed pages). */
+export function shellStart(options: ShellOptions): Html {
+  const { assets, script } = options;
+  const preloads = script ? assets.modules(script).slice(1) : [];
   return html`<!doctype html>
-<html lang="en">
+<html lang="en" dir="ltr">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<link rel="stylesheet" href="/assets/site.css">
+<meta name="color-scheme" content="light dark">
+<title>${options.title}</title>
+<link rel="icon" href="${assets.url('icon.svg')}" type="image/svg+xml">
+<link rel="stylesheet" href="${assets.url('site.css')}">
+${script ? html`<script type="module" src="${assets.url(script)}"></script>` : ''}
+${preloads.map((m) => html`<link rel="modulepreload" href="${assets.url(m)}">\n`)}
 </head>
-<body>
+<body class="${options.bodyClass ?? ''}">
+<a class="skip" href="#main">Skip to content</a>
 ${
-  query !== undefined && title !== 'Citebox'
-    ? html`<header class="site"><a class="brand" href="/">Citebox</a>${searchForm(query, false)}</header>`
+  options.header
+    ? html`<header class="site"><a class="brand" href="/"><img src="${assets.url('icon.svg')}" alt="" width="26" height="26">Citebox</a>${searchForm(options.header, false)}</header>`
     : ''
 }
-<main>${body}</main>
-</body>
-</html>`;
+<main id="main" tabindex="-1">
+`;
 }
 
-function searchForm(query: string, autofocus: boolean): Html {
-  return html`<form class="search" action="/search" method="get" role="search">
-<label class="sr-only" for="q">Ask a question</label>
-<input id="q" type="search" name="q" value="${query}" placeholder="Ask anything about your sites…" maxlength="2000" ${autofocus ? html`autofocus` : ''} required>
+export function shellEnd(): Html {
+  return html`</main>
+<footer class="site"><a href="/help/README.md">Help</a><a href="/docs">API</a><a href="/admin">Admin</a></footer>
+</body>
+</html>
+`;
+}
+
+function siteSelect(state: SearchFormState): Html | string {
+  const options = [...state.siteOptions];
+  if (state.sites && !options.some((o) => o.host === state.sites))
+    options.unshift({ host: state.sites, pages: 0 });
+  if (options.length === 0) return '';
+  return html`<label class="sr-only" for="site-filter">Search in</label><select id="site-filter" name="sites">
+<option value="">All sites</option>
+${options.map(
+  (o) => html`<option value="${o.host}"${o.host === state.sites ? html` selected` : ''}>${o.host}</option>`,
+)}
+</select>`;
+}
+
+export function searchForm(state: SearchFormState, autofocus: boolean): Html {
+  return html`<form class="search" id="search-form" action="/search" method="get" role="search">
+<div class="field"><label class="sr-only" for="q">Ask a question</label><input id="q" type="search" name="q" value="${state.query}" placeholder="Ask anything about your sites…" maxlength="2000" autocomplete="off" enterkeyhint="search" aria-keyshortcuts="/"${autofocus ? html` autofocus` : ''} required></div>
+${siteSelect(state)}
 <button type="submit">Ask</button>
 </form>`;
 }
 
-export function homePage(): Html {
-  return layout(
-    'Citebox',
-    html`<div class="home"><h1>Citebox</h1><p class="muted">Answers with sources, from the sites you choose.</p>${searchForm('', true)}</div>`,
-  );
+export function emptyIndexNotice(headingLevel: 'h1' | 'h2' = 'h2'): Html {
+  return html`<div class="notice notice-empty" role="status">
+<${headingLevel}>Nothing is indexed yet</${headingLevel}>
+<p>Citebox answers from the sites you crawl. Start a crawl on the <a href="/admin">admin page</a>, or run <code>npx citebox crawl https://your.site</code> on the server.</p>
+</div>`;
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return '';
-  }
+export function homePage(assets: ClientAssets, form: SearchFormState, summary: IndexSummary): Html {
+  const count =
+    summary.pages === 0
+      ? emptyIndexNotice()
+      : html`<p class="index-line muted">${summary.pages.toLocaleString('en')} pages from ${summary.sites.toLocaleString('en')} ${summary.sites === 1 ? 'site' : 'sites'} indexed</p>`;
+  return html`${shellStart({ title: 'Citebox', assets, script: 'app.js', bodyClass: 'page-home' })}<div class="home">
+<h1><img src="${assets.url('icon.svg')}" alt="" width="42" height="42">Citebox</h1>
+<p class="tagline">Answers with sources, from the sites you choose.</p>
+${searchForm(form, true)}
+<p class="kbd-hint muted">Press <kbd>/</kbd> to search from anywhere on the page.</p>
+${count}
+</div>
+${shellEnd()}`;
 }
 
-export function resultsPage(query: string, answer: AnswerResponse, results: readonly PageResultView[]): Html {
-  const cited = new Set(answer.citations.map((c) => c.n));
-  const modeLabel =
-    answer.answer_mode === 'llm'
-      ? `Answer by ${answer.model ?? 'LLM'}`
-      : answer.answer_mode === 'extractive'
-        ? 'Extractive answer (quoted from the sources)'
-        : 'No answer found';
-  const sources = answer.sources.map((s) => {
-    const href = safeHref(s.url);
-    return html`<li id="source-${s.n}"><span class="source-n">${s.n}</span>${
-      href
-        ? html`<a href="${href}" rel="noopener noreferrer nofollow">${s.title}</a>`
-        : html`<span>${s.title}</span>`
-    }<div class="site-name">${hostOf(s.url)}</div><div class="muted">${s.snippet}</div></li>`;
-  });
-  const resultItems = results.map((r) => {
-    const href = safeHref(r.url);
-    return html`<article><h3>${href ? html`<a href="${href}" rel="noopener noreferrer nofollow">${r.title}</a>` : r.title}</h3><div class="site-name">${r.url}</div><p>${r.snippet}</p></article>`;
-  });
-  return layout(
-    `${query} – Citebox`,
-    html`<section class="answer" aria-labelledby="answer-heading">
-<h2 id="answer-heading" class="sr-only">Answer</h2>
-<div class="mode">${modeLabel}</div>
-${answerToHtml(answer.answer, cited)}
+/** A page that only says something went wrong (a query we refuse, before any streaming). */
+export function errorPage(assets: ClientAssets, form: SearchFormState, message: string): Html {
+  return html`${shellStart({ title: 'Citebox', assets, header: form, script: 'app.js' })}<h1 class="sr-only">Error</h1>${view(errorView(message))}
+${shellEnd()}`;
+}
+
+export function docPage(assets: ClientAssets, title: string, text: string): Html {
+  return html`${shellStart({ title: `${title} – Citebox`, assets, header: { query: '', sites: '', siteOptions: [] }, script: 'app.js' })}<h1>${title}</h1><pre class="doc">${text}</pre>
+${shellEnd()}`;
+}
+
+export function adminPage(assets: ClientAssets, enabled: boolean): Html {
+  const body = enabled
+    ? html`<noscript><div class="notice notice-warn"><p>The admin page needs JavaScript: it keeps the admin key in this tab and sends it with each request.</p></div></noscript>
+<form id="key-form" class="key-form" hidden>
+<label for="admin-key">Admin key</label>
+<div class="row"><input id="admin-key" name="key" type="password" autocomplete="current-password" required><button type="submit">Unlock</button></div>
+<p class="hint">The key (<code>CITEBOX_ADMIN_KEY</code>) stays in this browser tab (session storage) and is sent as <code>Authorization: Bearer</code>; it is never put in a URL.</p>
+<p class="form-error" id="key-error" role="alert"></p>
+</form>
+<div id="admin-app" hidden>
+<section aria-labelledby="crawl-h">
+<h2 id="crawl-h">Start a crawl</h2>
+<form id="crawl-form">
+<label for="seeds">Seed URLs, one per line</label>
+<textarea id="seeds" name="seeds" required placeholder="https://docs.example.com/" spellcheck="false"></textarea>
+<div class="row">
+<div><label for="max-pages">Max pages</label><input id="max-pages" name="max_pages" type="number" min="1" max="1000000" value="500"></div>
+<div><label for="max-depth">Max depth</label><input id="max-depth" name="max_depth" type="number" min="0" max="100" value="10"></div>
+</div>
+<p class="hint">The crawler stays on the seeds' hosts and honours robots.txt.</p>
+<div class="row"><button type="submit">Start crawl</button></div>
+<p class="form-error" id="crawl-error" role="alert"></p>
+</form>
 </section>
-${answer.sources.length > 0 ? html`<h2>Sources</h2><ol class="sources">${sources}</ol>` : ''}
-${results.length > 0 ? html`<section class="results"><h2>Results</h2>${resultItems}</section>` : ''}`,
-    query,
-  );
-}
-
-export function docPage(title: string, text: string): Html {
-  return layout(`${title} – Citebox`, html`<h1>${title}</h1><pre class="doc">${text}</pre>`, '');
+<section aria-labelledby="crawls-h">
+<h2 id="crawls-h">Crawls</h2>
+<ul class="crawls" id="crawls" aria-live="polite"></ul>
+<p class="muted" id="crawls-empty">No crawls yet.</p>
+</section>
+<section aria-labelledby="sites-h">
+<h2 id="sites-h">Indexed sites</h2>
+<div id="sites"><p class="muted">Loading…</p></div>
+</section>
+<p><button type="button" class="secondary" id="forget-key">Forget the key</button></p>
+</div>`
+    : html`<div class="notice notice-warn"><p>Admin is disabled on this server: set <code>CITEBOX_ADMIN_KEY</code> and restart Citebox to crawl from here.</p></div>`;
+  return html`${shellStart({ title: 'Admin – Citebox', assets, header: { query: '', sites: '', siteOptions: [] }, script: enabled ? 'admin.js' : undefined, bodyClass: 'page-admin' })}<div class="admin"><h1>Admin</h1>
+${body}
+</div>
+${shellEnd()}`;
 }

@@ -1,0 +1,164 @@
+// The answer-first search page, written while the answer is made: the page shell and search box
+// go out at once (first paint does not wait for the answer), the answer's text streams in as
+// plain text, and when the answer is done its rendered form (citations, sources, related
+// questions) and the classic results follow. A small CSS rule hides the streamed text once the
+// rendered answer is there, so the page streams without any JavaScript; the client script takes
+// over from there for new searches and follow-ups (client/app.ts).
+import type { AppDeps } from '../api/index.js';
+import type { ClientAssets } from './assets.js';
+import { guessLang, queryTerms } from './client/text.js';
+import { h } from './client/vdom.js';
+import {
+  answerPlainText,
+  answerView,
+  errorView,
+  modeLine,
+  type ResultView,
+  relatedView,
+  resultItem,
+  type SourceView,
+  sourcesList,
+} from './client/views.js';
+import { escapeHtml, html, view } from './html.js';
+import { emptyIndexNotice, type SearchFormState, shellEnd, shellStart } from './pages.js';
+
+type AnswerStream = ReturnType<AppDeps['answers']['stream']>;
+type AnswerEvent = AnswerStream extends AsyncIterable<infer E> ? E : never;
+type Done = Extract<AnswerEvent, { type: 'done' }>['response'];
+
+export interface SearchPageInput {
+  readonly assets: ClientAssets;
+  readonly form: SearchFormState;
+  readonly query: string;
+  readonly emptyIndex: boolean;
+  /** The answer's events (sources, delta…, citations, done). */
+  readonly answer: () => AsyncIterable<AnswerEvent>;
+  /** Classic results, started at once and awaited at the end. */
+  readonly results: () => Promise<ResultView[]>;
+  /** Logs a failure and says what the reader may see of it. */
+  readonly failure: (err: unknown, where: 'answer' | 'results') => string;
+}
+
+/** The turn's attributes the client reads to continue the conversation. */
+function turnData(response: Done | undefined): Record<string, string> {
+  if (!response) return {};
+  return { 'data-answer': response.answer, 'data-mode': response.answer_mode };
+}
+
+function followupForm(sites: string): string {
+  return html`<form class="followup" id="followup-form" action="/search" method="get">
+<label for="followup">Ask a follow-up</label>
+<input id="followup" name="q" type="text" maxlength="2000" autocomplete="off" enterkeyhint="send" placeholder="Ask about this answer…" required>
+${sites ? html`<input type="hidden" name="sites" value="${sites}">` : ''}
+<button type="submit">Ask</button>
+</form>
+`.value;
+}
+
+export async function* searchPage(input: SearchPageInput): AsyncGenerator<string> {
+  const { assets, form, query } = input;
+  const terms = queryTerms(query);
+  yield shellStart({
+    title: `${query} – Citebox`,
+    assets,
+    header: form,
+    script: 'app.js',
+    bodyClass: 'page-search',
+  }).value;
+  yield html`<h1 class="sr-only">Search results</h1>
+<div class="thread" id="thread" data-sites="${form.sites}">
+<article class="turn" id="turn-1" data-question="${query}" aria-labelledby="question-1">
+${view(h('h2', { class: 'question', id: 'question-1', dir: 'auto', lang: guessLang(query) }, query))}
+`.value;
+
+  if (input.emptyIndex) {
+    yield `${emptyIndexNotice('h2').value}\n</article>\n</div>\n${shellEnd().value}`;
+    return;
+  }
+
+  const results = input.results().then(
+    (list) => ({ list }),
+    (err: unknown) => ({ error: input.failure(err, 'results') }),
+  );
+  // The streamed text is for sighted readers while they wait; screen readers get the rendered
+  // answer, announced once, instead of every fragment.
+  yield '<section class="answer" aria-label="Answer"><div class="answer-live" aria-hidden="true"><span class="live-status">Searching…</span>';
+
+  let sources: readonly SourceView[] = [];
+  let response: Done | undefined;
+  let streamError: string | undefined;
+  let failure: string | undefined;
+  let liveOpen = false;
+  try {
+    for await (const event of input.answer()) {
+      if (event.type === 'sources') sources = event.sources;
+      else if (event.type === 'delta') {
+        if (!liveOpen) {
+          yield '<span class="live-text">';
+          liveOpen = true;
+        }
+        if (event.text) yield escapeHtml(event.text);
+      } else if (event.type === 'error') streamError = event.message;
+      else if (event.type === 'done') response = event.response;
+    }
+  } catch (err) {
+    failure = input.failure(err, 'answer');
+  }
+  yield `${liveOpen ? '</span>' : ''}</div>\n`;
+
+  if (response) {
+    const ctx = { prefix: '', sources: response.sources, citations: response.citations };
+    yield view(
+      h(
+        'div',
+        { class: 'answer-final', ...turnData(response) },
+        modeLine(response.answer_mode, response.model, response.timings.total_ms),
+        streamError
+          ? h(
+              'p',
+              { class: 'notice notice-warn' },
+              `The language model failed (${streamError}); this answer was made without it.`,
+            )
+          : null,
+        h(
+          'div',
+          { class: 'answer-body', dir: 'auto', lang: guessLang(answerPlainText(response.answer)) },
+          answerView(response.answer, ctx),
+        ),
+      ),
+    ).value;
+    sources = response.sources;
+  } else {
+    yield view(
+      h('div', { class: 'answer-final' }, errorView(failure ?? streamError ?? 'The answer stopped early.')),
+    ).value;
+  }
+  yield '</section>\n';
+  if (sources.length > 0) {
+    yield view(
+      h(
+        'section',
+        { class: 'sources-block', 'aria-labelledby': 'sources-h' },
+        h('h3', { id: 'sources-h' }, 'Sources'),
+        sourcesList(sources, '', terms),
+      ),
+    ).value;
+  }
+  if (response) yield view(relatedView(response.related_questions, form.sites, '')).value;
+  yield `</article>\n</div>\n${followupForm(form.sites)}`;
+
+  const classic = await results;
+  if ('error' in classic) {
+    yield view(h('section', { class: 'results' }, errorView(classic.error))).value;
+  } else if (classic.list.length > 0) {
+    yield view(
+      h(
+        'section',
+        { class: 'results', 'aria-labelledby': 'results-h' },
+        h('h2', { id: 'results-h' }, 'Results'),
+        classic.list.map((r) => resultItem(r, terms)),
+      ),
+    ).value;
+  }
+  yield shellEnd().value;
+}
