@@ -11,7 +11,9 @@ import {
 } from '../services/index.js';
 import { runAsk } from './commands/ask.js';
 import { runCrawl } from './commands/crawl.js';
+import { runReindex } from './commands/reindex.js';
 import { runStatus } from './commands/status.js';
+import { runWorker, workerHealth } from './commands/worker.js';
 import { packageVersion } from './runtime.js';
 import { startServer } from './serve.js';
 
@@ -25,6 +27,10 @@ Commands:
       --json  --top-k N  --sites a.com,b.org
   status                        backend, pages, passages, sites, crawl jobs
       --json
+  worker                        run queued crawl jobs (beside an API with CITEBOX_CRAWL_WORKER=false)
+      --healthcheck  (exit 0 when this host's worker is alive)
+  reindex                       rebuild the Elasticsearch/OpenSearch index, swap its alias atomically
+      --json  --keep-old
 
 Configuration comes from the environment (see README).`;
 
@@ -139,6 +145,30 @@ export async function main(argv: readonly string[]): Promise<void> {
     case 'status': {
       const { values } = parseArgs({ args: [...rest], options: { json: { type: 'boolean' } } });
       process.exitCode = await runStatus(config, cliLogger(config), { json: values.json ?? false });
+      return;
+    }
+    case 'worker': {
+      const { values } = parseArgs({ args: [...rest], options: { healthcheck: { type: 'boolean' } } });
+      if (values.healthcheck) {
+        process.exitCode = workerHealth(config);
+        return;
+      }
+      const stop = new AbortController();
+      process.once('SIGTERM', () => stop.abort());
+      process.once('SIGINT', () => stop.abort());
+      const code = await runWorker(config, createLogger(config), { signal: stop.signal });
+      process.exit(code);
+      return;
+    }
+    case 'reindex': {
+      const { values } = parseArgs({
+        args: [...rest],
+        options: { json: { type: 'boolean' }, 'keep-old': { type: 'boolean' } },
+      });
+      process.exitCode = await runReindex(config, cliLogger(config), {
+        json: values.json ?? false,
+        keepOld: values['keep-old'] ?? false,
+      });
       return;
     }
     default:
