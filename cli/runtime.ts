@@ -35,7 +35,13 @@ export async function openRuntime(
   await backend.open();
   const indexer = new Indexer({ backend, logger });
   const answers = new AnswerService({ backend, logger });
-  const crawls = new CrawlService({ config, logger, sink: indexer, politeness: options.crawlPoliteness });
+  const crawls = new CrawlService({
+    config,
+    logger,
+    sink: indexer,
+    metrics,
+    politeness: options.crawlPoliteness,
+  });
   let closed = false;
   return {
     config,

@@ -3,12 +3,29 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { CiteboxError, type Config, errorMessage, type Logger, type PageSink } from '../services/index.js';
-import { CrawlRunner, type PolitenessOptions } from './crawl-runner.js';
-import { type CrawlJob, type CrawlOptions, type CrawlStats, CrawlStore } from './crawl-store.js';
-import { Fetcher } from './fetcher.js';
+import {
+  CiteboxError,
+  type Config,
+  errorMessage,
+  type Logger,
+  type Metrics,
+  type PageSink,
+} from '../services/index.js';
+import { CrawlMetrics } from './crawl-metrics.js';
+import { CrawlRunner } from './crawl-runner.js';
+import {
+  type CrawlJob,
+  type CrawlOptions,
+  type CrawlStats,
+  CrawlStore,
+  type JobOrigin,
+} from './crawl-store.js';
+import { Fetcher, type FetcherOptions } from './fetcher.js';
+import { type PolitenessOptions, PolitenessScheduler } from './politeness.js';
+import { revisitPolicy } from './revisit.js';
 import { RobotsCache } from './robots.js';
-import { normalizeUrl } from './urls.js';
+import type { TrapLimits } from './traps.js';
+import { normalizeUrl, type ScopeMode } from './urls.js';
 
 export interface CrawlRequest {
   readonly seeds: readonly string[];
@@ -16,14 +33,27 @@ export interface CrawlRequest {
   readonly max_depth?: number | undefined;
   readonly include?: readonly string[] | undefined;
   readonly exclude?: readonly string[] | undefined;
+  /** `host` (default): the seeds' hosts; `domain`: their registrable domains; `hosts`: plus `hosts`. */
+  readonly scope?: ScopeMode | undefined;
+  readonly hosts?: readonly string[] | undefined;
+  readonly max_pages_per_host?: number | undefined;
+  /** Re-fetch every page now, whatever its revisit interval says. */
+  readonly refresh?: boolean | undefined;
 }
 
 export interface CrawlServiceDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly sink: PageSink;
+  /** The process's metrics registry (GET /metrics); a private one when absent. */
+  readonly metrics?: Metrics | undefined;
+  /** Whether this process runs jobs; false only queues them for a worker process. Default true. */
+  readonly runJobs?: boolean | undefined;
   /** Overrides for tests (e.g. a fast retry). */
-  readonly politeness?: Partial<PolitenessOptions>;
+  readonly politeness?: Partial<PolitenessOptions> | undefined;
+  /** Overrides of the fetcher (tests: a stand-in resolver). */
+  readonly fetcher?: Partial<FetcherOptions> | undefined;
+  readonly traps?: Partial<TrapLimits> | undefined;
 }
 
 export const DEFAULT_MAX_PAGES = 1000;
@@ -31,6 +61,8 @@ export const DEFAULT_MAX_DEPTH = 10;
 export const MAX_SEEDS = 100;
 /** A job whose runner has not written a heartbeat for this long is resumed by the server. */
 const STALE_MS = 15_000;
+/** How often a server looks for jobs to resume or pick up. */
+const ORPHAN_CHECK_MS = 5_000;
 
 /** The crawl state database inside the data directory. */
 export function crawlStorePath(dataDir: string): string {
@@ -44,13 +76,38 @@ export function normalizeCrawlRequest(request: CrawlRequest): { seeds: string[];
   if (request.seeds.length > MAX_SEEDS)
     throw new CiteboxError('INVALID_REQUEST', `At most ${MAX_SEEDS} seeds`);
   const seeds = [...new Set(request.seeds.map((s) => normalizeUrl(s)))];
+  if (request.scope !== undefined && !['host', 'domain', 'hosts'].includes(request.scope)) {
+    throw new CiteboxError('INVALID_REQUEST', 'scope must be host, domain or hosts');
+  }
+  const hosts = request.hosts?.map((h) => h.trim().toLowerCase()).filter(Boolean);
+  if (hosts?.some((h) => !/^[a-z0-9.-]+$|^\[[0-9a-f:]+\]$/.test(h))) {
+    throw new CiteboxError('INVALID_REQUEST', 'hosts must be host names such as docs.example.com');
+  }
+  // Only keys that are set, so the JSON of a plain request stays what older versions wrote
+  // (that JSON is how `citebox crawl` finds the unfinished job it resumes).
   const options: CrawlOptions = {
     max_pages: request.max_pages ?? DEFAULT_MAX_PAGES,
     max_depth: request.max_depth ?? DEFAULT_MAX_DEPTH,
     ...(request.include?.length ? { include: [...request.include] } : {}),
     ...(request.exclude?.length ? { exclude: [...request.exclude] } : {}),
+    ...(request.scope && request.scope !== 'host' ? { scope: request.scope } : {}),
+    ...(hosts?.length ? { hosts, ...(request.scope ? {} : { scope: 'hosts' as const }) } : {}),
+    ...(request.max_pages_per_host ? { max_pages_per_host: request.max_pages_per_host } : {}),
+    ...(request.refresh ? { refresh: true } : {}),
   };
   return { seeds, options };
+}
+
+/** Whether the process named in an owner id ("host:pid:nonce") is alive (unknown: assume so). */
+export function ownerAlive(owner: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== hostname() || !pid || !/^\d+$/.test(pid)) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export class CrawlService {
@@ -58,17 +115,29 @@ export class CrawlService {
   readonly #fetcher: Fetcher;
   readonly #runner: CrawlRunner;
   readonly #logger: Logger;
+  readonly #runJobs: boolean;
   readonly #running = new Map<string, { controller: AbortController; done: Promise<CrawlJob> }>();
   readonly #owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  #orphanTimer: NodeJS.Timeout | undefined;
+  #closed = false;
 
   constructor(deps: CrawlServiceDeps) {
     const { config } = deps;
     this.#logger = deps.logger.child({ component: 'crawl-service' });
+    this.#runJobs = deps.runJobs ?? true;
     this.#store = new CrawlStore(crawlStorePath(config.dataDir));
+    const scheduler = new PolitenessScheduler({
+      delayMs: config.crawlDelayMs,
+      perHost: config.crawlConcurrency,
+      global: config.crawlGlobalConcurrency,
+      responseTimeFactor: config.crawlDelayFactor,
+      ...deps.politeness,
+    });
     this.#fetcher = new Fetcher({
       userAgent: config.userAgent,
       allowPrivateNetworks: config.allowPrivateNetworks,
-      connectionsPerOrigin: config.crawlConcurrency,
+      connectionsPerOrigin: scheduler.options.perHost,
+      ...deps.fetcher,
     });
     const robots = new RobotsCache(this.#fetcher, deps.logger);
     this.#runner = new CrawlRunner({
@@ -77,24 +146,21 @@ export class CrawlService {
       robots,
       sink: deps.sink,
       logger: deps.logger,
+      scheduler,
+      metrics: new CrawlMetrics(deps.metrics),
+      revisit: revisitPolicy(config.recrawlIntervalHours),
+      traps: deps.traps,
       owner: this.#owner,
       staleMs: STALE_MS,
-      politeness: {
-        delayMs: config.crawlDelayMs,
-        perHost: config.crawlConcurrency,
-        global: 16,
-        maxCrawlDelaySeconds: 30,
-        retryBaseMs: 5_000,
-        ...deps.politeness,
-      },
+      ownerAlive,
     });
   }
 
-  /** Creates a job and runs it in the background. */
+  /** Creates a job and runs it in the background (or leaves it queued for a worker). */
   start(request: CrawlRequest): CrawlJob {
     const { seeds, options } = normalizeCrawlRequest(request);
-    const job = this.#store.createJob(seeds, options);
-    this.launch(job.id);
+    const job = this.#store.createJob(seeds, options, 'api');
+    if (this.#runJobs) this.launch(job.id);
     return this.#store.requireJob(job.id);
   }
 
@@ -112,7 +178,7 @@ export class CrawlService {
   ): Promise<CrawlJob> {
     const { seeds, options: crawlOptions } = normalizeCrawlRequest(request);
     const existing = this.#store.findUnfinished(seeds, crawlOptions);
-    const job = existing ?? this.#store.createJob(seeds, crawlOptions);
+    const job = existing ?? this.#store.createJob(seeds, crawlOptions, 'cli');
     options.onJob?.(job, existing !== undefined);
     return this.#runner.run(job.id, { signal: options.signal, onProgress: options.onProgress });
   }
@@ -131,12 +197,35 @@ export class CrawlService {
     return job;
   }
 
-  /** Resumes jobs whose runner died (server start-up). */
+  /**
+   * Resumes API jobs whose runner died (server start-up), and from then on keeps looking every few
+   * seconds, so a job whose runner was killed just before this start, or one queued by an API
+   * that does not run jobs itself, is picked up too.
+   */
   resumeOrphans(): string[] {
+    const ids = this.resumeNow();
+    if (!this.#orphanTimer && this.#runJobs && !this.#closed) {
+      this.#orphanTimer = setInterval(() => {
+        try {
+          this.resumeNow();
+        } catch (err) {
+          this.#logger.warn({ err }, 'looking for crawls to resume failed');
+        }
+      }, ORPHAN_CHECK_MS);
+      this.#orphanTimer.unref();
+    }
+    return ids;
+  }
+
+  private resumeNow(): string[] {
+    if (!this.#runJobs || this.#closed) return [];
     const ids: string[] = [];
-    for (const job of this.#store.orphanedJobs(STALE_MS)) {
+    for (const job of this.#store.orphanedJobs(STALE_MS, 'api', ownerAlive)) {
       if (this.#running.has(job.id)) continue;
-      this.#logger.info({ job: job.id }, 'resuming interrupted crawl');
+      this.#logger.info(
+        { job: job.id },
+        job.status === 'queued' ? 'starting queued crawl' : 'resuming interrupted crawl',
+      );
       this.launch(job.id);
       ids.push(job.id);
     }
@@ -149,11 +238,15 @@ export class CrawlService {
     return running ? running.done : this.#store.requireJob(id);
   }
 
-  private launch(id: string): void {
+  private launch(id: string, origin: JobOrigin = 'api'): void {
     const controller = new AbortController();
     const done = this.#runner
       .run(id, { signal: controller.signal })
       .catch((err: unknown) => {
+        if (err instanceof CiteboxError && err.code === 'CONFLICT') {
+          this.#logger.debug({ job: id, origin }, 'crawl is run by another process');
+          return this.#store.requireJob(id);
+        }
         this.#logger.error({ err, job: id }, 'crawl failed');
         const job = this.#store.getJob(id);
         if (job && (job.status === 'running' || job.status === 'queued')) {
@@ -167,6 +260,8 @@ export class CrawlService {
 
   /** Stops running jobs (they stay resumable) and releases resources. */
   async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#orphanTimer) clearInterval(this.#orphanTimer);
     for (const { controller } of this.#running.values()) controller.abort();
     await Promise.allSettled([...this.#running.values()].map((r) => r.done));
     await this.#fetcher.close();

@@ -1,158 +1,348 @@
-// HTML to an ExtractedPage's parts with cheerio: title, description, language, canonical, meta
-// robots, links, and the main content as ordered blocks (headings, paragraphs, lists, code)
-// without navigation and boilerplate. Pure: HTML and its URL in, data out.
-import { type Cheerio, load } from 'cheerio';
-import type { AnyNode } from 'domhandler';
+// HTML to an ExtractedPage's parts: metadata (title, description, language, canonical, published
+// date, Open Graph, meta robots), links, and the main content as ordered blocks (headings,
+// paragraphs, lists, code) without navigation and boilerplate. The page is parsed once into a
+// light DOM (linkedom); metadata and links are read first, then Mozilla's Readability picks the
+// main content. When Readability finds nothing worth keeping, a fallback takes the largest of
+// <main>/<article>/[role=main] (else <body>) minus navigation, so a page with text never comes
+// out empty. Pure: HTML and its URL in, data out.
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
 import type { ContentBlock } from '../services/index.js';
 import { resolveLink } from './urls.js';
 
 export interface ExtractedHtml {
   readonly title: string;
   readonly description: string | undefined;
+  /** From `<html lang>` or a Content-Language meta; undefined when the page does not say. */
   readonly lang: string | undefined;
   /** Absolute canonical URL from <link rel=canonical>, when present. */
   readonly canonical: string | undefined;
   readonly publishedAt: string | undefined;
+  readonly author: string | undefined;
+  readonly siteName: string | undefined;
+  /** og:* properties without the prefix ("title", "type", "image", …). */
+  readonly openGraph: Readonly<Record<string, string>>;
+  /** Headings of the main content, in order. */
+  readonly headings: readonly string[];
   readonly noindex: boolean;
   readonly nofollow: boolean;
   readonly blocks: ContentBlock[];
   /** Normalized absolute http(s) links, deduplicated, in page order. */
   readonly links: string[];
+  /** Which extractor produced the blocks. */
+  readonly extractor: 'readability' | 'fallback';
+}
+
+// Minimal DOM shapes we use (linkedom implements them; lib.dom types would drag in browser globals).
+interface DomNode {
+  readonly nodeType: number;
+  readonly childNodes: ArrayLike<DomNode>;
+  readonly textContent: string | null;
+}
+interface DomElement extends DomNode {
+  readonly tagName: string;
+  readonly children: ArrayLike<DomElement>;
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+  remove(): void;
+  appendChild(node: DomNode): DomNode;
+}
+interface DomDocument {
+  readonly documentElement: DomElement | null;
+  readonly body: DomElement | null;
+  createElement(tag: string): DomElement;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
 }
 
 const BOILERPLATE =
-  'script, style, noscript, template, svg, canvas, iframe, form, button, select, nav, header, footer, aside, ' +
-  '[role=navigation], [role=banner], [role=contentinfo], [role=complementary], [aria-hidden=true], [hidden], ' +
-  '.nav, .navbar, .menu, .sidebar, .footer, .header, .breadcrumb, .breadcrumbs, .cookie, .cookies, .advert, .ads, #cookie-banner';
+  'script, style, noscript, template, svg, canvas, iframe, form, button, select, nav, header, footer, aside, dialog, ' +
+  '[role=navigation], [role=banner], [role=contentinfo], [role=complementary], [role=search], [aria-hidden=true], [hidden], ' +
+  '.nav, .navbar, .menu, .sidebar, .footer, .header, .breadcrumb, .breadcrumbs, .cookie, .cookies, .advert, .ads, .share, .related, #cookie-banner, #comments';
 
-const BLOCK_SELECTOR = 'h1, h2, h3, h4, h5, h6, p, pre, blockquote, ul, ol, dl, table, figcaption';
+const SKIP = new Set([
+  'SCRIPT',
+  'STYLE',
+  'NOSCRIPT',
+  'TEMPLATE',
+  'SVG',
+  'CANVAS',
+  'IFRAME',
+  'HEAD',
+  'TITLE',
+  'BUTTON',
+  'SELECT',
+]);
+const PARAGRAPHS = new Set(['P', 'BLOCKQUOTE', 'FIGCAPTION', 'DT', 'DD', 'ADDRESS', 'CAPTION', 'SUMMARY']);
+const INLINE = new Set([
+  'A',
+  'ABBR',
+  'B',
+  'BDI',
+  'BDO',
+  'CITE',
+  'CODE',
+  'DATA',
+  'DFN',
+  'EM',
+  'I',
+  'KBD',
+  'MARK',
+  'Q',
+  'RP',
+  'RT',
+  'RUBY',
+  'S',
+  'SAMP',
+  'SMALL',
+  'SPAN',
+  'STRONG',
+  'SUB',
+  'SUP',
+  'TIME',
+  'U',
+  'VAR',
+  'WBR',
+  'IMG',
+  'BR',
+  'FONT',
+  'LABEL',
+  'INS',
+  'DEL',
+]);
+/** Elements only valid in <head>; anything else the parser left outside <body> belongs in it. */
+const HEAD_ONLY = new Set(['TITLE', 'META', 'LINK', 'STYLE', 'SCRIPT', 'BASE', 'NOSCRIPT', 'TEMPLATE']);
 
-function cleanText(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+const TEXT_NODE = 3;
+const ELEMENT_NODE = 1;
+
+export function cleanText(text: string | null | undefined): string {
+  return (text ?? '').replace(/\s+/g, ' ').trim();
 }
 
-function parseDate(value: string | undefined): string | undefined {
+function parseDate(value: string | null | undefined): string | undefined {
   if (!value) return undefined;
   const t = Date.parse(value.trim());
   return Number.isFinite(t) ? new Date(t).toISOString() : undefined;
 }
 
-export function extractHtml(html: string, pageUrl: string): ExtractedHtml {
-  const $ = load(html);
-  const baseHref = $('base[href]').first().attr('href');
-  const base = (baseHref && resolveLink(baseHref, pageUrl)) || pageUrl;
+/**
+ * Parses HTML into a document whose <body> holds all content. linkedom (htmlparser2) does not
+ * build the implied <html>/<body> of the HTML5 algorithm, so fragments are wrapped and content
+ * the parser left beside <head> is moved into <body>.
+ */
+function parseDocument(html: string): DomDocument {
+  const hasHtml = /<html[\s>]/i.test(html.slice(0, 4096));
+  const source = hasHtml ? html : `<!doctype html><html><head></head><body>${html}</body></html>`;
+  const { document } = parseHTML(source) as unknown as { document: DomDocument };
+  const root = document.documentElement;
+  if (!root)
+    return parseHTML('<!doctype html><html><head></head><body></body></html>')
+      .document as unknown as DomDocument;
+  let body = document.body && document.body.tagName === 'BODY' ? document.body : null;
+  const strays: DomNode[] = [];
+  for (const child of Array.from(root.childNodes)) {
+    if (child.nodeType === ELEMENT_NODE) {
+      const tag = (child as DomElement).tagName;
+      if (tag === 'HEAD' || tag === 'BODY' || HEAD_ONLY.has(tag)) continue;
+      strays.push(child);
+    } else if (child.nodeType === TEXT_NODE && cleanText(child.textContent)) {
+      strays.push(child);
+    }
+  }
+  if (strays.length > 0) {
+    if (!body) {
+      body = document.createElement('body');
+      root.appendChild(body);
+    }
+    for (const node of strays) body.appendChild(node);
+  }
+  return document;
+}
 
-  const robots = (
-    $('meta[name="robots" i], meta[name="citeboxbot" i]')
-      .map((_, el) => $(el).attr('content') ?? '')
-      .get() as string[]
-  )
+export function extractHtml(html: string, pageUrl: string): ExtractedHtml {
+  const document = parseDocument(html);
+  const baseHref = document.querySelector('base[href]')?.getAttribute('href');
+  const base = (baseHref && resolveLink(baseHref, pageUrl)) || pageUrl;
+  const meta = (selector: string) =>
+    cleanText(document.querySelector(selector)?.getAttribute('content')) || undefined;
+
+  const robots = Array.from(document.querySelectorAll('meta[name="robots" i], meta[name="citeboxbot" i]'))
+    .map((el) => el.getAttribute('content') ?? '')
     .join(',')
     .toLowerCase();
   const noindex = /\b(noindex|none)\b/.test(robots);
   const nofollow = /\b(nofollow|none)\b/.test(robots);
 
-  const meta = (selector: string) => cleanText($(selector).first().attr('content') ?? '') || undefined;
-  const title =
-    cleanText($('title').first().text()) ||
-    meta('meta[property="og:title"]') ||
-    cleanText($('h1').first().text()) ||
-    '';
-  const description = meta('meta[name="description" i]') ?? meta('meta[property="og:description"]');
-  const lang = cleanText($('html').attr('lang') ?? '') || meta('meta[http-equiv="content-language" i]');
-  const canonicalHref = $('link[rel~="canonical"]').first().attr('href');
+  const openGraph: Record<string, string> = {};
+  for (const el of Array.from(document.querySelectorAll('meta[property^="og:"]'))) {
+    const key = (el.getAttribute('property') ?? '').slice(3);
+    const value = cleanText(el.getAttribute('content'));
+    if (key && value && !(key in openGraph)) openGraph[key] = value;
+  }
+  const h1 = cleanText(document.querySelector('h1')?.textContent);
+  const title = cleanText(document.querySelector('title')?.textContent) || openGraph['title'] || h1 || '';
+  const description = meta('meta[name="description" i]') ?? openGraph['description'];
+  const lang =
+    cleanText(
+      document.documentElement?.getAttribute('lang') ?? document.documentElement?.getAttribute('xml:lang'),
+    ) ||
+    meta('meta[http-equiv="content-language" i]') ||
+    undefined;
+  const canonicalHref = document.querySelector('link[rel~="canonical" i]')?.getAttribute('href');
   const canonical = canonicalHref ? resolveLink(canonicalHref, base) : undefined;
-  const publishedAt = parseDate(
+  const siteName = openGraph['site_name'] ?? meta('meta[name="application-name" i]');
+  const author = meta('meta[name="author" i]') ?? meta('meta[property="article:author"]');
+  let publishedAt = parseDate(
     meta('meta[property="article:published_time"]') ??
+      meta('meta[itemprop="datePublished"]') ??
       meta('meta[name="date" i]') ??
-      $('time[datetime]').first().attr('datetime'),
+      meta('meta[name="dc.date" i]') ??
+      meta('meta[name="dcterms.created" i]') ??
+      meta('meta[name="pubdate" i]') ??
+      document.querySelector('[itemprop="datePublished"][datetime]')?.getAttribute('datetime') ??
+      document.querySelector('article time[datetime], time[pubdate][datetime]')?.getAttribute('datetime'),
   );
 
   const links: string[] = [];
   if (!nofollow) {
     const seen = new Set<string>();
-    $('a[href]').each((_, el) => {
-      const rel = ($(el).attr('rel') ?? '').toLowerCase();
-      if (rel.includes('nofollow')) return;
-      const link = resolveLink($(el).attr('href') ?? '', base);
+    for (const el of Array.from(document.querySelectorAll('a[href], area[href]'))) {
+      const rel = (el.getAttribute('rel') ?? '').toLowerCase();
+      if (rel.includes('nofollow')) continue;
+      const link = resolveLink(el.getAttribute('href') ?? '', base);
       if (link && !seen.has(link)) {
         seen.add(link);
         links.push(link);
       }
-    });
+    }
   }
 
-  $(BOILERPLATE).remove();
-  const root = pickMainRoot($);
-  const blocks = collectBlocks($, root);
-  if (blocks.length === 0) {
-    // Text not wrapped in block elements (divs only): fall back to the root's lines of text.
-    const text = cleanText(root.text());
-    if (text) blocks.push({ type: 'text', text });
+  // Main content. Readability rewrites the document, so everything above is read first.
+  let blocks: ContentBlock[] = [];
+  let extractor: ExtractedHtml['extractor'] = 'readability';
+  try {
+    const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], {
+      charThreshold: 200,
+      serializer: (node) => node,
+    }).parse();
+    if (article?.content) blocks = collectBlocks(article.content as unknown as DomElement);
+    publishedAt ??= parseDate(article?.publishedTime);
+  } catch {
+    blocks = []; // Readability gives up on some malformed trees; the fallback below handles them
   }
-  return { title, description, lang, canonical, publishedAt, noindex, nofollow, blocks, links };
+  const readabilityChars = textLength(blocks);
+  if (readabilityChars < 200) {
+    // Too little for an article: the page may be a list, a short note or a layout Readability
+    // misreads. Take the fallback when it holds more.
+    const fallback = fallbackBlocks(parseDocument(html));
+    if (textLength(fallback) > readabilityChars) {
+      blocks = fallback;
+      extractor = 'fallback';
+    }
+  }
+  const headings = blocks.flatMap((b) => (b.type === 'heading' ? [b.text] : []));
+  return {
+    title,
+    description,
+    lang,
+    canonical,
+    publishedAt,
+    author,
+    siteName,
+    openGraph,
+    headings,
+    noindex,
+    nofollow,
+    blocks,
+    links,
+    extractor,
+  };
 }
 
-type CheerioApi = ReturnType<typeof load>;
+function textLength(blocks: readonly ContentBlock[]): number {
+  let n = 0;
+  for (const b of blocks) n += b.type === 'list' ? b.items.reduce((a, i) => a + i.length, 0) : b.text.length;
+  return n;
+}
 
-/** The element holding the main content: <main>, <article>, [role=main], else <body>. */
-function pickMainRoot($: CheerioApi): Cheerio<AnyNode> {
+/** Without Readability: boilerplate removed, the largest semantic container (else <body>). */
+function fallbackBlocks(document: DomDocument): ContentBlock[] {
+  for (const el of Array.from(document.querySelectorAll(BOILERPLATE))) el.remove();
+  let root: DomElement | null = null;
   for (const selector of ['main', '[role=main]', 'article', '#content', '.content', '#main']) {
-    const candidates = $(selector);
-    if (candidates.length === 0) continue;
-    // The candidate with the most text, so a teaser <article> does not win over the real one.
-    let best: Cheerio<AnyNode> | undefined;
     let bestLength = 0;
-    candidates.each((_, el) => {
-      const length = cleanText($(el).text()).length;
+    for (const el of Array.from(document.querySelectorAll(selector))) {
+      const length = cleanText(el.textContent).length;
       if (length > bestLength) {
-        best = $(el);
+        root = el;
         bestLength = length;
       }
-    });
-    if (best && bestLength > 200) return best;
+    }
+    if (root && bestLength > 200) break;
+    root = null;
   }
-  const body = $('body');
-  return body.length > 0 ? body : $.root();
+  root ??= document.body ?? document.documentElement;
+  return root ? collectBlocks(root) : [];
 }
 
-function collectBlocks($: CheerioApi, root: Cheerio<AnyNode>): ContentBlock[] {
+/** The blocks of a content tree in reading order; loose inline text becomes paragraphs. */
+export function collectBlocks(root: DomElement): ContentBlock[] {
   const blocks: ContentBlock[] = [];
-  root.find(BLOCK_SELECTOR).each((_, el) => {
-    // Skip blocks nested in another collected block (a <p> inside a <blockquote> or <li>).
-    if ($(el).parents(BLOCK_SELECTOR).length > 0) return;
-    const tag = el.tagName.toLowerCase();
-    if (/^h[1-6]$/.test(tag)) {
-      const text = cleanText($(el).text());
-      if (text) blocks.push({ type: 'heading', level: Number(tag[1]), text });
-    } else if (tag === 'ul' || tag === 'ol') {
-      const items = $(el)
-        .children('li')
-        .map((_, li) => cleanText($(li).text()))
-        .get()
-        .filter((t: string) => t.length > 0);
-      if (items.length > 0) blocks.push({ type: 'list', items });
-    } else if (tag === 'pre') {
-      const text = $(el).text().trim();
-      if (text) blocks.push({ type: 'code', text });
-    } else if (tag === 'table') {
-      const rows = $(el)
-        .find('tr')
-        .map((_, tr) =>
-          $(tr)
-            .children('th, td')
-            .map((_, cell) => cleanText($(cell).text()))
-            .get()
-            .filter(Boolean)
-            .join(' — '),
-        )
-        .get()
-        .filter((t: string) => t.length > 0);
-      if (rows.length > 0) blocks.push({ type: 'list', items: rows });
-    } else {
-      const text = cleanText($(el).text());
-      if (text) blocks.push({ type: 'text', text });
+  let inline = '';
+  const flush = () => {
+    const text = cleanText(inline);
+    if (text) blocks.push({ type: 'text', text });
+    inline = '';
+  };
+  const walk = (node: DomNode): void => {
+    for (const child of Array.from(node.childNodes)) {
+      if (child.nodeType === TEXT_NODE) {
+        inline += child.textContent ?? '';
+        continue;
+      }
+      if (child.nodeType !== ELEMENT_NODE) continue;
+      const el = child as DomElement;
+      const tag = el.tagName.toUpperCase();
+      if (SKIP.has(tag)) continue;
+      if (INLINE.has(tag)) {
+        inline += tag === 'BR' ? '\n' : tag === 'IMG' ? '' : ` ${el.textContent ?? ''} `;
+        continue;
+      }
+      flush();
+      if (/^H[1-6]$/.test(tag)) {
+        const text = cleanText(el.textContent);
+        if (text) blocks.push({ type: 'heading', level: Number(tag[1]), text });
+      } else if (PARAGRAPHS.has(tag)) {
+        const text = cleanText(el.textContent);
+        if (text) blocks.push({ type: 'text', text });
+      } else if (tag === 'UL' || tag === 'OL') {
+        const items = Array.from(el.children)
+          .filter((li) => li.tagName.toUpperCase() === 'LI')
+          .map((li) => cleanText(li.textContent))
+          .filter((t) => t.length > 0);
+        if (items.length > 0) blocks.push({ type: 'list', items });
+      } else if (tag === 'PRE') {
+        const text = (el.textContent ?? '').trim();
+        if (text) blocks.push({ type: 'code', text });
+      } else if (tag === 'TABLE') {
+        const rows = Array.from(el.querySelectorAll('tr'))
+          .map((tr) =>
+            Array.from(tr.children)
+              .map((cell) => cleanText(cell.textContent))
+              .filter(Boolean)
+              .join(' — '),
+          )
+          .filter((t) => t.length > 0);
+        if (rows.length > 0) blocks.push({ type: 'list', items: rows });
+      } else {
+        walk(el);
+        flush();
+      }
     }
-  });
+  };
+  walk(root);
+  flush();
   return blocks;
 }

@@ -4,7 +4,7 @@
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, type Dispatcher, request, errors as undiciErrors } from 'undici';
 import { CiteboxError, isCiteboxError } from '../services/index.js';
-import { assertPublicHost, guardedLookup } from './network-guard.js';
+import { assertPublicHost, makeGuardedLookup, type Resolver } from './network-guard.js';
 import { parseHttpUrl } from './urls.js';
 
 export interface FetcherOptions {
@@ -18,14 +18,22 @@ export interface FetcherOptions {
   readonly maxBodyBytes?: number;
   /** Connections kept per origin. */
   readonly connectionsPerOrigin?: number;
+  /** Stands in for DNS (tests: a public-looking name that resolves to 127.0.0.1). */
+  readonly resolver?: Resolver | undefined;
+  /** Exact addresses exempt from the private-network guard (tests only). */
+  readonly trustedAddresses?: readonly string[] | undefined;
 }
 
 export interface FetchRequest {
   readonly url: string;
   /** Accepted media types; others end as FETCH_UNSUPPORTED (after reading no body). */
   readonly accept: readonly string[];
-  readonly headers?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Body cap for this request, bytes after decompression (default: the fetcher's). */
+  readonly maxBytes?: number | undefined;
+  /** Called before each redirect is followed, with the next URL; throw to refuse it (scope, robots). */
+  readonly onRedirect?: ((next: URL) => void | Promise<void>) | undefined;
 }
 
 export interface FetchResult {
@@ -53,11 +61,15 @@ function flatHeaders(headers: Record<string, string | string[] | undefined>): Re
   return out;
 }
 
+type ResolvedOptions = Required<Omit<FetcherOptions, 'resolver' | 'trustedAddresses'>>;
+
 export class Fetcher {
-  readonly #options: Required<FetcherOptions>;
+  readonly #options: ResolvedOptions;
   readonly #agent: Agent;
+  readonly #trusted: ReadonlySet<string>;
 
   constructor(options: FetcherOptions) {
+    const { resolver, trustedAddresses, ...rest } = options;
     this.#options = {
       connectTimeoutMs: 10_000,
       headersTimeoutMs: 15_000,
@@ -65,15 +77,18 @@ export class Fetcher {
       maxRedirects: 5,
       maxBodyBytes: 5 * 1024 * 1024,
       connectionsPerOrigin: 4,
-      ...options,
+      ...rest,
     };
+    this.#trusted = new Set(trustedAddresses ?? []);
+    const guard = !this.#options.allowPrivateNetworks;
     this.#agent = new Agent({
       connections: this.#options.connectionsPerOrigin,
       headersTimeout: this.#options.headersTimeoutMs,
       bodyTimeout: this.#options.bodyTimeoutMs,
+      keepAliveTimeout: 10_000,
       connect: {
         timeout: this.#options.connectTimeoutMs,
-        ...(this.#options.allowPrivateNetworks ? {} : { lookup: guardedLookup }),
+        ...(guard || resolver ? { lookup: makeGuardedLookup(resolver, this.#trusted, guard) } : {}),
       },
     });
   }
@@ -87,7 +102,7 @@ export class Fetcher {
     const redirects: string[] = [];
     let current = parseHttpUrl(req.url);
     for (let hop = 0; ; hop++) {
-      if (!this.#options.allowPrivateNetworks) assertPublicHost(current);
+      if (!this.#options.allowPrivateNetworks) assertPublicHost(current, this.#trusted);
       const res = await this.send(current, req);
       const headers = flatHeaders(res.headers);
       const location = headers['location'];
@@ -95,7 +110,7 @@ export class Fetcher {
         await res.body.dump();
         if (hop >= this.#options.maxRedirects) {
           throw new CiteboxError(
-            'FETCH_FAILED',
+            'FETCH_UNSUPPORTED',
             `Too many redirects (more than ${this.#options.maxRedirects})`,
             {
               details: { url: req.url, redirects },
@@ -103,12 +118,26 @@ export class Fetcher {
           );
         }
         redirects.push(current.href);
-        current = parseHttpUrl(location, current);
-        if (redirects.includes(current.href)) {
-          throw new CiteboxError('FETCH_FAILED', `Redirect loop at ${current.href}`, {
+        let next: URL;
+        try {
+          next = parseHttpUrl(location, current);
+        } catch (err) {
+          throw new CiteboxError(
+            'FETCH_UNSUPPORTED',
+            `Redirect to an uncrawlable URL: ${location.slice(0, 200)}`,
+            {
+              cause: err,
+            },
+          );
+        }
+        next.hash = '';
+        if (redirects.includes(next.href)) {
+          throw new CiteboxError('FETCH_UNSUPPORTED', `Redirect loop at ${next.href}`, {
             details: { redirects },
           });
         }
+        await req.onRedirect?.(next);
+        current = next;
         continue;
       }
       const mediaType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -119,7 +148,9 @@ export class Fetcher {
           details: { url: current.href, mediaType },
         });
       }
-      const body = ok ? await this.readBody(res, headers, current.href) : Buffer.alloc(0);
+      const body = ok
+        ? await this.readBody(res, headers, current.href, req.maxBytes ?? this.#options.maxBodyBytes)
+        : Buffer.alloc(0);
       if (!ok) await res.body.dump();
       return {
         url: req.url,
@@ -156,8 +187,8 @@ export class Fetcher {
     res: Dispatcher.ResponseData,
     headers: Record<string, string>,
     url: string,
+    cap: number,
   ): Promise<Buffer> {
-    const cap = this.#options.maxBodyBytes;
     const declared = Number(headers['content-length']);
     if (Number.isFinite(declared) && declared > cap) {
       res.body.destroy();

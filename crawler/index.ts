@@ -1,5 +1,6 @@
 // Public entry point of the crawler.
-export { CrawlRunner, type PolitenessOptions, retryAfterMs } from './crawl-runner.js';
+export { CrawlMetrics } from './crawl-metrics.js';
+export { CrawlRunner, canonicalFromLinkHeader, parseXRobotsTag } from './crawl-runner.js';
 export {
   type CrawlRequest,
   CrawlService,
@@ -10,11 +11,26 @@ export {
   MAX_SEEDS,
   normalizeCrawlRequest,
 } from './crawl-service.js';
-export type { CrawlJob, CrawlOptions, CrawlStats, CrawlStatus } from './crawl-store.js';
+export type { CrawlJob, CrawlOptions, CrawlStats, CrawlStatus, JobOrigin } from './crawl-store.js';
 export { CrawlStore } from './crawl-store.js';
 export { decodeHtml } from './decode.js';
 export { type ExtractedHtml, extractHtml } from './extract.js';
 export { Fetcher, type FetcherOptions, type FetchResult, HTML_TYPES } from './fetcher.js';
-export { isPrivateAddress } from './network-guard.js';
+export { isPrivateAddress, type Resolver } from './network-guard.js';
+export {
+  DEFAULT_POLITENESS,
+  type PolitenessOptions,
+  PolitenessScheduler,
+  retryAfterMs,
+} from './politeness.js';
 export { parseRobots, RobotsCache, type RobotsRules } from './robots.js';
-export { compilePattern, makeScope, normalizeUrl, parseHttpUrl, resolveLink } from './urls.js';
+export { readSitemap } from './sitemaps.js';
+export { TrapGuard, type TrapLimits, urlTrapReason } from './traps.js';
+export {
+  compilePattern,
+  makeScope,
+  normalizeUrl,
+  parseHttpUrl,
+  resolveLink,
+  type ScopeMode,
+} from './urls.js';

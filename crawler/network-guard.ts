@@ -63,39 +63,64 @@ type LookupCallback = (
   family?: number,
 ) => void;
 
-/** A dns.lookup replacement for undici's connect options that refuses private answers. */
-export function guardedLookup(
+/** dns.lookup's shape, asked for every address (`all: true`). */
+export type Resolver = (
+  hostname: string,
+  options: LookupAllOptions,
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+const systemResolver: Resolver = (hostname, options, callback) =>
+  dnsLookup(hostname, options, (err, addresses) => callback(err, addresses));
+
+export type GuardedLookup = (
   hostname: string,
   options: LookupOneOptions | LookupAllOptions,
   callback: LookupCallback,
-): void {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) {
-      callback(err, []);
-      return;
-    }
-    const list = addresses as LookupAddress[];
-    const bad = list.find((a) => isPrivateAddress(a.address));
-    if (bad) {
-      callback(blockedError(hostname, bad.address) as unknown as NodeJS.ErrnoException, []);
-      return;
-    }
-    if ((options as LookupAllOptions).all) {
-      callback(null, list);
-      return;
-    }
-    const first = list[0];
-    if (!first) {
-      callback(Object.assign(new Error(`No address for ${hostname}`), { code: 'ENOTFOUND' }), []);
-      return;
-    }
-    callback(null, first.address, first.family);
-  });
+) => void;
+
+/**
+ * A dns.lookup replacement for undici's connect options that refuses private answers: if any
+ * address of the answer is private, none is used (so DNS rebinding between two answers does not
+ * help). `resolver` lets tests stand in for DNS; `trusted` exempts exact addresses (tests).
+ */
+export function makeGuardedLookup(
+  resolver: Resolver = systemResolver,
+  trusted: ReadonlySet<string> = new Set(),
+  guard = true,
+): GuardedLookup {
+  return (hostname, options, callback) =>
+    resolver(hostname, { ...options, all: true }, (err, list) => {
+      if (err) {
+        callback(err, []);
+        return;
+      }
+      const bad = guard
+        ? list.find((a) => isPrivateAddress(a.address) && !trusted.has(a.address))
+        : undefined;
+      if (bad) {
+        callback(blockedError(hostname, bad.address) as unknown as NodeJS.ErrnoException, []);
+        return;
+      }
+      if ((options as LookupAllOptions).all) {
+        callback(null, list);
+        return;
+      }
+      const first = list[0];
+      if (!first) {
+        callback(Object.assign(new Error(`No address for ${hostname}`), { code: 'ENOTFOUND' }), []);
+        return;
+      }
+      callback(null, first.address, first.family);
+    });
 }
 
+/** The guard over the system resolver. */
+export const guardedLookup: GuardedLookup = makeGuardedLookup();
+
 /** Refuses IP-literal hosts in private ranges before any connection (no DNS lookup happens for them). */
-export function assertPublicHost(url: URL): void {
+export function assertPublicHost(url: URL, trusted: ReadonlySet<string> = new Set()): void {
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host) && isPrivateAddress(host)) throw blockedError(url.hostname, host);
+  if (isIP(host) && isPrivateAddress(host) && !trusted.has(host)) throw blockedError(url.hostname, host);
   if (host === 'localhost' || host.endsWith('.localhost')) throw blockedError(url.hostname, '127.0.0.1');
 }

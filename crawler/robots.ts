@@ -1,6 +1,8 @@
 // robots.txt per origin, following RFC 9309: a 4xx answer means everything is allowed; a 5xx
-// answer or an unreachable server means nothing is allowed until a later retry; rules are cached
-// per origin for a while.
+// answer (and 429, as Google treats it) or an unreachable server means nothing is allowed until
+// a later retry, unless an earlier good copy is cached (RFC 9309 2.4 lets crawlers keep using
+// it); rules are cached per origin for an hour (the RFC asks for at most 24 hours). Matching
+// (longest rule wins, Allow wins ties, `*` and `$`) is robots-parser's.
 import robotsParserModule from 'robots-parser';
 import { errorMessage, type Logger } from '../services/index.js';
 import type { Fetcher } from './fetcher.js';
@@ -27,6 +29,8 @@ const robotsParser = robotsParserModule as unknown as (url: string, body: string
 const ALLOW_ALL: RobotsRules = { isAllowed: () => true, crawlDelaySeconds: undefined, sitemaps: [] };
 /** robots.txt files larger than this are cut (RFC 9309 asks crawlers to parse at least 500 KiB). */
 const MAX_ROBOTS_BYTES = 512 * 1024;
+/** Origins whose rules are kept in memory (oldest dropped first). */
+const MAX_ORIGINS = 10_000;
 
 function disallowAll(reason: string): RobotsRules {
   return { isAllowed: () => false, crawlDelaySeconds: undefined, sitemaps: [], unavailableReason: reason };
@@ -48,11 +52,22 @@ export function parseRobots(robotsUrl: string, body: string, userAgent: string):
   };
 }
 
+/** scheme://host[:port] of an absolute URL, without parsing it fully (hot path). */
+function originOf(url: string): string {
+  const start = url.indexOf('//');
+  const end = url.indexOf('/', start + 2);
+  const origin = end < 0 ? url : url.slice(0, end);
+  const q = origin.search(/[?#]/);
+  return (q < 0 ? origin : origin.slice(0, q)).toLowerCase();
+}
+
 export class RobotsCache {
   readonly #fetcher: Fetcher;
   readonly #logger: Logger;
   readonly #ttlMs: number;
   readonly #cache = new Map<string, { rules: RobotsRules; expires: number }>();
+  /** The last good (2xx or 4xx) rules per origin, for when the server fails later. */
+  readonly #lastGood = new Map<string, RobotsRules>();
   readonly #pending = new Map<string, Promise<RobotsRules>>();
 
   constructor(fetcher: Fetcher, logger: Logger, ttlMs = 60 * 60 * 1000) {
@@ -61,8 +76,19 @@ export class RobotsCache {
     this.#ttlMs = ttlMs;
   }
 
+  /** Forgets cached rules (tests; a new crawl of a site whose robots.txt changed). */
+  clear(): void {
+    this.#cache.clear();
+  }
+
+  /** The cached, fresh rules for a URL's origin, without fetching (undefined when not cached). */
+  cachedRules(url: string): RobotsRules | undefined {
+    const cached = this.#cache.get(originOf(url));
+    return cached && cached.expires > Date.now() ? cached.rules : undefined;
+  }
+
   async rulesFor(url: string, signal?: AbortSignal): Promise<RobotsRules> {
-    const origin = new URL(url).origin;
+    const origin = originOf(url);
     const cached = this.#cache.get(origin);
     if (cached && cached.expires > Date.now()) return cached.rules;
     const pending = this.#pending.get(origin);
@@ -82,16 +108,23 @@ export class RobotsCache {
       if (res.status >= 200 && res.status < 300) {
         const body = res.body.subarray(0, MAX_ROBOTS_BYTES).toString('utf8');
         rules = parseRobots(robotsUrl, body, this.#fetcher.userAgent);
-      } else if (res.status >= 400 && res.status < 500) {
+      } else if (res.status >= 400 && res.status < 500 && res.status !== 429) {
         rules = ALLOW_ALL;
       } else {
-        rules = disallowAll(`robots.txt answered ${res.status}`);
+        rules = this.#lastGood.get(origin) ?? disallowAll(`robots.txt answered ${res.status}`);
         ttl = 60_000;
       }
     } catch (err) {
-      rules = disallowAll(`robots.txt unreachable: ${errorMessage(err)}`);
+      if (signal?.aborted) throw err;
+      rules = this.#lastGood.get(origin) ?? disallowAll(`robots.txt unreachable: ${errorMessage(err)}`);
       ttl = 60_000;
     }
+    if (!rules.unavailableReason) {
+      this.#lastGood.set(origin, rules);
+      if (this.#lastGood.size > MAX_ORIGINS)
+        this.#lastGood.delete(this.#lastGood.keys().next().value as string);
+    }
+    if (this.#cache.size > MAX_ORIGINS) this.#cache.delete(this.#cache.keys().next().value as string);
     this.#logger.debug({ origin, unavailable: rules.unavailableReason }, 'robots.txt loaded');
     this.#cache.set(origin, { rules, expires: Date.now() + ttl });
     return rules;

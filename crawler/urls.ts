@@ -1,6 +1,7 @@
 // URL normalization and scope. A URL's normalized form is its identity in the frontier, so
 // variants of one page (case of the host, default port, fragment, tracking parameters, query
-// order) are fetched once.
+// order, needless percent-encoding) are fetched once.
+import { getDomain } from 'tldts';
 import { CiteboxError } from '../services/index.js';
 
 /** Query parameters that only track campaigns or sessions and never change the page. */
@@ -8,11 +9,15 @@ const TRACKING_PARAMS = new Set([
   'fbclid',
   'gclid',
   'dclid',
+  'gbraid',
+  'wbraid',
   'msclkid',
   'mc_cid',
   'mc_eid',
   '_ga',
   '_gl',
+  '_hsenc',
+  '_hsmi',
   'igshid',
   'yclid',
   'ref_src',
@@ -20,6 +25,9 @@ const TRACKING_PARAMS = new Set([
   'phpsessid',
   'jsessionid',
   'sid',
+  'aspsessionid',
+  'cfid',
+  'cftoken',
 ]);
 
 function isTrackingParam(name: string): boolean {
@@ -42,10 +50,24 @@ export function parseHttpUrl(input: string, base?: string | URL): URL {
   return url;
 }
 
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+
+/**
+ * Percent-encoding in a canonical form (RFC 3986 6.2.2): escapes of unreserved characters are
+ * decoded, other escapes are upper-cased. `/path%7euser` and `/path~user` are one page.
+ */
+function normalizeEscapes(text: string): string {
+  if (!text.includes('%')) return text;
+  return text.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => {
+    const ch = String.fromCharCode(Number.parseInt(hex, 16));
+    return UNRESERVED.test(ch) ? ch : `%${hex.toUpperCase()}`;
+  });
+}
+
 /**
  * The normalized form of an http(s) URL: lower-case scheme and host (WHATWG URL also converts
- * IDNs to punycode and drops default ports), no fragment, no tracking parameters, sorted query,
- * "/" for an empty path.
+ * IDNs to punycode, resolves dot segments and drops default ports), no fragment, no user info,
+ * no tracking parameters, sorted query, canonical percent-encoding, "/" for an empty path.
  */
 export function normalizeUrl(input: string | URL, base?: string | URL): string {
   const url = typeof input === 'string' ? parseHttpUrl(input, base) : new URL(input.href);
@@ -53,9 +75,12 @@ export function normalizeUrl(input: string | URL, base?: string | URL): string {
   url.username = '';
   url.password = '';
   if (url.hostname.endsWith('.')) url.hostname = url.hostname.slice(0, -1);
-  const kept = [...url.searchParams.entries()].filter(([name]) => !isTrackingParam(name));
-  kept.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
-  url.search = kept.length > 0 ? new URLSearchParams(kept).toString() : '';
+  url.pathname = normalizeEscapes(url.pathname);
+  if (url.search) {
+    const kept = [...url.searchParams.entries()].filter(([name]) => !isTrackingParam(name));
+    kept.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+    url.search = kept.length > 0 ? new URLSearchParams(kept).toString() : '';
+  }
   return url.href;
 }
 
@@ -63,11 +88,20 @@ export function normalizeUrl(input: string | URL, base?: string | URL): string {
 export function resolveLink(href: string, base: string | URL): string | undefined {
   const trimmed = href.trim();
   if (!trimmed || trimmed.startsWith('#')) return undefined;
+  const lower = trimmed.slice(0, 11).toLowerCase();
+  if (lower.startsWith('javascript:') || lower.startsWith('mailto:') || lower.startsWith('tel:')) {
+    return undefined;
+  }
   try {
     return normalizeUrl(trimmed, base);
   } catch {
-    return undefined; // mailto:, javascript:, malformed: not crawlable, not an error
+    return undefined; // data:, ftp:, malformed: not crawlable, not an error
   }
+}
+
+/** The host of a normalized URL without a leading "www." (example.com and www.example.com are one site). */
+export function siteHost(host: string): string {
+  return host.startsWith('www.') ? host.slice(4) : host;
 }
 
 /** Turns a user pattern into a test on URLs: `/regex/` as is, otherwise a glob where `*` is any run. */
@@ -95,26 +129,97 @@ export function compilePattern(pattern: string): (url: string) => boolean {
   };
 }
 
+/**
+ * How far a crawl may wander from its seeds: `host` keeps to the seeds' hosts (with or without
+ * "www."), `domain` to their registrable domains (docs.example.com and blog.example.com), `hosts`
+ * to an explicit list (plus the seeds' hosts).
+ */
+export type ScopeMode = 'host' | 'domain' | 'hosts';
+
 export interface ScopeOptions {
-  /** Hosts whose pages may be crawled. */
-  readonly hosts: ReadonlySet<string>;
+  readonly mode?: ScopeMode | undefined;
+  /** Authorities (`host` or `host:port`, as URL.host gives them) of the seeds. */
+  readonly hosts: ReadonlySet<string> | readonly string[];
+  /** With mode `hosts`: the other hosts that may be crawled. */
+  readonly allowedHosts?: readonly string[] | undefined;
   readonly include?: readonly string[] | undefined;
   readonly exclude?: readonly string[] | undefined;
 }
 
+/** The registrable domain of a host ("docs.example.co.uk" → "example.co.uk"); IPs and single labels stay as they are. */
+export function registrableDomain(host: string): string {
+  return getDomain(host, { allowPrivateDomains: true }) ?? host;
+}
+
+function stripPort(authority: string): string {
+  if (authority.startsWith('[')) return authority.slice(0, authority.indexOf(']') + 1);
+  const colon = authority.lastIndexOf(':');
+  return colon >= 0 ? authority.slice(0, colon) : authority;
+}
+
+/**
+ * Whether an authority (`host` or `host:port`) is inside a scope. Ports count in `host` and
+ * `hosts` modes (127.0.0.1:8080 is another site than 127.0.0.1:9); schemes never do, so an
+ * http → https redirect stays in scope.
+ */
+export function makeHostScope(options: ScopeOptions): (authority: string) => boolean {
+  const seeds = [...options.hosts].map((h) => h.toLowerCase());
+  const mode = options.mode ?? 'host';
+  if (mode === 'domain') {
+    const domains = new Set(seeds.map((h) => registrableDomain(stripPort(h))));
+    return (authority) => domains.has(registrableDomain(stripPort(authority)));
+  }
+  const sites = new Set(seeds.map(siteHost));
+  if (mode === 'hosts') for (const h of options.allowedHosts ?? []) sites.add(siteHost(h.toLowerCase()));
+  return (authority) => sites.has(siteHost(authority));
+}
+
 /** Whether a normalized URL is inside a crawl's scope. */
 export function makeScope(options: ScopeOptions): (url: string) => boolean {
+  const hostOk = makeHostScope(options);
   const include = (options.include ?? []).map(compilePattern);
   const exclude = (options.exclude ?? []).map(compilePattern);
   return (url: string) => {
-    let host: string;
-    try {
-      host = new URL(url).hostname;
-    } catch {
-      return false;
-    }
-    if (!options.hosts.has(host)) return false;
+    const authority = authorityOf(url);
+    if (authority === undefined || !hostOk(authority)) return false;
     if (include.length > 0 && !include.some((test) => test(url))) return false;
     return !exclude.some((test) => test(url));
   };
+}
+
+/** `host[:port]` of an absolute URL, lower case, without allocating a URL object. */
+export function authorityOf(url: string): string | undefined {
+  const start = url.indexOf('//');
+  if (start < 0) return undefined;
+  let end = start + 2;
+  while (end < url.length) {
+    const c = url.charCodeAt(end);
+    if (c === 47 || c === 63 || c === 35) break; // / ? #
+    end++;
+  }
+  let authority = url.slice(start + 2, end);
+  const at = authority.lastIndexOf('@');
+  if (at >= 0) authority = authority.slice(at + 1);
+  return authority.toLowerCase() || undefined;
+}
+
+/** The host of an absolute URL without allocating a URL object (frontier hot path). */
+export function hostOf(url: string): string | undefined {
+  const start = url.indexOf('//');
+  if (start < 0) return undefined;
+  let end = start + 2;
+  while (end < url.length) {
+    const c = url.charCodeAt(end);
+    if (c === 47 || c === 63 || c === 35) break; // / ? #
+    end++;
+  }
+  let authority = url.slice(start + 2, end);
+  const at = authority.lastIndexOf('@');
+  if (at >= 0) authority = authority.slice(at + 1);
+  if (authority.startsWith('[')) {
+    const close = authority.indexOf(']');
+    return close > 0 ? authority.slice(0, close + 1).toLowerCase() : undefined; // "[::1]", as URL.hostname
+  }
+  const colon = authority.indexOf(':');
+  return (colon >= 0 ? authority.slice(0, colon) : authority).toLowerCase() || undefined;
 }

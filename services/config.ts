@@ -25,6 +25,12 @@ export interface Config {
   readonly apiKeys: readonly string[];
   readonly crawlDelayMs: number;
   readonly crawlConcurrency: number;
+  /** Crawl requests in flight across all hosts, per process. */
+  readonly crawlGlobalConcurrency: number;
+  /** The delay between two requests to a host is at least this multiple of its response time. */
+  readonly crawlDelayFactor: number;
+  /** First revisit interval of a crawled page, hours (0: re-fetch on every crawl). */
+  readonly recrawlIntervalHours: number;
   readonly allowPrivateNetworks: boolean;
   readonly userAgent: string;
   readonly logLevel: LogLevel;
@@ -191,6 +197,27 @@ export const SETTINGS: readonly Setting[] = [
     kind: { type: 'int', min: 1, max: 64 },
     default: '1',
     doc: 'Connections per host.',
+  },
+  {
+    key: 'crawlGlobalConcurrency',
+    env: ['CITEBOX_CRAWL_GLOBAL_CONCURRENCY'],
+    kind: { type: 'int', min: 1, max: 512 },
+    default: '16',
+    doc: 'Crawl requests in flight across all hosts, per process.',
+  },
+  {
+    key: 'crawlDelayFactor',
+    env: ['CITEBOX_CRAWL_DELAY_FACTOR'],
+    kind: { type: 'int', min: 0, max: 100 },
+    default: '2',
+    doc: 'The delay between two requests to a host is also at least this many times its recent response time, so a slow site gets more air (`0` turns it off).',
+  },
+  {
+    key: 'recrawlIntervalHours',
+    env: ['CITEBOX_RECRAWL_INTERVAL_HOURS'],
+    kind: { type: 'int', min: 0, max: 8760 },
+    default: '24',
+    doc: 'A later crawl re-fetches a page only after its revisit interval: it starts at this many hours, grows while the page stays the same and shrinks when it changes (1 hour to 30 days). `0` re-fetches every page on every crawl; `citebox crawl --refresh` does so once.',
   },
   {
     key: 'allowPrivateNetworks',

@@ -24,6 +24,14 @@ export interface ExtractedPage {
   readonly blocks: readonly ContentBlock[];
   /** Hash of the main text, for duplicate detection and change detection. */
   readonly contentHash: string;
+  /** Headings of the main content, in order. */
+  readonly headings?: readonly string[] | undefined;
+  /** The page's rel=canonical URL, when it named one in scope. */
+  readonly canonicalUrl?: string | undefined;
+  readonly siteName?: string | undefined;
+  readonly author?: string | undefined;
+  /** Open Graph properties without the `og:` prefix (title, type, image, …). */
+  readonly openGraph?: Readonly<Record<string, string>> | undefined;
 }
 
 /** A page as the index stores it. */

@@ -26,13 +26,20 @@ export function htmlPage(title: string, body: string, head = ''): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>${head}</head><body>${body}</body></html>`;
 }
 
-export async function startSite(routes: Record<string, SiteRoute>): Promise<TestSite> {
+export interface SiteOptions {
+  /** Answers paths the route table does not know (generated sites); undefined means 404. */
+  readonly fallback?: (path: string, req: IncomingMessage) => SiteRoute | undefined;
+  /** Keep no request log (large benchmark sites). */
+  readonly noLog?: boolean;
+}
+
+export async function startSite(routes: Record<string, SiteRoute>, options: SiteOptions = {}): Promise<TestSite> {
   const table = new Map(Object.entries(routes));
   const requests: string[] = [];
   const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? '/';
-    requests.push(path);
-    const route = table.get(path) ?? table.get(path.split('?')[0] ?? path);
+    if (!options.noLog) requests.push(path);
+    const route = table.get(path) ?? table.get(path.split('?')[0] ?? path) ?? options.fallback?.(path, req);
     const response: SiteResponse = route
       ? typeof route === 'function'
         ? await route(req)
