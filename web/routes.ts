@@ -137,6 +137,7 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
         form,
         query,
         emptyIndex: index.pages === 0,
+        apiOpen: deps.config.apiKeys.length === 0,
         answer: () => deps.answers.stream({ query, filters }, { signal: controller.signal }),
         results: () => classicResults(query, sites),
         failure: (err, where) => {

@@ -33,6 +33,7 @@ function page(answer: () => Events, overrides: Partial<SearchPageInput> = {}) {
     form: { query: 'q', sites: '', siteOptions: [] },
     query: 'Where is the <moon>?',
     emptyIndex: false,
+    apiOpen: true,
     answer,
     results: async () => [{ url: 'https://e.com/r', title: 'R', snippet: 'moon result' }],
     failure: (err) => (err instanceof Error ? err.message : 'failed'),

@@ -31,6 +31,11 @@ export interface SearchPageInput {
   readonly form: SearchFormState;
   readonly query: string;
   readonly emptyIndex: boolean;
+  /**
+   * Whether the JSON API answers without a key. When CITEBOX_API_KEYS is set, the page still works
+   * (rendered here) but its script cannot call the API, so it leaves the forms to the server.
+   */
+  readonly apiOpen: boolean;
   /** The answer's events (sources, delta…, citations, done). */
   readonly answer: () => AsyncIterable<AnswerEvent>;
   /** Classic results, started at once and awaited at the end. */
@@ -66,7 +71,7 @@ export async function* searchPage(input: SearchPageInput): AsyncGenerator<string
     bodyClass: 'page-search',
   }).value;
   yield html`<h1 class="sr-only">Search results</h1>
-<div class="thread" id="thread" data-sites="${form.sites}">
+<div class="thread" id="thread" data-sites="${form.sites}" data-api="${input.apiOpen ? 'open' : 'key'}">
 <article class="turn" id="turn-1" data-question="${query}" aria-labelledby="question-1">
 ${view(h('h2', { class: 'question', id: 'question-1', dir: 'auto', lang: guessLang(query) }, query))}
 `.value;

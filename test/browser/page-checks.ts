@@ -1,5 +1,20 @@
 // Checks the browser tests run inside pages: CSP violations, script errors, overflow, contrast.
+import { mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+
+/** Where screenshots go: a temp folder, or docs/screenshots with `npm run screenshots:web`. */
+export const SHOTS_DIR = process.env['WEB_SCREENSHOTS_DIR'] ?? join(tmpdir(), 'citebox-screenshots');
+
+/** Saves a screenshot (and checks that there is something in it). */
+export async function shot(page: Page, name: string, fullPage = false): Promise<string> {
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  const path = join(SHOTS_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage });
+  if (statSync(path).size < 5000) throw new Error(`screenshot ${name} looks empty`);
+  return path;
+}
 
 export interface PageWatch {
   /** Uncaught errors and console errors of the page. */

@@ -2,16 +2,19 @@
 // then searched the way people do — by keyboard, by mouse, on a phone, in dark mode, without
 // JavaScript. Screenshots go to a temp folder; `npm run screenshots:web` saves them to
 // docs/screenshots/ instead.
-import { mkdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Chromium, launchChromium } from './chromium.js';
 import { ADMIN_KEY, startWebFixture, type WebFixture } from './fixture.js';
-import { contrastOf, horizontalOverflow, type PageWatch, watchContext, watchPage } from './page-checks.js';
+import {
+  contrastOf,
+  horizontalOverflow,
+  type PageWatch,
+  shot,
+  watchContext,
+  watchPage,
+} from './page-checks.js';
 
-const SHOTS = process.env['CITEBOX_SCREENSHOTS'] ?? join(tmpdir(), 'citebox-screenshots');
 const APOLLO = 'When did Apollo 11 land on the Moon?';
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const DESKTOP = { viewport: { width: 1280, height: 860 } };
@@ -21,7 +24,6 @@ let chrome: Chromium;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   [fx, chrome] = await Promise.all([startWebFixture(), launchChromium()]);
 });
 afterAll(async () => {
@@ -47,12 +49,6 @@ function searchUrl(q: string, sites?: string): string {
 async function expectClean(watch: PageWatch): Promise<void> {
   expect(await watch.cspViolations()).toEqual([]);
   expect(watch.errors).toEqual([]);
-}
-
-async function shot(page: Page, name: string, fullPage = false): Promise<void> {
-  const path = join(SHOTS, `${name}.png`);
-  await page.screenshot({ path, fullPage });
-  expect(statSync(path).size).toBeGreaterThan(5000);
 }
 
 describe('the search box', () => {
@@ -415,6 +411,24 @@ describe('the admin page', () => {
     await page.goto(`${fx.url}/admin`);
     expect(await page.locator('#key-form').isVisible()).toBe(false);
     expect(await page.textContent('main')).toMatch(/needs JavaScript/);
+  });
+});
+
+describe('with CITEBOX_API_KEYS set', () => {
+  it('still answers on the website, and leaves the forms to the server (the script has no key)', async () => {
+    const keyed = await startWebFixture({ env: { CITEBOX_API_KEYS: 'some-api-key' } });
+    try {
+      const { page, watch } = await open();
+      await page.goto(`${keyed.url}/search?q=${encodeURIComponent(APOLLO)}`);
+      expect(await page.textContent('.answer-body')).toContain('July 20, 1969');
+      await page.fill('#followup', 'How long is the Great Wall?');
+      await page.press('#followup', 'Enter');
+      await page.waitForURL(/Great\+Wall/);
+      expect(await page.textContent('.answer-body')).toContain('21,196');
+      await expectClean(watch);
+    } finally {
+      await keyed.close();
+    }
   });
 });
 

@@ -45,6 +45,8 @@ interface Turn {
 const MAX_TURNS_SENT = 10;
 
 const thread = byId('thread');
+/** The script streams answers itself only where the API needs no key (see search-page.ts). */
+const live = thread !== null && thread.dataset['api'] !== 'key';
 const conversation: Turn[] = [];
 let turnCount = 0;
 let inflight: AbortController[] = [];
@@ -136,7 +138,7 @@ document.addEventListener('click', (event) => {
     return;
   }
   const related = target?.closest?.('a[data-followup]');
-  if (related instanceof HTMLAnchorElement && thread && plainClick(event)) {
+  if (related instanceof HTMLAnchorElement && live && plainClick(event)) {
     event.preventDefault();
     followUp(related.dataset['followup'] ?? related.textContent ?? '');
   }
@@ -441,7 +443,7 @@ function newSearch(question: string, sites: string): void {
 
 // ---- taking over the forms (search page only; the home page navigates to it) ----
 
-if (thread) {
+if (live) {
   // The server-rendered first turn joins the conversation.
   const first = byId('turn-1');
   if (first) {
