@@ -195,6 +195,10 @@ export const crawlBodySchema = {
     max_depth: { type: 'integer', minimum: 0, maximum: 100 },
     include: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 500 } },
     exclude: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 500 } },
+    scope: { type: 'string', enum: ['host', 'domain', 'hosts'] },
+    hosts: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 253 } },
+    max_pages_per_host: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+    refresh: { type: 'boolean' },
   },
 } as const;
 
@@ -213,6 +217,10 @@ export const crawlJobSchema = {
         max_depth: { type: 'integer' },
         include: { type: 'array', items: { type: 'string' } },
         exclude: { type: 'array', items: { type: 'string' } },
+        scope: { type: 'string' },
+        hosts: { type: 'array', items: { type: 'string' } },
+        max_pages_per_host: { type: 'integer' },
+        refresh: { type: 'boolean' },
       },
     },
     stats: {
@@ -225,8 +233,12 @@ export const crawlJobSchema = {
         skipped: { type: 'integer' },
         failed: { type: 'integer' },
         queued: { type: 'integer' },
+        unchanged: { type: 'integer' },
+        deleted: { type: 'integer' },
       },
     },
+    /** Hosts whose page removals waited because most of their requests failed (an outage). */
+    deletions_suspended: { type: 'array', items: { type: 'string' } },
     error: { type: ['string', 'null'] },
     created_at: { type: 'string' },
     started_at: { type: ['string', 'null'] },

@@ -23,6 +23,7 @@ Commands:
   serve                         run the API and website (PORT, default 8080)
   crawl <url...>                crawl sites into the index; resumes an interrupted crawl
       --max-pages N  --max-depth N  --include PATTERN  --exclude PATTERN
+      --scope host|domain  --host NAME (more hosts)  --max-pages-per-host N  --refresh
   ask "<question>"              answer a question from the index
       --json  --top-k N  --sites a.com,b.org
   status                        backend, pages, passages, sites, crawl jobs
@@ -110,15 +111,26 @@ export async function main(argv: readonly string[]): Promise<void> {
           'max-depth': { type: 'string' },
           include: { type: 'string', multiple: true },
           exclude: { type: 'string', multiple: true },
+          scope: { type: 'string' },
+          host: { type: 'string', multiple: true },
+          'max-pages-per-host': { type: 'string' },
+          refresh: { type: 'boolean' },
         },
       });
       if (positionals.length === 0) fail('crawl needs at least one URL');
+      const scope = values.scope;
+      if (scope !== undefined && scope !== 'host' && scope !== 'domain')
+        fail('--scope must be host or domain');
       const exit = await runCrawl(config, cliLogger(config), {
         seeds: positionals,
         maxPages: intOption(values['max-pages'], '--max-pages'),
         maxDepth: intOption(values['max-depth'], '--max-depth'),
         include: values.include,
         exclude: values.exclude,
+        scope,
+        hosts: values.host,
+        maxPagesPerHost: intOption(values['max-pages-per-host'], '--max-pages-per-host'),
+        refresh: values.refresh ?? false,
       });
       process.exitCode = exit;
       return;

@@ -36,7 +36,7 @@ import { productToken, type RobotsCache } from './robots.js';
 import { fingerprintFromHex, fingerprintToHex, SimHashIndex, simhash } from './simhash.js';
 import { readSitemap } from './sitemaps.js';
 import { TrapGuard, type TrapLimits, urlTrapReason } from './traps.js';
-import { hostOf, makeScope, normalizeUrl, registrableDomain } from './urls.js';
+import { hostOf, makeScope, normalizeUrl, registrableDomain, resolveLink } from './urls.js';
 
 export interface RunnerDeps {
   readonly store: CrawlStore;
@@ -194,6 +194,8 @@ class JobRun {
   /** URLs resolved in this run without their own fetch (canonicals, redirect targets). */
   readonly #resolvedUrls = new Set<string>();
   readonly #simIndexes = new Map<string, SimHashIndex>();
+  /** Queue heads already checked for a decision without a fetch. */
+  readonly #checked = new WeakSet<FrontierEntry>();
   #cancelled = false;
   #capped = false;
   #hostRound: string[] = [];
@@ -464,8 +466,8 @@ class JobRun {
         continue;
       }
       const entry = queue[0] as FrontierEntry;
-      // Decisions that need no request take no politeness slot.
-      if (this.settleWithoutFetch(entry)) {
+      // Decisions that need no request take no politeness slot (checked once per entry).
+      if (!this.#checked.has(entry) && (this.#checked.add(entry), this.settleWithoutFetch(entry))) {
         queue.shift();
         this.#buffered--;
         this.#held.delete(entry.url);
@@ -1011,7 +1013,10 @@ class JobRun {
       if (signal.aborted) return;
       const rules = await robots.rulesFor(`${origin}/`, signal);
       if (rules.unavailableReason) continue;
-      const queue = [...rules.sitemaps];
+      const queue = rules.sitemaps.flatMap((sm) => {
+        const resolved = resolveLink(sm, `${origin}/`);
+        return resolved ? [resolved] : [];
+      });
       const own = `${origin}/sitemap.xml`;
       if (!queue.includes(own) && rules.isAllowed(own)) queue.push(own);
       const done = new Set<string>();
@@ -1069,9 +1074,10 @@ class JobRun {
   /** Known pages of the crawl's sites that this crawl did not reach: re-checked, so gone ones leave. */
   private enqueueRevisits(): number {
     const { store } = this.#d;
-    const hosts = store
-      .knownHosts()
-      .filter((h) => this.#inScope(`http://${h}/`) || this.#inScope(`https://${h}/`));
+    // Hosts are stored without ports: keep those that could hold an in-scope URL, then ask per URL.
+    const domains = new Set(this.#job.seeds.map((seed) => registrableDomain(new URL(seed).hostname)));
+    const extra = new Set(this.#job.options.hosts ?? []);
+    const hosts = store.knownHosts().filter((h) => domains.has(registrableDomain(h)) || extra.has(h));
     let added = 0;
     for (const host of hosts) {
       let batch: NewUrl[] = [];

@@ -51,6 +51,7 @@ interface DomElement extends DomNode {
 interface DomDocument {
   readonly documentElement: DomElement | null;
   readonly body: DomElement | null;
+  getElementsByTagName(tag: string): ArrayLike<DomElement>;
   createElement(tag: string): DomElement;
   querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
@@ -161,57 +162,96 @@ function parseDocument(html: string): DomDocument {
   return document;
 }
 
+/** <meta> values by lower-cased name / property / http-equiv / itemprop, first one wins. */
+function readMeta(document: DomDocument): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const el of Array.from(document.getElementsByTagName('meta'))) {
+    const content = el.getAttribute('content');
+    if (content === null) continue;
+    for (const attr of ['name', 'property', 'http-equiv', 'itemprop']) {
+      const key = el.getAttribute(attr)?.trim().toLowerCase();
+      if (!key) continue;
+      // Several robots metas add up; other keys keep their first value.
+      if (key === 'robots' || key === 'citeboxbot') out.set(key, `${out.get(key) ?? ''},${content}`);
+      else if (!out.has(key)) out.set(key, content);
+    }
+  }
+  return out;
+}
+
 export function extractHtml(html: string, pageUrl: string): ExtractedHtml {
   const document = parseDocument(html);
-  const baseHref = document.querySelector('base[href]')?.getAttribute('href');
+  // One pass over <meta> and <link> instead of a selector per field (css-select compiles each).
+  const metas = readMeta(document);
+  const meta = (...keys: string[]) => {
+    for (const key of keys) {
+      const value = cleanText(metas.get(key));
+      if (value) return value;
+    }
+    return undefined;
+  };
+  let baseHref: string | null | undefined;
+  let canonicalHref: string | null | undefined;
+  for (const el of Array.from(document.getElementsByTagName('base'))) baseHref ??= el.getAttribute('href');
+  for (const el of Array.from(document.getElementsByTagName('link'))) {
+    const rel = ` ${(el.getAttribute('rel') ?? '').toLowerCase()} `;
+    if (rel.includes(' canonical ')) canonicalHref ??= el.getAttribute('href');
+  }
   const base = (baseHref && resolveLink(baseHref, pageUrl)) || pageUrl;
-  const meta = (selector: string) =>
-    cleanText(document.querySelector(selector)?.getAttribute('content')) || undefined;
 
-  const robots = Array.from(document.querySelectorAll('meta[name="robots" i], meta[name="citeboxbot" i]'))
-    .map((el) => el.getAttribute('content') ?? '')
-    .join(',')
-    .toLowerCase();
+  const robots = `${metas.get('robots') ?? ''},${metas.get('citeboxbot') ?? ''}`.toLowerCase();
   const noindex = /\b(noindex|none)\b/.test(robots);
   const nofollow = /\b(nofollow|none)\b/.test(robots);
 
   const openGraph: Record<string, string> = {};
-  for (const el of Array.from(document.querySelectorAll('meta[property^="og:"]'))) {
-    const key = (el.getAttribute('property') ?? '').slice(3);
-    const value = cleanText(el.getAttribute('content'));
-    if (key && value && !(key in openGraph)) openGraph[key] = value;
+  for (const [key, raw] of metas) {
+    const value = cleanText(raw);
+    if (key.startsWith('og:') && key.length > 3 && value) openGraph[key.slice(3)] = value;
   }
-  const h1 = cleanText(document.querySelector('h1')?.textContent);
-  const title = cleanText(document.querySelector('title')?.textContent) || openGraph['title'] || h1 || '';
-  const description = meta('meta[name="description" i]') ?? openGraph['description'];
+  const firstText = (tag: string) => {
+    const el = document.getElementsByTagName(tag)[0];
+    return cleanText(el?.textContent);
+  };
+  const title = firstText('title') || openGraph['title'] || firstText('h1') || '';
+  const description = meta('description') ?? openGraph['description'];
   const lang =
     cleanText(
       document.documentElement?.getAttribute('lang') ?? document.documentElement?.getAttribute('xml:lang'),
     ) ||
-    meta('meta[http-equiv="content-language" i]') ||
+    meta('content-language') ||
     undefined;
-  const canonicalHref = document.querySelector('link[rel~="canonical" i]')?.getAttribute('href');
   const canonical = canonicalHref ? resolveLink(canonicalHref, base) : undefined;
-  const siteName = openGraph['site_name'] ?? meta('meta[name="application-name" i]');
-  const author = meta('meta[name="author" i]') ?? meta('meta[property="article:author"]');
+  const siteName = openGraph['site_name'] ?? meta('application-name');
+  const author = meta('author', 'article:author');
   let publishedAt = parseDate(
-    meta('meta[property="article:published_time"]') ??
-      meta('meta[itemprop="datePublished"]') ??
-      meta('meta[name="date" i]') ??
-      meta('meta[name="dc.date" i]') ??
-      meta('meta[name="dcterms.created" i]') ??
-      meta('meta[name="pubdate" i]') ??
-      document.querySelector('[itemprop="datePublished"][datetime]')?.getAttribute('datetime') ??
-      document.querySelector('article time[datetime], time[pubdate][datetime]')?.getAttribute('datetime'),
+    meta('article:published_time', 'datepublished', 'date', 'dc.date', 'dcterms.created', 'pubdate'),
   );
+  if (!publishedAt) {
+    for (const el of Array.from(document.getElementsByTagName('time'))) {
+      const datetime = el.getAttribute('datetime');
+      if (
+        datetime &&
+        (el.getAttribute('itemprop') === 'datePublished' || el.getAttribute('pubdate') !== null)
+      ) {
+        publishedAt = parseDate(datetime);
+        break;
+      }
+    }
+  }
 
   const links: string[] = [];
   if (!nofollow) {
     const seen = new Set<string>();
-    for (const el of Array.from(document.querySelectorAll('a[href], area[href]'))) {
+    const anchors = [
+      ...Array.from(document.getElementsByTagName('a')),
+      ...Array.from(document.getElementsByTagName('area')),
+    ];
+    for (const el of anchors) {
+      const href = el.getAttribute('href');
+      if (href === null) continue;
       const rel = (el.getAttribute('rel') ?? '').toLowerCase();
       if (rel.includes('nofollow')) continue;
-      const link = resolveLink(el.getAttribute('href') ?? '', base);
+      const link = resolveLink(href, base);
       if (link && !seen.has(link)) {
         seen.add(link);
         links.push(link);

@@ -30,14 +30,22 @@ function hash32(text: string, seed: number): number {
   return h >>> 0;
 }
 
+/** Word hashes, cached: a site's vocabulary repeats from page to page. */
+const tokenHashes = new Map<string, readonly [number, number]>();
+
 /** The SimHash of a text, or undefined when it has too few words to say anything. */
 export function simhash(text: string): Fingerprint | undefined {
   const tokens = text.toLowerCase().match(TOKEN);
   if (!tokens || tokens.length < MIN_WORDS) return undefined;
   const weights = new Int32Array(64);
   for (const token of tokens) {
-    const hi = hash32(token, 0x9e3779b9);
-    const lo = hash32(token, 0x7f4a7c15);
+    let h = tokenHashes.get(token);
+    if (!h) {
+      h = [hash32(token, 0x9e3779b9), hash32(token, 0x7f4a7c15)];
+      if (tokenHashes.size >= 100_000) tokenHashes.clear();
+      tokenHashes.set(token, h);
+    }
+    const [hi, lo] = h;
     for (let b = 0; b < 32; b++) {
       weights[b] = (weights[b] ?? 0) + ((hi >>> b) & 1 ? 1 : -1);
       weights[b + 32] = (weights[b + 32] ?? 0) + ((lo >>> b) & 1 ? 1 : -1);

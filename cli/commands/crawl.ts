@@ -10,6 +10,12 @@ export interface CrawlCommandOptions {
   readonly maxDepth?: number | undefined;
   readonly include?: readonly string[] | undefined;
   readonly exclude?: readonly string[] | undefined;
+  readonly scope?: 'host' | 'domain' | undefined;
+  /** More hosts to crawl besides the seeds' (scope `hosts`). */
+  readonly hosts?: readonly string[] | undefined;
+  readonly maxPagesPerHost?: number | undefined;
+  /** Re-fetch every page now, whatever its revisit interval says. */
+  readonly refresh?: boolean | undefined;
 }
 
 function bar(done: number, total: number, width = 24): string {
@@ -18,11 +24,12 @@ function bar(done: number, total: number, width = 24): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
 }
 
-export function progressLine(stats: CrawlStats, elapsedMs: number): string {
+export function progressLine(stats: CrawlStats, elapsedMs: number, fetchedBefore = 0): string {
   const seconds = Math.max(elapsedMs / 1000, 0.001);
-  const total = stats.indexed + stats.skipped + stats.failed + stats.queued;
-  const rate = stats.fetched / seconds;
-  return `${bar(stats.indexed + stats.skipped + stats.failed, total)} fetched ${stats.fetched}  queued ${stats.queued}  indexed ${stats.indexed}  skipped ${stats.skipped}  errors ${stats.failed}  ${rate.toFixed(1)} pages/s`;
+  const unchanged = stats.unchanged ?? 0;
+  const done = stats.indexed + stats.skipped + stats.failed + unchanged;
+  const rate = Math.max(0, stats.fetched - fetchedBefore) / seconds;
+  return `${bar(done, done + stats.queued)} fetched ${stats.fetched}  queued ${stats.queued}  indexed ${stats.indexed}${unchanged ? `  unchanged ${unchanged}` : ''}  skipped ${stats.skipped}  errors ${stats.failed}  ${rate.toFixed(1)} pages/s`;
 }
 
 export async function runCrawl(
@@ -42,8 +49,11 @@ export async function runCrawl(
   const tty = process.stderr.isTTY === true;
   const started = Date.now();
   let lastLine = 0;
+  // A resumed job's earlier fetches do not count towards this run's rate.
+  let fetchedBefore: number | undefined;
   const show = (stats: CrawlStats, force = false) => {
-    const line = progressLine(stats, Date.now() - started);
+    fetchedBefore ??= stats.fetched;
+    const line = progressLine(stats, Date.now() - started, fetchedBefore);
     if (tty) process.stderr.write(`\r\x1b[2K${line}`);
     else if (force || Date.now() - lastLine > 5000) {
       process.stderr.write(`${line}\n`);
@@ -58,14 +68,20 @@ export async function runCrawl(
         max_depth: options.maxDepth,
         include: options.include,
         exclude: options.exclude,
+        scope: options.hosts?.length ? 'hosts' : options.scope,
+        hosts: options.hosts,
+        max_pages_per_host: options.maxPagesPerHost,
+        refresh: options.refresh,
       },
       {
         signal: controller.signal,
         onProgress: (stats) => show(stats),
-        onJob: (job, resumed) =>
+        onJob: (job, resumed) => {
+          if (resumed) fetchedBefore = job.stats.fetched;
           process.stderr.write(
             `${resumed ? 'Resuming' : 'Starting'} crawl ${job.id} of ${job.seeds.join(', ')}\n`,
-          ),
+          );
+        },
       },
     );
     show(job.stats, true);
@@ -79,9 +95,14 @@ export async function runCrawl(
       return 130;
     }
     process.stdout.write(
-      `Crawl ${job.id} ${job.status} in ${seconds.toFixed(1)} s: ${s.indexed} pages indexed, ${s.fetched} fetched, ${s.skipped} skipped, ${s.failed} failed, ${s.discovered} discovered.\n`,
+      `Crawl ${job.id} ${job.status} in ${seconds.toFixed(1)} s: ${s.indexed} pages indexed, ${s.fetched} fetched, ${s.unchanged ?? 0} unchanged, ${s.skipped} skipped, ${s.failed} failed, ${s.deleted ?? 0} removed from the index, ${s.discovered} discovered.\n`,
     );
     if (job.error) process.stdout.write(`Reason: ${job.error}\n`);
+    if (job.deletions_suspended?.length) {
+      process.stdout.write(
+        `Most requests to ${job.deletions_suspended.join(', ')} failed, so no page of it was removed; the next crawl checks again.\n`,
+      );
+    }
     return job.status === 'done' ? 0 : 1;
   } catch (err) {
     process.stderr.write(`\ncitebox: crawl failed: ${errorMessage(err)}\n`);

@@ -1,0 +1,68 @@
+import { hostname } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { ownerAlive } from './crawl-service.js';
+import { CrawlStore, emptyCounters } from './crawl-store.js';
+
+describe('CrawlStore', () => {
+  it('hands a job over when its owner process is gone, even with a fresh heartbeat', () => {
+    const store = new CrawlStore(':memory:');
+    try {
+      const job = store.createJob(['https://e.example/'], { max_pages: 10, max_depth: 2 }, 'api');
+      const dead = `${require_hostname()}:999999999:dead`;
+      expect(store.claimJob(job.id, dead, 15_000)).toBe(true);
+      // A live-looking owner keeps its job; a dead one (no such process here) gives it up at once.
+      expect(store.claimJob(job.id, 'someone-else:1:x', 15_000, () => true)).toBe(false);
+      expect(store.orphanedJobs(15_000, 'api', () => true)).toEqual([]);
+      expect(store.orphanedJobs(15_000, 'api', ownerAlive).map((j) => j.id)).toEqual([job.id]);
+      expect(store.orphanedJobs(15_000, 'cli', ownerAlive)).toEqual([]);
+      const me = `${require_hostname()}:${process.pid}:me`;
+      expect(store.claimJob(job.id, me, 15_000, ownerAlive)).toBe(true);
+      expect(store.claimJob(job.id, 'someone-else:1:x', 15_000, ownerAlive)).toBe(false);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('commits a batch of new URLs, outcomes and counters together, and pages the queue breadth first', () => {
+    const store = new CrawlStore(':memory:');
+    try {
+      const job = store.createJob(['https://e.example/'], { max_pages: 10, max_depth: 5 });
+      const owner = 'h:1:o';
+      store.claimJob(job.id, owner, 15_000);
+      const counters = store.countJob(job.id);
+      expect(counters).toEqual({ ...emptyCounters(), discovered: 1 });
+      counters.indexed = 1; // the runner counts outcomes; the store persists its counters
+      const added = store.writeBatch(
+        job.id,
+        owner,
+        {
+          enqueue: [
+            { url: 'https://e.example/b', host: 'e.example', depth: 2 },
+            { url: 'https://e.example/a', host: 'e.example', depth: 1 },
+            { url: 'https://e.example/', host: 'e.example', depth: 1 },
+          ],
+          outcomes: [
+            { url: 'https://e.example/', status: 'indexed', fetched: true, etag: '"x"', contentHash: 'h1' },
+          ],
+          resolved: [],
+          retries: [],
+          states: [],
+        },
+        counters,
+      );
+      expect(added.map((a) => a.url)).toEqual(['https://e.example/b', 'https://e.example/a']);
+      expect(store.getJob(job.id)?.stats).toMatchObject({ discovered: 3, indexed: 1, queued: 2 });
+      expect(store.nextQueued(job.id, -1, 0, 10).map((e) => e.url)).toEqual([
+        'https://e.example/a',
+        'https://e.example/b',
+      ]);
+      expect(store.countJob(job.id)).toMatchObject({ discovered: 3, indexed: 1 });
+    } finally {
+      store.close();
+    }
+  });
+});
+
+function require_hostname(): string {
+  return hostname();
+}
