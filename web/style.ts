@@ -131,8 +131,9 @@ a.cite.tip-below .cite-tip { bottom: auto; top: calc(100% + .45rem); }
 .tip-warn { color: var(--warn); font-size: .8rem; }
 
 .sources-block h3, .related h3, .results h2 { margin: 0 0 .5rem; font-size: 1rem; }
+.turn > * { min-width: 0; }
 ol.sources { list-style: none; margin: 0; padding: 0; display: grid; gap: .6rem; grid-template-columns: repeat(auto-fill, minmax(min(100%, 14rem), 1fr)); }
-li.source { background: var(--card); border: 1px solid var(--border); border-radius: .7rem; padding: .6rem .75rem; display: flex; flex-direction: column; gap: .2rem; min-width: 0; scroll-margin-top: 1rem; }
+li.source { position: relative; background: var(--card); border: 1px solid var(--border); border-radius: .7rem; padding: .6rem .75rem; display: flex; flex-direction: column; gap: .2rem; min-width: 0; scroll-margin-top: 1rem; }
 li.source:target, li.source.flash { outline: 3px solid var(--focus); outline-offset: 1px; }
 li.source:focus { outline: 3px solid var(--focus); }
 .source-link { display: flex; gap: .45rem; align-items: baseline; font-weight: 600; text-decoration: none; }
@@ -201,6 +202,10 @@ table.sites td.num, table.sites th.num { text-align: end; font-variant-numeric: 
   .answer { padding: .8rem .9rem; }
   form.search { grid-template-columns: minmax(0, 1fr) auto; grid-template-areas: "q go" "site site"; }
   form.search select { max-width: none; }
+  /* Sources as a strip to swipe through, so the results stay close to the answer. */
+  ol.sources { grid-template-columns: none; grid-auto-flow: column; grid-auto-columns: 82%; overflow-x: auto; scroll-snap-type: x proximity;
+    padding: .2rem .1rem .6rem; overscroll-behavior-x: contain; }
+  li.source { scroll-snap-align: start; }
 }
 @media (prefers-reduced-motion: reduce) {
   *, *::before, *::after { animation: none !important; transition: none !important; scroll-behavior: auto !important; }

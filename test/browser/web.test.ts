@@ -324,6 +324,8 @@ describe('on every screen', () => {
         '.question',
         '.answer-body p',
         '.mode',
+        '.answer-body a.cite',
+        '.answer-body a.cite .tip-snippet',
         '#source-1 .snippet',
         '#source-1 .source-title',
         '#source-1 .site-name',

@@ -185,6 +185,7 @@ export function answerPlainText(markdown: string): string {
 }
 
 export function formatMs(ms: number): string {
+  if (ms < 1) return '< 1 ms';
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
