@@ -40,6 +40,8 @@ export async function openRuntime(
     logger,
     sink: indexer,
     metrics,
+    // CITEBOX_CRAWL_WORKER=false (the API in docker compose): jobs are queued for `citebox worker`.
+    runJobs: config.crawlWorker,
     politeness: options.crawlPoliteness,
   });
   let closed = false;

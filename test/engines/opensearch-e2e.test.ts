@@ -1,6 +1,9 @@
-// End to end on a real OpenSearch: a small site on 127.0.0.1 is crawled through the admin API into
-// the OpenSearch backend, then questions are answered over HTTP with citations to the right pages.
+// End to end on a real OpenSearch, laid out as docker compose runs Citebox: an API that only
+// queues crawl jobs (CITEBOX_CRAWL_WORKER=false) and a separate worker runtime on the same data
+// directory that runs them. A small site on 127.0.0.1 is crawled through the admin API into the
+// OpenSearch backend, then questions are answered over HTTP with citations to the right pages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runWorker } from '../../cli/commands/worker.js';
 import { type Server, startServer } from '../../cli/serve.js';
 import { createLogger } from '../../services/index.js';
 import { type TestEnv, testConfig } from '../helpers/config.js';
@@ -39,6 +42,9 @@ describe('end to end on OpenSearch: crawl a local site, answer over HTTP', () =>
   let site: TestSite;
   let env: TestEnv;
   let server: Server;
+  let workerEnv: TestEnv;
+  const stopWorker = new AbortController();
+  let worker: Promise<number> | undefined;
   const alias = uniqueAlias('e2e');
 
   beforeAll(async () => {
@@ -48,15 +54,27 @@ describe('end to end on OpenSearch: crawl a local site, answer over HTTP', () =>
       CITEBOX_BACKEND: 'opensearch',
       OPENSEARCH_URL: opensearchUrl(),
       CITEBOX_INDEX_NAME: alias,
+      CITEBOX_CRAWL_WORKER: 'false',
     });
     server = await startServer(env.config, createLogger(env.config), {
       crawlPoliteness: { retryBaseMs: 50 },
     });
+    // The worker: its own configuration and runtime, sharing the data directory (crawl.sqlite)
+    // and the index with the API, as two containers on one volume do.
+    workerEnv = testConfig({
+      CITEBOX_DATA_DIR: env.dataDir,
+      CITEBOX_BACKEND: 'opensearch',
+      OPENSEARCH_URL: opensearchUrl(),
+      CITEBOX_INDEX_NAME: alias,
+    });
   });
   afterAll(async () => {
+    stopWorker.abort();
+    expect(await worker).toBe(0);
     await server?.close();
     await site?.close();
     env?.cleanup();
+    workerEnv?.cleanup();
   });
 
   const api = (path: string, init: RequestInit = {}) => fetch(`${server.url}${path}`, init);
@@ -75,13 +93,21 @@ describe('end to end on OpenSearch: crawl a local site, answer over HTTP', () =>
     expect(res.status).toBe(200);
   });
 
-  it('crawls the site into OpenSearch through the admin API', async () => {
+  it('queues a crawl through the admin API; the worker runs it into OpenSearch', async () => {
     const res = await admin('/v1/crawls', {
       method: 'POST',
       body: JSON.stringify({ seeds: [site.url], max_pages: 20 }),
     });
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
+    await new Promise((r) => setTimeout(r, 300));
+    const waiting = (await (await admin(`/v1/crawls/${id}`)).json()) as { status: string };
+    expect(waiting.status).toBe('queued'); // the API does not run jobs itself
+    expect(site.requests).toHaveLength(0);
+    worker = runWorker(workerEnv.config, createLogger(workerEnv.config), {
+      pollMs: 100,
+      signal: stopWorker.signal,
+    });
     let job: { status: string; stats: Record<string, number> } = { status: 'queued', stats: {} };
     for (let i = 0; i < 300 && ['queued', 'running'].includes(job.status); i++) {
       await new Promise((r) => setTimeout(r, 100));

@@ -283,40 +283,32 @@ describe('Elasticsearch adapter (request/response)', () => {
     await b.close();
   });
 
-  it('searches with one multi_match per analysis, filters, collapse per page and highlights', async () => {
+  it('searches one analysis of title, headings and body, with filters, per-page cap and highlights', async () => {
     existingIndex(es);
+    const source = (id: string, body: string) => ({
+      page_id: id.split('-')[0],
+      url: `https://docs.one.example/${id.split('-')[0]}`,
+      host: 'docs.one.example',
+      title: 'Kites',
+      headings: ['Flying'],
+      body,
+      position: Number(id.split('-')[1]),
+      word_count: 5,
+      lang: 'en',
+    });
     es.on('POST', `/${ALIAS}/_search`, () => ({
       body: {
         hits: {
           hits: [
             {
-              _id: 'g1',
-              _score: null,
-              inner_hits: {
-                best: {
-                  hits: {
-                    hits: [
-                      {
-                        _id: 'p-0',
-                        _score: 7.5,
-                        _source: {
-                          page_id: 'p',
-                          url: 'https://docs.one.example/x',
-                          host: 'docs.one.example',
-                          title: 'Kites',
-                          headings: ['Flying'],
-                          body: 'Kites fly in the wind.',
-                          position: 0,
-                          word_count: 5,
-                          lang: 'en',
-                        },
-                        highlight: { body: ['\u0002Kites\u0003 fly in the wind.'] },
-                      },
-                    ],
-                  },
-                },
-              },
+              _id: 'p-0',
+              _score: 7.5,
+              _source: source('p-0', 'Kites fly in the wind.'),
+              highlight: { 'body.english': ['\u0002Kites\u0003 fly in the wind.'] },
             },
+            { _id: 'p-1', _score: 7.1, _source: source('p-1', 'Kites again.') },
+            { _id: 'p-2', _score: 6.0, _source: source('p-2', 'Kites thrice.') },
+            { _id: 'q-0', _score: 5.0, _source: source('q-0', 'Other kites.') },
           ],
         },
       },
@@ -331,33 +323,40 @@ describe('Elasticsearch adapter (request/response)', () => {
       lang: 'en',
       since: '2025-01-01',
     });
-    expect(hits).toEqual([
-      {
-        passage: {
-          id: 'p-0',
-          pageId: 'p',
-          url: 'https://docs.one.example/x',
-          host: 'docs.one.example',
-          title: 'Kites',
-          headings: ['Flying'],
-          text: 'Kites fly in the wind.',
-          position: 0,
-          lang: 'en',
-          publishedAt: undefined,
-          wordCount: 5,
-        },
-        score: 7.5,
-        snippet: 'Kites fly in the wind.',
+    expect(hits.map((h) => h.passage.id)).toEqual(['p-0', 'p-1', 'q-0']);
+    expect(hits[0]).toEqual({
+      passage: {
+        id: 'p-0',
+        pageId: 'p',
+        url: 'https://docs.one.example/p',
+        host: 'docs.one.example',
+        title: 'Kites',
+        headings: ['Flying'],
+        text: 'Kites fly in the wind.',
+        position: 0,
+        lang: 'en',
+        publishedAt: undefined,
+        wordCount: 5,
       },
-    ]);
+      score: 7.5,
+      snippet: 'Kites fly in the wind.',
+    });
     const body = JSON.parse(es.find('POST', `/${ALIAS}/_search`)[0]?.body ?? '{}') as {
       size: number;
-      collapse: { field: string; inner_hits: { size: number } };
-      query: { bool: { must: unknown; filter: unknown[] } };
+      collapse?: unknown;
+      highlight: { fields: Record<string, unknown> };
+      query: {
+        bool: { must: { bool: { must: { multi_match: Record<string, unknown> } } }; filter: unknown[] };
+      };
     };
-    expect(body.size).toBe(5);
-    expect(body.collapse).toMatchObject({ field: 'page_id', inner_hits: { size: 2 } });
-    expect(JSON.stringify(body.query.bool.must)).toContain('"query":"kites \\"wind"');
+    expect(body.size).toBe(25);
+    expect(body.collapse).toBeUndefined();
+    expect(Object.keys(body.highlight.fields)).toEqual(['body.english']);
+    expect(body.query.bool.must.bool.must.multi_match).toEqual({
+      query: 'kites "wind',
+      type: 'cross_fields',
+      fields: ['title.english^2', 'headings.english^1.5', 'body.english^1'],
+    });
     expect(body.query.bool.filter).toEqual([
       { term: { kind: 'passage' } },
       { terms: { site: ['one.example'] } },

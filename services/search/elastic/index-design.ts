@@ -17,8 +17,8 @@ export type EngineFlavor = 'elasticsearch' | 'opensearch';
 export const INDEX_SCHEMA_VERSION = 1;
 export const VECTOR_FIELD = 'vector';
 export const META_DOC_ID = 'citebox:meta';
-/** Query weights of the analyzed fields, as in the embedded backend (title, headings, body). */
-export const TEXT_FIELD_WEIGHTS = { title: 4, headings: 2, body: 1 } as const;
+/** Query weights of the analyzed fields, as in the embedded backend's BM25F (title, headings, body). */
+export const TEXT_FIELD_WEIGHTS = { title: 2, headings: 1.5, body: 1 } as const;
 /** Sub-fields of every analyzed field: the base field is language-neutral. */
 export const TEXT_SUBFIELDS = ['', '.english', '.cjk'] as const;
 

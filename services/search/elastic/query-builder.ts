@@ -2,7 +2,7 @@
 // adapters send what these functions build. BM25 and kNN are separate requests; their lists are
 // fused in our code (Elasticsearch's RRF retriever needs a paid licence).
 import { CiteboxError } from '../../errors.js';
-import { makeSnippet, queryTerms } from '../../text/index.js';
+import { detectLanguage, makeSnippet, queryTerms } from '../../text/index.js';
 import type { SearchFilters, SearchHit, SearchQuery } from '../../types.js';
 import {
   type EngineFlavor,
@@ -10,7 +10,7 @@ import {
   PASSAGE_SOURCE_FIELDS,
   passageFromSource,
   TEXT_FIELD_WEIGHTS,
-  TEXT_SUBFIELDS,
+  type TEXT_SUBFIELDS,
   toIsoDate,
   VECTOR_FIELD,
 } from './index-design.js';
@@ -22,6 +22,10 @@ export const SNIPPET_CHARS = 240;
 const MARK_START = '\u0002';
 const MARK_END = '\u0003';
 const HIGHLIGHT_FIELDS = ['body.english', 'body', 'body.cjk'] as const;
+const CJK_SCRIPT = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]/u;
+
+/** Which analysis of the text a query is matched against: one of TEXT_SUBFIELDS. */
+export type TextAnalysis = (typeof TEXT_SUBFIELDS)[number];
 
 /** Whether a query has anything to search for (a letter or a digit in any script). */
 export function hasSearchableText(text: string): boolean {
@@ -33,34 +37,31 @@ function weightedFields(suffix: string): string[] {
 }
 
 /**
- * The scoring query: for each analysis of the text (language-neutral, English, CJK bigrams) a
- * `most_fields` multi_match sums BM25 over title, headings and body with their weights; the best
- * analysis wins (dis_max, with a little credit for the others). Words next to each other as in the
- * query (phrase, small slop) add a boost. The query text is never parsed as syntax.
+ * The analysis a query is matched against, from its script and language: Chinese, Japanese and
+ * Korean against the CJK bigrams, English (and Latin text too short to tell) against the English
+ * stems, any other language against the language-neutral words. Every passage is indexed all three
+ * ways, so the choice depends on the question only. (Measured on BEIR SciFact and SQuAD, one
+ * fitting analysis ranks better than the best of all three: docs/self-hosting.md.)
+ */
+export function analysisFor(text: string): TextAnalysis {
+  if (CJK_SCRIPT.test(text)) return '.cjk';
+  const lang = detectLanguage(text);
+  return lang === undefined || lang === 'en' ? '.english' : '';
+}
+
+/**
+ * The scoring query: BM25 over title, headings and body blended as one field (`cross_fields`, the
+ * engines' approximation of BM25F, weighted as in the embedded backend), in the analysis that fits
+ * the query; the words in the query's order (a phrase with a little slop) add a boost. The text is
+ * never parsed as query syntax.
  */
 export function textQuery(text: string): Record<string, unknown> {
   const query = text.slice(0, MAX_QUERY_CHARS);
+  const fields = weightedFields(analysisFor(query));
   return {
     bool: {
-      must: {
-        dis_max: {
-          tie_breaker: 0.3,
-          queries: TEXT_SUBFIELDS.map((suffix) => ({
-            multi_match: { query, type: 'most_fields', fields: weightedFields(suffix) },
-          })),
-        },
-      },
-      should: [
-        {
-          multi_match: {
-            query,
-            type: 'phrase',
-            slop: 2,
-            fields: weightedFields(''),
-            boost: 2,
-          },
-        },
-      ],
+      must: { multi_match: { query, type: 'cross_fields', fields } },
+      should: [{ multi_match: { query, type: 'phrase', slop: 2, fields, boost: 2 } }],
     },
   };
 }
@@ -87,44 +88,41 @@ export function filterClauses(filters: SearchFilters): Record<string, unknown>[]
   return clauses;
 }
 
-function highlight(): Record<string, unknown> {
+/** Highlighting of the body in the analysis the query is matched against. */
+function highlight(text: string): Record<string, unknown> {
   return {
     pre_tags: [MARK_START],
     post_tags: [MARK_END],
     fragment_size: 200,
     number_of_fragments: 1,
-    fields: Object.fromEntries(HIGHLIGHT_FIELDS.map((f) => [f, {}])),
+    fields: { [`body${analysisFor(text)}`]: {} },
   };
 }
 
+/** How many hits to fetch for `limit` results when a page may give at most `maxPerPage` (> 1). */
+export function overFetch(limit: number): number {
+  return Math.min(limit * 3 + 10, 1000);
+}
+
 /**
- * The BM25 search body. With `maxPerPage`, results are collapsed on the page id and each page
- * contributes its best `maxPerPage` passages (inner hits): fetching `limit` pages this way always
- * holds the true top `limit` passages under the per-page cap.
+ * The BM25 search body. Per-page diversity: with `maxPerPage` 1, results are collapsed on the page
+ * id (the engine keeps each page's best passage, exactly); with a larger cap, more hits are fetched
+ * (3 × limit + 10, as the embedded backend does) and capped per page in our code — collapsing with
+ * inner hits would be exact too, but runs one more query per page and costs about three times as
+ * much.
  */
 export function bm25SearchBody(query: SearchQuery): Record<string, unknown> {
-  const size = Math.max(1, query.limit);
+  const limit = Math.max(1, query.limit);
+  const maxPerPage = query.maxPerPage;
+  const capped = maxPerPage !== undefined && Number.isFinite(maxPerPage) && maxPerPage >= 1;
   const body: Record<string, unknown> = {
-    size,
+    size: capped && maxPerPage > 1 ? overFetch(limit) : limit,
     track_total_hits: false,
     query: { bool: { must: textQuery(query.text), filter: filterClauses(query) } },
+    _source: { includes: [...PASSAGE_SOURCE_FIELDS] },
+    highlight: highlight(query.text),
   };
-  const maxPerPage = query.maxPerPage;
-  if (maxPerPage !== undefined && Number.isFinite(maxPerPage) && maxPerPage >= 1) {
-    body['_source'] = false;
-    body['collapse'] = {
-      field: 'page_id',
-      inner_hits: {
-        name: 'best',
-        size: Math.floor(maxPerPage),
-        _source: { includes: [...PASSAGE_SOURCE_FIELDS] },
-        highlight: highlight(),
-      },
-    };
-  } else {
-    body['_source'] = { includes: [...PASSAGE_SOURCE_FIELDS] };
-    body['highlight'] = highlight();
-  }
+  if (capped && maxPerPage < 2) body['collapse'] = { field: 'page_id' };
   return body;
 }
 
@@ -151,7 +149,6 @@ interface RawHit {
   readonly _score?: number | null;
   readonly _source?: Record<string, unknown>;
   readonly highlight?: Record<string, string[]>;
-  readonly inner_hits?: Record<string, { hits?: { hits?: RawHit[] } }>;
 }
 
 export interface RawSearchResponse {
@@ -191,24 +188,16 @@ function toHit(raw: RawHit, terms: readonly string[]): SearchHit | undefined {
   return { passage, score: raw._score ?? 0, snippet: snippetFor(passage.text, raw.highlight, terms) };
 }
 
-/** Hits of a search response, best first (collapsed responses are flattened and re-sorted). */
+/** Hits of a search response, best first, at most `maxPerPage` per page and `limit` in all. */
 export function readSearchHits(response: RawSearchResponse, query: SearchQuery): SearchHit[] {
   const terms = queryTerms(query.text);
   const out: SearchHit[] = [];
   for (const raw of response.hits?.hits ?? []) {
-    const inner = raw.inner_hits?.['best']?.hits?.hits;
-    if (inner) {
-      for (const innerHit of inner) {
-        const hit = toHit(innerHit, terms);
-        if (hit) out.push(hit);
-      }
-    } else {
-      const hit = toHit(raw, terms);
-      if (hit) out.push(hit);
-    }
+    const hit = toHit(raw, terms);
+    if (hit) out.push(hit);
   }
   out.sort((a, b) => b.score - a.score);
-  return out.slice(0, Math.max(0, query.limit));
+  return capPerPage(out, query.maxPerPage).slice(0, Math.max(0, query.limit));
 }
 
 /** Keeps at most `maxPerPage` hits of each page, in order. */

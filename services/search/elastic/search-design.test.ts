@@ -5,6 +5,7 @@ import { concreteIndexName, indexNumber } from './engine-backend.js';
 import { engineError, redactUrl, reindexSource } from './engine-client.js';
 import { hostSuffixes, indexBody, pageDocId, passageFromSource, toIsoDate } from './index-design.js';
 import {
+  analysisFor,
   bm25SearchBody,
   capPerPage,
   filterClauses,
@@ -99,25 +100,33 @@ describe('query builder', () => {
     expect(hasSearchableText(text)).toBe(expected);
   });
 
-  it('scores each analysis with weighted fields and boosts phrases, never parsing syntax', () => {
+  it.each([
+    ['how do bees communicate', '.english'],
+    ['bees', '.english'],
+    ['Wie kommunizieren die Bienen miteinander und warum', ''],
+    ['阿波罗计划什么时候登月？', '.cjk'],
+    ['検索エンジン', '.cjk'],
+    ['한국어 검색', '.cjk'],
+  ])('matches %j against the analysis %j', (text, analysis) => {
+    expect(analysisFor(text)).toBe(analysis);
+  });
+
+  it('blends weighted fields in one analysis and boosts phrases, never parsing syntax', () => {
     const q = textQuery('title:x AND "y') as {
       bool: {
-        must: {
-          dis_max: { queries: Array<{ multi_match: { fields: string[]; query: string; type: string } }> };
-        };
-        should: unknown[];
+        must: { multi_match: { fields: string[]; query: string; type: string } };
+        should: Array<{ multi_match: { type: string; slop: number; boost: number; fields: string[] } }>;
       };
     };
-    const fields = q.bool.must.dis_max.queries.map((m) => m.multi_match.fields);
-    expect(fields).toEqual([
-      ['title^4', 'headings^2', 'body^1'],
-      ['title.english^4', 'headings.english^2', 'body.english^1'],
-      ['title.cjk^4', 'headings.cjk^2', 'body.cjk^1'],
-    ]);
-    expect(q.bool.must.dis_max.queries.every((m) => m.multi_match.type === 'most_fields')).toBe(true);
-    expect(q.bool.must.dis_max.queries[0]?.multi_match.query).toBe('title:x AND "y');
+    expect(q.bool.must.multi_match).toEqual({
+      query: 'title:x AND "y',
+      type: 'cross_fields',
+      fields: ['title.english^2', 'headings.english^1.5', 'body.english^1'],
+    });
+    expect(q.bool.should[0]?.multi_match).toMatchObject({ type: 'phrase', slop: 2, boost: 2 });
     expect(JSON.stringify(q)).not.toContain('query_string');
-    expect(q.bool.should).toHaveLength(1);
+    const zh = textQuery('长城') as { bool: { must: { multi_match: { fields: string[] } } } };
+    expect(zh.bool.must.multi_match.fields).toEqual(['title.cjk^2', 'headings.cjk^1.5', 'body.cjk^1']);
   });
 
   it('cuts very long queries', () => {
@@ -155,16 +164,15 @@ describe('query builder', () => {
     expect(() => filterClauses({ since: 'soon' })).toThrow(/not a date/);
   });
 
-  it('collapses on the page only when a per-page cap is asked', () => {
-    const capped = bm25SearchBody({ text: 'x', limit: 7, maxPerPage: 2 });
-    expect(capped).toMatchObject({
-      size: 7,
-      _source: false,
-      collapse: { field: 'page_id', inner_hits: { size: 2 } },
-    });
-    const flat = bm25SearchBody({ text: 'x', limit: 7 });
-    expect(flat).not.toHaveProperty('collapse');
-    expect(flat).toHaveProperty('highlight');
+  it.each([
+    [{ text: 'x', limit: 7, maxPerPage: 1 }, 7, { field: 'page_id' }],
+    [{ text: 'x', limit: 7, maxPerPage: 2 }, 31, undefined],
+    [{ text: 'x', limit: 7 }, 7, undefined],
+  ])('diversity of %j: size %d, collapse %j', (query, size, collapse) => {
+    const body = bm25SearchBody(query);
+    expect(body['size']).toBe(size);
+    expect(body['collapse']).toEqual(collapse);
+    expect(body['highlight']).toMatchObject({ fields: { 'body.english': {} } });
   });
 
   it('builds kNN in each engine’s dialect with the same filters', () => {
