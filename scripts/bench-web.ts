@@ -1,4 +1,4 @@
-// npm run bench:web [-- --runs N] [--json]
+// npm run bench:web [-- --runs N] [--json] [--llm-delay-ms N]
 //
 // The website's weight and speed, measured in real Chromium (Debian's /usr/bin/chromium through
 // playwright-core) against the real server on 127.0.0.1, with Citebox's own documentation indexed:
@@ -6,8 +6,12 @@
 //   - for the search page and the home page, each load with the HTTP cache off (so every asset is
 //     downloaded again): time to first byte, first contentful paint, DOMContentLoaded, and when
 //     the rendered answer is on screen.
-// Figures are medians and 95th percentiles over the runs.
+// Figures are medians and 95th percentiles over the runs. With --llm-delay-ms, answers come from a
+// stand-in OpenAI-compatible model on 127.0.0.1 that waits that long before its first token (then
+// streams a short answer), to show what the reader sees while a real model thinks.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,11 +20,13 @@ import { chromium } from 'playwright-core';
 import { startServer } from '../cli/serve.js';
 import { createLogger, loadConfig } from '../services/index.js';
 
-const USAGE = `Usage: npm run bench:web -- [--runs N] [--json] [--chromium PATH]
+const USAGE = `Usage: npm run bench:web -- [--runs N] [--json] [--llm-delay-ms N] [--chromium PATH]
 
-  --runs N         page loads per page (default 15)
-  --json           print the figures as one JSON object on the last line
-  --chromium PATH  the browser (default /usr/bin/chromium; never downloaded)`;
+  --runs N           page loads per page (default 15)
+  --json             print the figures as one JSON object on the last line
+  --llm-delay-ms N   answer with a stand-in model that takes N ms to its first token (default: no
+                     model, extractive answers)
+  --chromium PATH    the browser (default /usr/bin/chromium; never downloaded)`;
 
 const FLAGS = [
   '--headless',
@@ -47,6 +53,41 @@ interface LoadTimes {
   answer: number;
 }
 
+/** A stand-in OpenAI-compatible chat endpoint: waits, then streams a short cited answer. */
+async function startStandInModel(delayMs: number): Promise<{ url: string; close(): Promise<void> }> {
+  const words = 'Run npx citebox crawl with the URL of the site to crawl it [1]. '.split(/(?<= )/);
+  const server: Server = createServer(async (req, res) => {
+    for await (const _chunk of req) {
+      // the request body is not needed
+    }
+    if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const frame = (delta: object, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'stand-in', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    await new Promise((r) => setTimeout(r, delayMs));
+    for (const word of words) {
+      if (res.destroyed) return;
+      res.write(frame({ content: word }));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    res.write(frame({}, 'stop'));
+    res.end('data: [DONE]\n\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
@@ -60,6 +101,7 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '15' },
       json: { type: 'boolean', default: false },
       chromium: { type: 'string', default: '/usr/bin/chromium' },
+      'llm-delay-ms': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -68,8 +110,11 @@ async function main(): Promise<void> {
     return;
   }
   const runs = Math.max(1, Number(values.runs) || 15);
+  const llmDelayMs =
+    values['llm-delay-ms'] === undefined ? undefined : Math.max(0, Number(values['llm-delay-ms']));
+  const model = llmDelayMs === undefined ? undefined : await startStandInModel(llmDelayMs);
   const dataDir = mkdtempSync(join(tmpdir(), 'citebox-bench-web-'));
-  // Embedded index, extractive answers: the figures are the website's, not an LLM's.
+  // Embedded index; extractive answers unless the stand-in model is asked for.
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -77,6 +122,7 @@ async function main(): Promise<void> {
     CITEBOX_BOOTSTRAP_DOCS: 'true',
     LOG_LEVEL: 'warn',
     CITEBOX_ADMIN_KEY: 'bench-web-admin-key',
+    ...(model ? { LLM_BASE_URL: model.url, LLM_MODEL: 'stand-in', LLM_API_KEY: 'bench' } : {}),
   });
   const server = await startServer(config, createLogger(config));
   const browser = await chromium.launch({
@@ -170,7 +216,8 @@ async function main(): Promise<void> {
     const search: LoadTimes[] = [];
     const home: LoadTimes[] = [];
     for (let i = 0; i < runs; i++) {
-      const q = QUESTIONS[i % QUESTIONS.length] ?? 'crawl';
+      // Each question once: a repeat would come from the answer cache.
+      const q = `${QUESTIONS[i % QUESTIONS.length] ?? 'crawl'} (${i + 1})`;
       search.push(await load(`/search?q=${encodeURIComponent(q)}`, '.answer-final'));
       home.push(await load('/'));
     }
@@ -202,11 +249,15 @@ async function main(): Promise<void> {
       home_fcp_ms_p50: stat(home, 'fcp').p50,
       home_fcp_ms_p95: stat(home, 'fcp').p95,
       runs,
+      llm_first_token_delay_ms: llmDelayMs ?? null,
       chromium: browser.version(),
     };
     const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
     console.log(
-      `Citebox website, ${runs} loads per page (HTTP cache off), Chromium ${figures.chromium}, extractive answers`,
+      `Citebox website, ${runs} loads per page (HTTP cache off), Chromium ${figures.chromium}, ` +
+        (llmDelayMs === undefined
+          ? 'extractive answers'
+          : `a stand-in model taking ${llmDelayMs} ms to its first token`),
     );
     console.log(
       `JavaScript, search page: ${figures.js_modules_search_page} modules, ${kb(figures.js_raw_bytes_search_page)} raw, ` +
@@ -228,6 +279,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await server.close();
+    await model?.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

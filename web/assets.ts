@@ -111,6 +111,7 @@ export function loadAssets(): Promise<ClientAssets> {
       makeAsset('icon.svg', 'image/svg+xml', FAVICON_SVG),
     ]);
   })();
+  // A failed load is not cached: the caller gets the error, and the next call tries again.
   loading.catch(() => {
     loading = undefined;
   });

@@ -141,7 +141,8 @@ export const webRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
         answer: () => deps.answers.stream({ query, filters }, { signal: controller.signal }),
         results: () => classicResults(query, sites),
         failure: (err, where) => {
-          request.log.warn({ err, where }, 'search page: part failed');
+          // A reader who left is not a failure worth a warning.
+          if (!controller.signal.aborted) request.log.warn({ err, where }, 'search page: part failed');
           return publicMessage(err);
         },
       });
