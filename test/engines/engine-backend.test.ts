@@ -212,6 +212,14 @@ function engineSuite(engineName: string, baseUrl: () => string, openSearchBacken
       await withVectors.close();
     });
 
+    if (engineName === 'OpenSearch') {
+      it('explains that vectors need the k-NN plugin (not in the embedded node)', async () => {
+        const withVectors = openSearchBackend({ alias: uniqueAlias('knn'), vectorDims: 8 });
+        await expect(withVectors.open()).rejects.toThrow(/no k-NN plugin.*unset EMBEDDINGS_DIMENSIONS/);
+        await withVectors.close();
+      });
+    }
+
     it('says clearly that an unreachable engine is unavailable, and ping turns red', async () => {
       const url = 'http://127.0.0.1:9';
       const b = new EngineBackend({

@@ -396,8 +396,8 @@ describe('Elasticsearch adapter (request/response)', () => {
     expect(knn?.knn).toMatchObject({
       field: 'vector',
       query_vector: [0.1, 0.2, 0.3],
-      k: 20,
-      num_candidates: 100,
+      k: 30,
+      num_candidates: 120,
     });
     await expect(b.search({ text: 'text', limit: 3, vector: [1, 2] })).rejects.toMatchObject({
       code: 'INVALID_QUERY',

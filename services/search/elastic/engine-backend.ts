@@ -16,6 +16,7 @@ import type {
   HealthReport,
   IndexStats,
   PassageRecord,
+  SearchFilters,
   SearchHit,
   SearchQuery,
   SiteStats,
@@ -43,6 +44,13 @@ import {
   readSearchHits,
 } from './query-builder.js';
 import { fuseRankings } from './rank-fusion.js';
+
+/** A kNN query: a vector, filters, how many. */
+export interface VectorQuery extends SearchFilters {
+  readonly vector: readonly number[];
+  readonly limit: number;
+  readonly maxPerPage?: number | undefined;
+}
 
 export interface EngineBackendOptions {
   readonly client: EngineClient;
@@ -136,10 +144,7 @@ export class EngineBackend implements SearchBackend {
       }
       // A fixed first name makes two processes starting at once (API and worker) agree on it.
       const first = concreteIndexName(this.#alias, 1);
-      const outcome = await this.#client.createIndex(first, {
-        ...this.design(),
-        aliases: { [this.#alias]: {} },
-      });
+      const outcome = await this.createIndex(first, { ...this.design(), aliases: { [this.#alias]: {} } });
       this.#logger.info({ index: first, outcome }, 'created the passages index');
       targets = await this.#client.aliasTargets(this.#alias);
     }
@@ -167,16 +172,46 @@ export class EngineBackend implements SearchBackend {
     this.#opened = true;
   }
 
+  /** Creates an index, explaining the one refusal a configuration causes: no k-NN plugin. */
+  private async createIndex(name: string, body: Record<string, unknown>): Promise<'created' | 'exists'> {
+    try {
+      return await this.#client.createIndex(name, body);
+    } catch (err) {
+      if (this.kind === 'opensearch' && /knn_vector|index\.knn/.test(errorMessage(err))) {
+        throw new CiteboxError(
+          'BACKEND_ERROR',
+          `OpenSearch at ${this.#client.displayUrl} cannot store vectors (no k-NN plugin): install the plugin, or unset EMBEDDINGS_DIMENSIONS to search with BM25 only`,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
+  }
+
   /** Rejects vectors of the wrong length before they reach the engine. */
   private vectorProblem(item: PageWithPassages): string | undefined {
     const dims = this.#options.vectorDims;
     for (const p of item.passages) {
       if (!p.vector) continue;
-      if (dims === undefined) return undefined; // vectors are ignored without a vector field
+      if (dims === undefined) {
+        this.warnVectorsIgnored();
+        return undefined;
+      }
       if (p.vector.length !== dims)
         return `passage ${p.id} has a vector of ${p.vector.length} dimensions, not ${dims}`;
     }
     return undefined;
+  }
+
+  #warnedVectors = false;
+  /** Vectors without EMBEDDINGS_DIMENSIONS have no field to go to: said once, not dropped silently. */
+  private warnVectorsIgnored(): void {
+    if (this.#warnedVectors) return;
+    this.#warnedVectors = true;
+    this.#logger.warn(
+      { alias: this.#alias },
+      'passages carry vectors but EMBEDDINGS_DIMENSIONS is unset: the index has no vector field, so vectors are not stored and search is BM25 only',
+    );
   }
 
   async replacePages(items: readonly PageWithPassages[]): Promise<BulkReport> {
@@ -299,6 +334,7 @@ export class EngineBackend implements SearchBackend {
 
   async search(query: SearchQuery): Promise<SearchHit[]> {
     if (query.limit <= 0 || !hasSearchableText(query.text)) return [];
+    if (query.vector && this.#options.vectorDims === undefined) this.warnVectorsIgnored();
     const vector = this.#options.vectorDims !== undefined ? query.vector : undefined;
     if (vector === undefined) {
       const response = await this.#client.search(this.#alias, bm25SearchBody(query));
@@ -310,16 +346,34 @@ export class EngineBackend implements SearchBackend {
         `The query vector has ${vector.length} dimensions; the index has ${this.#options.vectorDims}`,
       );
     }
-    // Hybrid: BM25 and kNN lists fetched side by side, deeper than asked, fused by rank.
-    const depth = Math.max(query.limit * 2, 20);
-    const [bm25, knn] = await Promise.all([
-      this.#client.search(this.#alias, bm25SearchBody({ ...query, limit: depth })),
-      this.#client.search(this.#alias, knnSearchBody({ ...query, vector }, this.kind, depth)),
+    // Hybrid: BM25 and kNN lists fetched side by side, deeper than asked and without the per-page
+    // cap, fused by rank; the cap applies to the fused list.
+    const depth = Math.max(query.limit * 3, 30);
+    const lexicalQuery = { ...query, vector: undefined, limit: depth, maxPerPage: undefined };
+    const [bm25, dense] = await Promise.all([
+      this.#client.search(this.#alias, bm25SearchBody(lexicalQuery)),
+      this.searchVectors({ sites: query.sites, lang: query.lang, since: query.since, vector, limit: depth }),
     ]);
-    const lexical = readSearchHits(bm25 as RawSearchResponse, { ...query, limit: depth });
-    const dense = readSearchHits(knn as RawSearchResponse, { ...query, limit: depth });
+    const lexical = readSearchHits(bm25 as RawSearchResponse, lexicalQuery);
     const fused = fuseRankings([lexical, dense], (h) => h.passage.id);
     return capPerPage(fused, query.maxPerPage).slice(0, query.limit);
+  }
+
+  /** Passages nearest to a query vector (the engine's kNN), best first; [] without a vector field. */
+  async searchVectors(query: VectorQuery): Promise<SearchHit[]> {
+    if (this.#options.vectorDims === undefined || query.limit <= 0) return [];
+    if (query.vector.length !== this.#options.vectorDims) {
+      throw new CiteboxError(
+        'INVALID_QUERY',
+        `The query vector has ${query.vector.length} dimensions; the index has ${this.#options.vectorDims}`,
+      );
+    }
+    const k = Math.max(1, query.limit);
+    const response = await this.#client.search(
+      this.#alias,
+      knnSearchBody({ ...query, text: '', vector: query.vector }, this.kind, k),
+    );
+    return readSearchHits(response as RawSearchResponse, { ...query, text: '', limit: k });
   }
 
   async getPassages(ids: readonly string[]): Promise<PassageRecord[]> {
@@ -430,7 +484,7 @@ export class EngineBackend implements SearchBackend {
     const design = this.design();
     // Load fast: no refresh and no replicas while copying; the final settings come after.
     const loadSettings = { ...design.settings, refresh_interval: '-1', number_of_replicas: 0 };
-    const created = await this.#client.createIndex(to, { ...design, settings: loadSettings });
+    const created = await this.createIndex(to, { ...design, settings: loadSettings });
     if (created === 'exists') {
       throw new CiteboxError('CONFLICT', `The index ${to} already exists (another reindex running?)`);
     }
