@@ -6,7 +6,12 @@ import type { Config } from '../services/index.js';
 import { AnswerGate, gateAnswers } from './answer-gate.js';
 import type { ApiContext } from './context.js';
 import type { AppDeps } from './deps.js';
-import { clientErrorResponder, registerErrorHandling } from './error-handler.js';
+import {
+  clientErrorResponder,
+  expectationFailed,
+  frameworkErrorHandler,
+  registerErrorHandling,
+} from './error-handler.js';
 import { Lifecycle } from './lifecycle.js';
 import { registerObservability } from './observability.js';
 import { registerOpenApi } from './openapi.js';
@@ -18,7 +23,7 @@ import { healthRoutes } from './routes/health.js';
 import { searchRoutes } from './routes/search.js';
 import { errorSchema } from './schemas.js';
 import { registerSecurity } from './security.js';
-import { validatorCompiler } from './validation.js';
+import { registerRequestChecks, validatorCompiler } from './validation.js';
 
 /** Default body limit; the chat route allows more (conversations). */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -60,8 +65,15 @@ export async function buildApp(deps: AppDeps, options: { version?: string } = {}
     handlerTimeout: config.requestTimeoutMs,
     // Draining is answered by our own hook, in the contract's error shape.
     return503OnClosing: false,
+    // closeGracefully drains first; whatever is still connected when the app closes (a client that
+    // opened a connection and never sent a request) must not hold the close up.
+    forceCloseConnections: true,
     trustProxy: trustProxyOption(config.trustProxy),
     clientErrorHandler: clientErrorResponder(logger),
+    // Router-level errors (a bad percent-encoding in the path, a too long parameter).
+    frameworkErrors: frameworkErrorHandler,
+    // Checked in our own hook, to answer in the error shape.
+    http: { requireHostHeader: false },
     // A caller's request id is kept when it is sane, so logs line up across services.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -97,8 +109,10 @@ export async function buildApp(deps: AppDeps, options: { version?: string } = {}
 
   app.addSchema(errorSchema);
   app.setValidatorCompiler(validatorCompiler);
+  app.server.on('checkExpectation', expectationFailed);
   registerErrorHandling(app);
   registerObservability(app, { lifecycle, metrics, accessLog: config.accessLog });
+  registerRequestChecks(app);
   await registerSecurity(app, config);
   await registerRateLimit(app, config, metrics);
   await registerOpenApi(app, options.version ?? '1');

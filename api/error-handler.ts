@@ -1,6 +1,7 @@
 // The one place that turns errors into HTTP responses: {"error": {code, message, request_id}}
 // with a fitting status. Never a stack trace; 5xx details go to the log only.
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -153,4 +154,36 @@ export function clientErrorResponder(logger: Logger) {
         body,
     );
   };
+}
+
+/** Node answers an unknown `Expect` itself, with an empty 417; this one is in the error shape. */
+export function expectationFailed(_request: IncomingMessage, response: ServerResponse): void {
+  const requestId = randomUUID();
+  const body = JSON.stringify({
+    error: { code: 'INVALID_REQUEST', message: 'Unsupported Expect header', request_id: requestId },
+  });
+  response.writeHead(417, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': requestId,
+    connection: 'close',
+  });
+  response.end(body);
+}
+
+/**
+ * Errors the router raises before any hook runs: a path that is not valid percent-encoding, or a
+ * path parameter over the length limit.
+ */
+export function frameworkErrorHandler(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  reply.header('x-request-id', request.id);
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    sendError(reply, 414, 'URL_TOO_LONG', 'A part of the path is too long');
+    return;
+  }
+  sendError(reply, 400, 'INVALID_REQUEST', 'The URL is not valid');
 }

@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { answerEventSchemas, chatCompletionChunkSchema } from './schemas.js';
-import { CONTENT_SECURITY_POLICY } from './security.js';
+import { DOCS_CONTENT_SECURITY_POLICY } from './security.js';
 
 /** Security requirement of answer/search routes: open unless CITEBOX_API_KEYS is set. */
 export const API_SECURITY: ReadonlyArray<Record<string, readonly string[]>> = [{}, { apiKey: [] }];
@@ -81,8 +81,8 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
-    // Served under the site's policy: Swagger UI needs no inline script or style.
-    staticCSP: CONTENT_SECURITY_POLICY,
+    // The site's policy, plus the hash of the one inline style of Swagger UI's logo.
+    staticCSP: DOCS_CONTENT_SECURITY_POLICY,
     uiConfig: { validatorUrl: null },
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -19,10 +19,27 @@ export const CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = Objec
   'form-action': ["'self'"],
 });
 
+function policy(directives: Readonly<Record<string, readonly string[]>>): string {
+  return Object.entries(directives)
+    .map(([name, values]) => `${name} ${values.join(' ')}`)
+    .join('; ');
+}
+
 /** The same policy as one header value. */
-export const CONTENT_SECURITY_POLICY = Object.entries(CSP_DIRECTIVES)
-  .map(([name, values]) => `${name} ${values.join(' ')}`)
-  .join('; ');
+export const CONTENT_SECURITY_POLICY = policy(CSP_DIRECTIVES);
+
+/**
+ * The policy of the API docs (/docs): the same, except that Swagger UI's logo is an SVG carrying
+ * one fixed inline <style> (`.logo_small_svg__cls-2{fill:#fff}…`), allowed by its hash only. The
+ * browser test of /docs fails if a Swagger UI upgrade changes it.
+ */
+export const DOCS_CONTENT_SECURITY_POLICY = policy({
+  ...CSP_DIRECTIVES,
+  'style-src': [
+    ...(CSP_DIRECTIVES['style-src'] ?? []),
+    "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='",
+  ],
+});
 
 /** Headers a browser may send cross-origin, and those it may read back. */
 const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'accept', 'x-api-key', 'x-request-id'];

@@ -24,6 +24,7 @@ import {
   modelSchema,
 } from '../schemas.js';
 import type { StreamFormat } from '../sse.js';
+import { sinceProblem } from '../validation.js';
 
 /** Conversations are longer than questions. */
 export const CHAT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -63,6 +64,8 @@ export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx })
       requireApiKey(request, config.apiKeys, config.adminKey);
       const chat = request.body;
       const answerRequest = toAnswerRequest(chat);
+      const problem = sinceProblem(answerRequest.filters?.since);
+      if (problem) throw new CiteboxError('INVALID_REQUEST', problem);
       const id = completionId();
       const created = Math.floor(Date.now() / 1000);
       if (chat.stream === true) {

@@ -1,10 +1,11 @@
 // GET /v1/search: classic ranked results, one per page, with the page's best passages.
 import type { FastifyPluginAsync } from 'fastify';
-import { normalizeQuery, type SearchHit } from '../../services/index.js';
+import { CiteboxError, normalizeQuery, type SearchHit } from '../../services/index.js';
 import { requireApiKey } from '../auth.js';
 import type { RouteOptions } from '../context.js';
 import { API_SECURITY } from '../openapi.js';
 import { errorResponses, searchQuerySchema, searchResponseSchema, splitSites } from '../schemas.js';
+import { sinceProblem } from '../validation.js';
 
 interface SearchQueryString {
   q: string;
@@ -70,6 +71,8 @@ export const searchRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx 
       requireApiKey(request, deps.config.apiKeys, deps.config.adminKey);
       const started = performance.now();
       const q = request.query;
+      const problem = sinceProblem(q.since);
+      if (problem) throw new CiteboxError('INVALID_REQUEST', problem);
       const hits = await deps.backend.search({
         text: normalizeQuery(q.q),
         limit: q.limit * 3,

@@ -1,0 +1,352 @@
+// npm run bench:api [-- --passages N] [--duration S] [--connections C] [--json] [--profile DIR]
+//
+// The API under load: a synthetic index of N passages (default 100,000) is built in a temporary
+// data directory (kept between runs, rebuilt when its size differs), the real server is started
+// as its own process (`node bin/citebox.js serve`, default logging, rate limits on but out of
+// reach) and autocannon drives it from this process on 127.0.0.1:
+//   - GET /v1/search?q=… with rotating queries,
+//   - GET /v1/answer?q=…&mode=extractive with rotating queries (the answer cache off, so every
+//     answer is computed),
+// each for S seconds (default 30) over C connections (default 32), after a short warm-up.
+// Printed per route: requests/s, latency p50 / p95 / p99 (ms, from every response), errors
+// (connection errors + timeouts + non-2xx). With --profile DIR the server writes a V8 CPU profile.
+import { type ChildProcess, spawn } from 'node:child_process';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createSearchBackend, loadConfig, silentLogger } from '../services/index.js';
+import { SyntheticCorpus } from './lib/synthetic-api-corpus.js';
+
+const USAGE = `Usage: npm run bench:api -- [--passages N] [--duration S] [--connections C] [--json]
+                              [--data-dir DIR] [--rebuild] [--profile DIR] [--only search|answer]
+
+  --passages N     passages in the synthetic index (default 100000)
+  --duration S     seconds of load per route (default 30), after 3 s of warm-up
+  --connections C  concurrent connections (default 32)
+  --data-dir DIR   where the index lives (default: a folder under the system temp dir, reused)
+  --rebuild        rebuild the index even when one of the right size is there
+  --profile DIR    run the server with --cpu-prof, writing the profile into DIR
+  --only ROUTE     measure one route
+  --json           print the figures as one JSON object on the last line`;
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number; max: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  duration: number;
+  statusCodeStats: Record<string, { count: number }>;
+}
+
+interface AutocannonRequest {
+  method?: string;
+  path?: string;
+  setupRequest?: (request: { path: string }) => { path: string };
+}
+
+interface AutocannonInstance {
+  on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
+  on(event: 'done', listener: (result: AutocannonResult) => void): void;
+}
+
+type Autocannon = (
+  options: {
+    url: string;
+    connections: number;
+    duration: number;
+    requests: AutocannonRequest[];
+    timeout?: number;
+  },
+  done: (err: Error | null, result: AutocannonResult) => void,
+) => AutocannonInstance;
+
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface RouteFigures {
+  readonly route: string;
+  readonly requests: number;
+  /** Server CPU time per request (all its threads), in ms: robust to other load on the machine. */
+  readonly server_cpu_ms_per_request: number;
+  readonly rps: number;
+  readonly p50_ms: number;
+  readonly p95_ms: number;
+  readonly p99_ms: number;
+  readonly max_ms: number;
+  readonly errors: number;
+  readonly non2xx: number;
+  readonly timeouts: number;
+}
+
+/** CPU seconds a process has used (user + system, all threads), from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return Number.NaN;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return Math.round((sorted[index] ?? 0) * 100) / 100;
+}
+
+async function buildIndex(
+  dataDir: string,
+  corpus: SyntheticCorpus,
+  rebuild: boolean,
+  log: (s: string) => void,
+): Promise<void> {
+  const config = loadConfig({ CITEBOX_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  if (!rebuild && existsSync(join(dataDir, 'bench-corpus.json'))) {
+    const marker = JSON.parse(readFileSync(join(dataDir, 'bench-corpus.json'), 'utf8')) as {
+      passages?: number;
+    };
+    if (marker.passages === corpus.passages) {
+      const backend = createSearchBackend(config, silentLogger());
+      try {
+        await backend.open();
+        const stats = await backend.stats();
+        if (stats.passages === corpus.passages) {
+          log(`index: reusing ${stats.passages} passages in ${dataDir}`);
+          return;
+        }
+      } catch (err) {
+        log(`index: rebuilding (${(err as Error).message})`);
+      } finally {
+        await backend.close();
+      }
+    }
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const backend = createSearchBackend(config, silentLogger());
+  await backend.open();
+  const started = performance.now();
+  const batch = 500;
+  for (let first = 0; first < corpus.pages; first += batch) {
+    const items = [];
+    for (let i = first; i < Math.min(corpus.pages, first + batch); i++) items.push(corpus.page(i));
+    const report = await backend.replacePages(items);
+    if (report.failed.length > 0) throw new Error(`indexing failed: ${report.failed[0]?.reason}`);
+    if (first % 5000 === 0) log(`index: ${first}/${corpus.pages} pages`);
+  }
+  await backend.refresh();
+  const stats = await backend.stats();
+  await backend.close();
+  writeFileSync(join(dataDir, 'bench-corpus.json'), JSON.stringify({ passages: stats.passages }));
+  log(
+    `index: ${stats.passages} passages on ${stats.pages} pages in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+
+async function startServerProcess(
+  dataDir: string,
+  profileDir: string | undefined,
+): Promise<{ child: ChildProcess; url: string; logFile: string }> {
+  const logFile = join(dataDir, 'server.log');
+  const out = createWriteStream(logFile);
+  const args = [
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    join(ROOT, 'bin', 'citebox.js'),
+    'serve',
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      CITEBOX_DATA_DIR: dataDir,
+      CITEBOX_BOOTSTRAP_DOCS: 'false',
+      // Limits stay on (their cost is part of the figures) but one client may not hit them.
+      CITEBOX_RATE_LIMIT_PER_MINUTE: '1000000000',
+      CITEBOX_ANSWER_CACHE_SIZE: '0',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error('the server did not start within 60 s')), 60_000);
+    child.on('exit', (code) => reject(new Error(`the server exited with ${code}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out.write(chunk);
+      buffer += chunk.toString('utf8');
+      const m = /"msg":"Citebox is listening"/.test(buffer) ? /"url":"([^"]+)"/.exec(buffer) : null;
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+  });
+  return { child, url, logFile };
+}
+
+function load(
+  url: string,
+  paths: readonly string[],
+  seconds: number,
+  connections: number,
+): Promise<{ result: AutocannonResult; latencies: Float64Array }> {
+  let next = 0;
+  const latencies: number[] = [];
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        connections,
+        duration: seconds,
+        timeout: 10,
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (request) => {
+              request.path = paths[next++ % paths.length] ?? '/healthz';
+              return request;
+            },
+          },
+        ],
+      },
+      (err, result) => {
+        if (err) reject(err);
+        else resolve({ result, latencies: Float64Array.from(latencies).sort() });
+      },
+    );
+    instance.on('response', (_client, _status, _bytes, ms) => {
+      latencies.push(ms);
+    });
+  });
+}
+
+async function measure(
+  route: string,
+  pid: number | undefined,
+  url: string,
+  paths: readonly string[],
+  seconds: number,
+  connections: number,
+  log: (s: string) => void,
+): Promise<RouteFigures> {
+  log(`${route}: warm-up 3 s`);
+  await load(url, paths, 3, connections);
+  log(`${route}: ${seconds} s over ${connections} connections`);
+  const cpuBefore = cpuSeconds(pid);
+  const { result, latencies } = await load(url, paths, seconds, connections);
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  return {
+    route,
+    requests: result.requests.total,
+    server_cpu_ms_per_request: Math.round((cpu * 1000 * 1000) / Math.max(1, latencies.length)) / 1000,
+    rps: Math.round((latencies.length / result.duration) * 10) / 10,
+    p50_ms: percentile(latencies, 50),
+    p95_ms: percentile(latencies, 95),
+    p99_ms: percentile(latencies, 99),
+    max_ms: Math.round(result.latency.max * 100) / 100,
+    errors: result.errors + result.non2xx,
+    non2xx: result.non2xx,
+    timeouts: result.timeouts,
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      passages: { type: 'string', default: '100000' },
+      duration: { type: 'string', default: '30' },
+      connections: { type: 'string', default: '32' },
+      'data-dir': { type: 'string' },
+      rebuild: { type: 'boolean', default: false },
+      profile: { type: 'string' },
+      only: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const passages = Number(values.passages);
+  const seconds = Number(values.duration);
+  const connections = Number(values.connections);
+  if (![passages, seconds, connections].every((n) => Number.isInteger(n) && n > 0)) {
+    console.error(USAGE);
+    process.exitCode = 2;
+    return;
+  }
+  const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
+  const dataDir = values['data-dir'] ?? join(tmpdir(), `citebox-bench-api-${passages}`);
+  const corpus = new SyntheticCorpus({ passages });
+  await buildIndex(dataDir, corpus, values.rebuild, log);
+  if (values.profile) mkdirSync(values.profile, { recursive: true });
+
+  const server = await startServerProcess(dataDir, values.profile);
+  log(`server: ${server.url} (pid ${server.child.pid}), logs in ${server.logFile}`);
+  const figures: RouteFigures[] = [];
+  try {
+    // What is measured is an answer with sources and citations, not an empty one.
+    const sample = (await (
+      await fetch(
+        `${server.url}/v1/answer?q=${encodeURIComponent(corpus.queries(1, 5)[0] ?? 'x')}&mode=extractive`,
+      )
+    ).json()) as {
+      answer_mode?: string;
+      sources?: unknown[];
+      citations?: unknown[];
+    };
+    log(
+      `sample answer: mode ${sample.answer_mode}, ${sample.sources?.length} sources, ${sample.citations?.length} citations`,
+    );
+    const queries = corpus.queries(5000);
+    const routes: Array<[string, string[]]> = [
+      ['/v1/search', queries.map((q) => `/v1/search?q=${encodeURIComponent(q)}&limit=10`)],
+      ['/v1/answer', queries.map((q) => `/v1/answer?q=${encodeURIComponent(q)}&mode=extractive`)],
+    ];
+    for (const [route, paths] of routes) {
+      if (values.only && !route.endsWith(values.only)) continue;
+      figures.push(await measure(route, server.child.pid, server.url, paths, seconds, connections, log));
+    }
+  } finally {
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => server.child.once('exit', resolve));
+  }
+
+  const logBytes = statSync(server.logFile).size;
+  const summary = {
+    passages,
+    connections,
+    duration_s: seconds,
+    cpus: cpus().length,
+    node: process.version,
+    server_log_bytes: logBytes,
+    routes: Object.fromEntries(figures.map((f) => [f.route, f])),
+  };
+  for (const f of figures) {
+    log(
+      `${f.route.padEnd(11)} ${String(f.rps).padStart(8)} req/s  p50 ${f.p50_ms} ms  p95 ${f.p95_ms} ms  p99 ${f.p99_ms} ms  max ${f.max_ms} ms  errors ${f.errors} (timeouts ${f.timeouts}, non-2xx ${f.non2xx})  server CPU ${f.server_cpu_ms_per_request} ms/request`,
+    );
+  }
+  log(`server log: ${(logBytes / 1e6).toFixed(1)} MB`);
+  if (values.json) console.log(JSON.stringify(summary));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(1);
+});
