@@ -467,7 +467,9 @@ class JobRun {
       }
       const entry = queue[0] as FrontierEntry;
       // Decisions that need no request take no politeness slot (checked once per entry).
-      if (!this.#checked.has(entry) && (this.#checked.add(entry), this.settleWithoutFetch(entry))) {
+      const settled = !this.#checked.has(entry) && this.settleWithoutFetch(entry);
+      this.#checked.add(entry);
+      if (settled) {
         queue.shift();
         this.#buffered--;
         this.#held.delete(entry.url);
@@ -1024,6 +1026,8 @@ class JobRun {
         const sitemapUrl = queue.shift() as string;
         if (done.has(sitemapUrl)) continue;
         done.add(sitemapUrl);
+        // Large sitemaps take a while: keep the job visibly alive for other processes.
+        this.#d.store.heartbeat(this.#job.id, this.#d.owner);
         const host = hostOf(sitemapUrl) ?? '';
         while (!scheduler.canStart(host) && !signal.aborted)
           await sleep(Math.max(5, scheduler.readyAt(host) - Date.now()), signal);

@@ -1,10 +1,10 @@
 // Near-duplicate detection with 64-bit SimHash (Charikar; as Google's crawler uses it, Manku et
-// al. 2007): each word hashed to 64 bits, summed bit by bit (so frequent words weigh more). Pages
-// whose fingerprints differ in at most 3 bits are near duplicates. Words rather than 3-word
-// shingles: on pages of a few hundred words one changed sentence moves a shingle fingerprint by
-// more than 3 bits, while a word fingerprint still sees a page that differs in a date or a
-// sentence as the same page. The index finds them without a scan:
-// split into four 16-bit blocks, two fingerprints within 3 bits share at least one block exactly.
+// al. 2007): word 3-gram shingles, each hashed to 64 bits, summed bit by bit. Pages whose
+// fingerprints differ in at most 3 bits are near duplicates. Shingles rather than single words:
+// word fingerprints are dominated by a language's function words, so unrelated pages of one
+// language drift close together; shingles keep them ~32 bits apart while a page of a few hundred
+// words that differs in a date or a sentence stays within 3. The index finds near duplicates
+// without a scan: split into four 16-bit blocks, two fingerprints within 3 bits share one exactly.
 
 export interface Fingerprint {
   readonly hi: number;
@@ -21,7 +21,12 @@ function hash32(text: string, seed: number): number {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  // murmur3 finalizer: spreads FNV's weak low bits.
+  return fmix(h);
+}
+
+/** murmur3's finalizer: every input bit moves every output bit. */
+function fmix(x: number): number {
+  let h = x;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -31,31 +36,41 @@ function hash32(text: string, seed: number): number {
 }
 
 /** Word hashes, cached: a site's vocabulary repeats from page to page. */
-const tokenHashes = new Map<string, readonly [number, number]>();
+const tokenHashes = new Map<string, number>();
+
+function tokenHash(token: string): number {
+  let h = tokenHashes.get(token);
+  if (h === undefined) {
+    h = hash32(token, 0x9e3779b9);
+    if (tokenHashes.size >= 100_000) tokenHashes.clear();
+    tokenHashes.set(token, h);
+  }
+  return h;
+}
 
 /** The SimHash of a text, or undefined when it has too few words to say anything. */
 export function simhash(text: string): Fingerprint | undefined {
   const tokens = text.toLowerCase().match(TOKEN);
   if (!tokens || tokens.length < MIN_WORDS) return undefined;
+  const words = tokens.map(tokenHash);
   const weights = new Int32Array(64);
-  for (const token of tokens) {
-    let h = tokenHashes.get(token);
-    if (!h) {
-      h = [hash32(token, 0x9e3779b9), hash32(token, 0x7f4a7c15)];
-      if (tokenHashes.size >= 100_000) tokenHashes.clear();
-      tokenHashes.set(token, h);
-    }
-    const [hi, lo] = h;
-    for (let b = 0; b < 32; b++) {
-      weights[b] = (weights[b] ?? 0) + ((hi >>> b) & 1 ? 1 : -1);
-      weights[b + 32] = (weights[b + 32] ?? 0) + ((lo >>> b) & 1 ? 1 : -1);
+  for (let i = 0; i + 2 < words.length; i++) {
+    // A shingle's two 32-bit halves, mixed from its three word hashes.
+    const a = words[i] ?? 0;
+    const b = words[i + 1] ?? 0;
+    const c = words[i + 2] ?? 0;
+    const hi = fmix((Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(c, 0xc2b2ae3d)) >>> 0);
+    const lo = fmix((Math.imul(a, 0x27d4eb2f) + Math.imul(b, 0x165667b1) + Math.imul(c, 0xd3a2646c)) >>> 0);
+    for (let bit = 0; bit < 32; bit++) {
+      weights[bit] = (weights[bit] ?? 0) + ((hi >>> bit) & 1 ? 1 : -1);
+      weights[bit + 32] = (weights[bit + 32] ?? 0) + ((lo >>> bit) & 1 ? 1 : -1);
     }
   }
   let hi = 0;
   let lo = 0;
-  for (let b = 0; b < 32; b++) {
-    if ((weights[b] ?? 0) > 0) hi |= 1 << b;
-    if ((weights[b + 32] ?? 0) > 0) lo |= 1 << b;
+  for (let bit = 0; bit < 32; bit++) {
+    if ((weights[bit] ?? 0) > 0) hi |= 1 << bit;
+    if ((weights[bit + 32] ?? 0) > 0) lo |= 1 << bit;
   }
   return { hi: hi >>> 0, lo: lo >>> 0 };
 }

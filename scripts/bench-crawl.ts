@@ -139,6 +139,24 @@ async function runFrontier(args: Args, url: string): Promise<RunFigures> {
     const crawls = new CrawlService({ config, logger, sink: new Indexer({ backend, logger }) });
     const stop = new AbortController();
     const samples: Array<{ frontier: number; queued: number; rss_mb: number }> = [];
+    // Live heap (after a full GC; the child runs with --expose-gc) at a few points: what the
+    // crawler really holds, as opposed to RSS, which also counts V8's young generation and
+    // garbage not yet collected.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const live: Array<{ frontier: number; indexed: number; heap_used_mb: number; rss_mb: number }> = [];
+    const sampleLive = (frontierSize: number, indexedNow: number) => {
+      if (!gc) return;
+      gc();
+      const m = process.memoryUsage();
+      live.push({
+        frontier: frontierSize,
+        indexed: indexedNow,
+        heap_used_mb: mb(m.heapUsed),
+        rss_mb: mb(m.rss),
+      });
+    };
+    sampleLive(0, 0);
+    let nextLive = 0;
     const target = 3_000; // pages crawled out of the big frontier
     const started = performance.now();
     let indexed = 0;
@@ -152,6 +170,10 @@ async function runFrontier(args: Args, url: string): Promise<RunFigures> {
           indexed = s.indexed;
           peakFrontier = Math.max(peakFrontier, s.discovered);
           samples.push({ frontier: s.discovered, queued: s.queued, rss_mb: mb(process.memoryUsage().rss) });
+          if (s.discovered >= args.frontier * 0.9 && s.indexed >= nextLive) {
+            sampleLive(s.discovered, s.indexed);
+            nextLive = s.indexed + 1000;
+          }
           if (s.indexed >= target) stop.abort();
         },
       },
@@ -170,6 +192,7 @@ async function runFrontier(args: Args, url: string): Promise<RunFigures> {
       rss_mb_first_sample_with_full_frontier: big[0]?.rss_mb ?? null,
       rss_mb_last_sample: samples.at(-1)?.rss_mb ?? null,
       rss_mb_max_sample: Math.max(0, ...samples.map((s) => s.rss_mb)),
+      live_heap: live,
     };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -244,6 +267,7 @@ function child(role: string, args: Args, extra: string[] = []): ChildProcess {
   return spawn(
     process.execPath,
     [
+      ...(role === 'frontier' ? ['--expose-gc'] : []),
       self,
       '--role',
       role,
@@ -326,6 +350,16 @@ async function main(): Promise<void> {
       say(
         `Frontier of ${String(frontier['frontier_urls'])} URLs: ${frontier.pages} pages crawled from it at ${frontier.pages_per_second} pages/s, RSS ${String(frontier['rss_mb_first_sample_with_full_frontier'])} MB with the full frontier, ${String(frontier['rss_mb_last_sample'])} MB at the end, peak ${frontier.peak_rss_mb} MB (target < 400 MB)`,
       );
+      const live = (frontier['live_heap'] ?? []) as Array<{
+        frontier: number;
+        indexed: number;
+        heap_used_mb: number;
+      }>;
+      if (live.length > 0) {
+        say(
+          `Live heap after GC: ${live.map((l) => `${l.heap_used_mb} MB (frontier ${l.frontier}, ${l.indexed} crawled)`).join(', ')}`,
+        );
+      }
     }
     if (args.json) {
       say(

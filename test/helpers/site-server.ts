@@ -33,7 +33,10 @@ export interface SiteOptions {
   readonly noLog?: boolean;
 }
 
-export async function startSite(routes: Record<string, SiteRoute>, options: SiteOptions = {}): Promise<TestSite> {
+export async function startSite(
+  routes: Record<string, SiteRoute>,
+  options: SiteOptions = {},
+): Promise<TestSite> {
   const table = new Map(Object.entries(routes));
   const requests: string[] = [];
   const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
