@@ -3,7 +3,7 @@
 // directory that runs them. A small site on 127.0.0.1 is crawled through the admin API into the
 // OpenSearch backend, then questions are answered over HTTP with citations to the right pages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runWorker } from '../../cli/commands/worker.js';
+import { runWorker, workerHealth } from '../../cli/commands/worker.js';
 import { type Server, startServer } from '../../cli/serve.js';
 import { createLogger } from '../../services/index.js';
 import { type TestEnv, testConfig } from '../helpers/config.js';
@@ -114,6 +114,8 @@ describe('end to end on OpenSearch: crawl a local site, answer over HTTP', () =>
       job = (await (await admin(`/v1/crawls/${id}`)).json()) as typeof job;
     }
     expect(job.status).toBe('done');
+    expect(workerHealth(workerEnv.config)).toBe(0); // the container healthcheck's answer
+    expect(workerHealth(env.config, -1)).toBe(1); // a heartbeat older than allowed is unhealthy
     expect(job.stats['indexed']).toBe(3);
     expect(site.requests).not.toContain('/private');
     const stats = await server.runtime.backend.stats();
