@@ -45,7 +45,8 @@ export function registerObservability(app: FastifyInstance, options: Observabili
     }
   }
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: they run on every request, and an async hook costs a promise each.
+  app.addHook('onRequest', (request, reply, next) => {
     reply.header('x-request-id', request.id);
     const done = lifecycle.requestStarted();
     reply.raw.once('close', () => {
@@ -54,12 +55,15 @@ export function registerObservability(app: FastifyInstance, options: Observabili
     });
     if (lifecycle.draining && !DRAIN_EXEMPT.has(routeLabel(request))) {
       reply.header('connection', 'close');
-      throw new CiteboxError('SHUTTING_DOWN', 'The server is shutting down; retry on another instance');
+      next(new CiteboxError('SHUTTING_DOWN', 'The server is shutting down; retry on another instance'));
+      return;
     }
+    next();
   });
 
   // While draining, connections are closed after their response, so the server can stop.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, next) => {
     if (lifecycle.draining) reply.header('connection', 'close');
+    next(null, payload);
   });
 }

@@ -57,8 +57,9 @@ export async function registerSecurity(
 ): Promise<void> {
   const origins = config.corsOrigins ?? [];
   // The CSP is set by hand so the header is exactly CONTENT_SECURITY_POLICY (helmet reformats it).
-  app.addHook('onRequest', async (_request, reply) => {
+  app.addHook('onRequest', (_request, reply, next) => {
     reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    next();
   });
   await app.register(helmet, {
     contentSecurityPolicy: false,

@@ -32,17 +32,25 @@ export function registerRequestChecks(app: FastifyInstance): void {
     }
     parse(request, bytes.toString('utf8'), done);
   });
-  app.addHook('onRequest', async (request) => {
-    // Origin-form targets only: `GET *` and `GET http://other.host/…` are not requests for us.
-    if (!request.url.startsWith('/'))
-      throw new CiteboxError('INVALID_REQUEST', 'The request target must be a path');
-    // Node's own check answers without a body; this one answers in the error shape.
-    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
-      throw new CiteboxError('INVALID_REQUEST', 'HTTP/1.1 requests need a Host header');
-    }
-    const problem = queryStringProblem(request.url);
-    if (problem) throw new CiteboxError('INVALID_REQUEST', problem);
+  app.addHook('onRequest', (request, _reply, next) => {
+    next(requestProblem(request.url, request.raw.httpVersion, request.headers.host));
   });
+}
+
+/** What is wrong with a request's target or Host, as the error to answer with. */
+export function requestProblem(
+  url: string,
+  httpVersion: string,
+  host: string | undefined,
+): CiteboxError | undefined {
+  // Origin-form targets only: `GET *` and `GET http://other.host/…` are not requests for us.
+  if (!url.startsWith('/')) return new CiteboxError('INVALID_REQUEST', 'The request target must be a path');
+  // Node's own check answers without a body; this one answers in the error shape.
+  if (httpVersion === '1.1' && host === undefined) {
+    return new CiteboxError('INVALID_REQUEST', 'HTTP/1.1 requests need a Host header');
+  }
+  const problem = queryStringProblem(url);
+  return problem ? new CiteboxError('INVALID_REQUEST', problem) : undefined;
 }
 
 /**

@@ -47,7 +47,18 @@ function cliLogger(config: Config): Logger {
 }
 
 async function serve(config: Config): Promise<void> {
-  const logger = createLogger(config);
+  // Log lines are written asynchronously: a request never waits on the write of its access-log
+  // line (stdout may be a slow pipe), and lines logged while a write is pending go out together.
+  // Flushed at exit, whatever the way out.
+  const destination = pino.destination({ dest: 1, sync: false });
+  process.on('exit', () => {
+    try {
+      destination.flushSync();
+    } catch (err) {
+      process.stderr.write(`citebox: could not flush the last log lines: ${errorMessage(err)}\n`);
+    }
+  });
+  const logger = createLogger(config, destination);
   const server = await startServer(config, logger);
   logger.info({ url: server.url, backend: config.backend, dataDir: config.dataDir }, 'Citebox is listening');
   let stopping = false;
@@ -55,7 +66,6 @@ async function serve(config: Config): Promise<void> {
     if (stopping) {
       // A second signal means "now".
       logger.warn({ signal }, 'second signal: exiting without waiting');
-      logger.flush();
       process.exit(1);
     }
     stopping = true;
@@ -63,19 +73,14 @@ async function serve(config: Config): Promise<void> {
     // Streams get the grace period and a final event; closing the index must not hang for ever.
     const force = setTimeout(() => {
       logger.error('shutdown did not finish in time; exiting');
-      logger.flush();
       process.exit(1);
     }, config.shutdownGraceMs + 15_000);
     force.unref();
     server
       .close()
-      .then(() => {
-        logger.flush();
-        process.exit(0);
-      })
+      .then(() => process.exit(0))
       .catch((err: unknown) => {
         logger.error({ err }, 'shutdown failed');
-        logger.flush();
         process.exit(1);
       });
   };

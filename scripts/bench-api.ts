@@ -7,6 +7,7 @@
 //   - GET /v1/search?q=… with rotating queries,
 //   - GET /v1/answer?q=…&mode=extractive with rotating queries (the answer cache off, so every
 //     answer is computed),
+//   - GET /v1/models for up to 10 s: the API's own per-request cost, with no search behind it,
 // each for S seconds (default 30) over C connections (default 32), after a short warm-up.
 // Printed per route: requests/s, latency p50 / p95 / p99 (ms, from every response), errors
 // (connection errors + timeouts + non-2xx). With --profile DIR the server writes a V8 CPU profile.
@@ -29,7 +30,7 @@ import { createSearchBackend, loadConfig, silentLogger } from '../services/index
 import { SyntheticCorpus } from './lib/synthetic-api-corpus.js';
 
 const USAGE = `Usage: npm run bench:api -- [--passages N] [--duration S] [--connections C] [--json]
-                              [--data-dir DIR] [--rebuild] [--profile DIR] [--only search|answer]
+                              [--data-dir DIR] [--rebuild] [--profile DIR] [--only ROUTE] [--env K=V]
 
   --passages N     passages in the synthetic index (default 100000)
   --duration S     seconds of load per route (default 30), after 3 s of warm-up
@@ -37,7 +38,8 @@ const USAGE = `Usage: npm run bench:api -- [--passages N] [--duration S] [--conn
   --data-dir DIR   where the index lives (default: a folder under the system temp dir, reused)
   --rebuild        rebuild the index even when one of the right size is there
   --profile DIR    run the server with --cpu-prof, writing the profile into DIR
-  --only ROUTE     measure one route
+  --only ROUTE     measure one route (search, answer or models)
+  --env KEY=VALUE  extra server environment (repeatable), e.g. --env CITEBOX_ACCESS_LOG=false
   --json           print the figures as one JSON object on the last line`;
 
 interface AutocannonResult {
@@ -157,6 +159,7 @@ async function buildIndex(
 async function startServerProcess(
   dataDir: string,
   profileDir: string | undefined,
+  extraEnv: Record<string, string>,
 ): Promise<{ child: ChildProcess; url: string; logFile: string }> {
   const logFile = join(dataDir, 'server.log');
   const out = createWriteStream(logFile);
@@ -178,6 +181,7 @@ async function startServerProcess(
       CITEBOX_RATE_LIMIT_PER_MINUTE: '1000000000',
       CITEBOX_ANSWER_CACHE_SIZE: '0',
       LOG_LEVEL: 'info',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -274,6 +278,7 @@ async function main(): Promise<void> {
       rebuild: { type: 'boolean', default: false },
       profile: { type: 'string' },
       only: { type: 'string' },
+      env: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -296,7 +301,13 @@ async function main(): Promise<void> {
   await buildIndex(dataDir, corpus, values.rebuild, log);
   if (values.profile) mkdirSync(values.profile, { recursive: true });
 
-  const server = await startServerProcess(dataDir, values.profile);
+  const extraEnv: Record<string, string> = {};
+  for (const pair of values.env ?? []) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`--env wants KEY=VALUE, not "${pair}"`);
+    extraEnv[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  const server = await startServerProcess(dataDir, values.profile, extraEnv);
   log(`server: ${server.url} (pid ${server.child.pid}), logs in ${server.logFile}`);
   const figures: RouteFigures[] = [];
   try {
@@ -314,13 +325,16 @@ async function main(): Promise<void> {
       `sample answer: mode ${sample.answer_mode}, ${sample.sources?.length} sources, ${sample.citations?.length} citations`,
     );
     const queries = corpus.queries(5000);
-    const routes: Array<[string, string[]]> = [
-      ['/v1/search', queries.map((q) => `/v1/search?q=${encodeURIComponent(q)}&limit=10`)],
-      ['/v1/answer', queries.map((q) => `/v1/answer?q=${encodeURIComponent(q)}&mode=extractive`)],
+    const routes: Array<[string, string[], number]> = [
+      ['/v1/search', queries.map((q) => `/v1/search?q=${encodeURIComponent(q)}&limit=10`), seconds],
+      ['/v1/answer', queries.map((q) => `/v1/answer?q=${encodeURIComponent(q)}&mode=extractive`), seconds],
+      // The API's own cost (auth, rate limit, headers, metrics, access log, serialization): a
+      // route that does no work of its own.
+      ['/v1/models', ['/v1/models'], Math.min(seconds, 10)],
     ];
-    for (const [route, paths] of routes) {
+    for (const [route, paths, duration] of routes) {
       if (values.only && !route.endsWith(values.only)) continue;
-      figures.push(await measure(route, server.child.pid, server.url, paths, seconds, connections, log));
+      figures.push(await measure(route, server.child.pid, server.url, paths, duration, connections, log));
     }
   } finally {
     server.child.kill('SIGTERM');
