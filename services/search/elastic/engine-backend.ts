@@ -388,17 +388,16 @@ export class EngineBackend implements SearchBackend {
 
   async refresh(): Promise<void> {
     const wrote = this.#dirty;
-    this.#dirty = false;
     await this.#client.refresh(this.#alias);
+    this.#dirty = false;
     // The generation moved when the writes were made, but a reader may have cached results of a
     // search that ran before they became visible: a new generation once they are.
     if (wrote) {
       const now = new Date().toISOString();
-      await this.#client.bulk(
-        this.#alias,
-        [{ action: 'index', id: META_DOC_ID, doc: metaDocument(now) }],
-        this.#bulk,
-      );
+      const meta: BulkOperation = { action: 'index', id: META_DOC_ID, doc: metaDocument(now) };
+      for (const drop of await this.#client.bulk(this.#alias, [meta], this.#bulk)) {
+        this.#logger.warn({ drop }, 'could not advance the generation after a refresh');
+      }
     }
   }
 
