@@ -5,14 +5,7 @@
 // X-Robots-Tag, canonical, exact and near duplicates, then the PageSink. Known pages not reached
 // by the crawl are revisited at the end, and pages found gone leave the index unless their host
 // looks down. Stopping (signal) leaves the job resumable; cancelling finishes it.
-import {
-  CiteboxError,
-  errorMessage,
-  isCiteboxError,
-  type Logger,
-  type PageSink,
-  stableId,
-} from '../services/index.js';
+import { CiteboxError, errorMessage, isCiteboxError, type Logger, type PageSink } from '../services/index.js';
 import type { CrawlMetrics } from './crawl-metrics.js';
 import {
   type CrawlJob,
@@ -27,13 +20,13 @@ import {
   type UrlState,
   type UrlStateWrite,
 } from './crawl-store.js';
-import { decodeHtml } from './decode.js';
-import { extractHtml } from './extract.js';
+import type { ExtractPool } from './extract-pool.js';
 import { type Fetcher, type FetchResult, HTML_TYPES } from './fetcher.js';
+import { PageBatcher } from './page-batcher.js';
 import { type PolitenessScheduler, type RequestOutcome, retryAfterMs } from './politeness.js';
 import { goneVerdict, nextInterval, outageHosts, type RevisitPolicy } from './revisit.js';
 import { productToken, type RobotsCache } from './robots.js';
-import { fingerprintFromHex, fingerprintToHex, SimHashIndex, simhash } from './simhash.js';
+import { fingerprintFromHex, SimHashIndex } from './simhash.js';
 import { readSitemap } from './sitemaps.js';
 import { TrapGuard, type TrapLimits, urlTrapReason } from './traps.js';
 import { hostOf, makeScope, normalizeUrl, registrableDomain, resolveLink } from './urls.js';
@@ -47,6 +40,8 @@ export interface RunnerDeps {
   readonly scheduler: PolitenessScheduler;
   readonly metrics: CrawlMetrics;
   readonly revisit: RevisitPolicy;
+  /** Decodes, extracts and hashes pages (on worker threads when it has them). */
+  readonly pages: ExtractPool;
   readonly traps?: Partial<TrapLimits> | undefined;
   /** Identifies this process as the job's owner. */
   readonly owner: string;
@@ -125,13 +120,6 @@ export function canonicalFromLinkHeader(header: string | undefined, base: string
   return undefined;
 }
 
-function blocksText(blocks: ReturnType<typeof extractHtml>['blocks']): string {
-  return blocks
-    .map((b) => (b.type === 'list' ? b.items.join('\n') : b.text))
-    .join('\n')
-    .trim();
-}
-
 interface Report {
   readonly outcome: RequestOutcome;
   readonly elapsedMs?: number | undefined;
@@ -198,6 +186,7 @@ class JobRun {
   readonly #checked = new WeakSet<FrontierEntry>();
   #cancelled = false;
   #capped = false;
+  readonly #batcher: PageBatcher;
   #hostRound: string[] = [];
   #hostPos = 0;
 
@@ -220,6 +209,7 @@ class JobRun {
       ...deps.traps,
     });
     this.#counters = deps.store.countJob(job.id);
+    this.#batcher = new PageBatcher(deps.sink);
   }
 
   get #maxPages(): number {
@@ -696,7 +686,7 @@ class JobRun {
 
   private async handlePage(entry: FrontierEntry, result: FetchResult): Promise<void> {
     const { url, host, prev, depth } = entry;
-    const { metrics, store, sink, fetcher } = this.#d;
+    const { metrics, store, fetcher } = this.#d;
     const httpStatus = result.status;
     const validators = {
       etag: result.headers['etag'] ?? null,
@@ -725,8 +715,12 @@ class JobRun {
       }
     }
 
-    const { text: html } = decodeHtml(result.body, result.headers['content-type']);
-    const page = extractHtml(html, finalUrl);
+    const analysis = await this.#d.pages.analyze({
+      body: result.body,
+      contentType: result.headers['content-type'],
+      url: finalUrl,
+    });
+    const { page, text, contentHash } = analysis;
     const robotsTag = parseXRobotsTag(result.headers['x-robots-tag'], fetcher.userAgent);
     const noindex = page.noindex || robotsTag.noindex;
     const nofollow = page.nofollow || robotsTag.nofollow;
@@ -790,14 +784,12 @@ class JobRun {
     }
     const indexUrl = canonical ?? finalUrl;
 
-    const text = blocksText(page.blocks);
     if (!text) {
       skip('no text', 'skipped');
       return;
     }
-    const contentHash = stableId(text, 32);
-    const fp = simhash(text);
-    const fpHex = fp ? fingerprintToHex(fp) : null;
+    const fpHex = analysis.simhash;
+    const fp = fpHex ? fingerprintFromHex(fpHex) : undefined;
 
     if (prev?.state === 'indexed' && prev.content_hash === contentHash && prev.indexed_as === indexUrl) {
       this.record({
@@ -846,7 +838,7 @@ class JobRun {
     this.#hashes.set(contentHash, indexUrl);
     if (fp) this.simIndex(host).add(indexUrl, fp);
     try {
-      await sink.indexPage({
+      await this.#batcher.index({
         url: indexUrl,
         aliases,
         title: page.title,

@@ -1,7 +1,7 @@
 // Crawl jobs for the API and the CLI: start (in the background or in the foreground), inspect,
 // list, cancel, and resume jobs whose runner died. The one object the rest of Citebox uses to crawl.
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import {
   CiteboxError,
@@ -20,6 +20,7 @@ import {
   CrawlStore,
   type JobOrigin,
 } from './crawl-store.js';
+import { ExtractPool } from './extract-pool.js';
 import { Fetcher, type FetcherOptions } from './fetcher.js';
 import { type PolitenessOptions, PolitenessScheduler } from './politeness.js';
 import { revisitPolicy } from './revisit.js';
@@ -54,6 +55,8 @@ export interface CrawlServiceDeps {
   /** Overrides of the fetcher (tests: a stand-in resolver). */
   readonly fetcher?: Partial<FetcherOptions> | undefined;
   readonly traps?: Partial<TrapLimits> | undefined;
+  /** Worker threads that parse pages (0: on the main thread); default from the config. */
+  readonly extractThreads?: number | undefined;
 }
 
 export const DEFAULT_MAX_PAGES = 1000;
@@ -113,6 +116,7 @@ export function ownerAlive(owner: string): boolean {
 export class CrawlService {
   readonly #store: CrawlStore;
   readonly #fetcher: Fetcher;
+  readonly #pages: ExtractPool;
   readonly #runner: CrawlRunner;
   readonly #logger: Logger;
   readonly #runJobs: boolean;
@@ -140,6 +144,13 @@ export class CrawlService {
       ...deps.fetcher,
     });
     const robots = new RobotsCache(this.#fetcher, deps.logger);
+    // Parsing is the crawler's heaviest work: one thread per spare core (up to 4) does it.
+    this.#pages = new ExtractPool(
+      deps.extractThreads ??
+        config.crawlExtractThreads ??
+        Math.min(4, Math.max(1, availableParallelism() - 1)),
+      deps.logger,
+    );
     this.#runner = new CrawlRunner({
       store: this.#store,
       fetcher: this.#fetcher,
@@ -149,6 +160,7 @@ export class CrawlService {
       scheduler,
       metrics: new CrawlMetrics(deps.metrics),
       revisit: revisitPolicy(config.recrawlIntervalHours),
+      pages: this.#pages,
       traps: deps.traps,
       owner: this.#owner,
       staleMs: STALE_MS,
@@ -265,6 +277,7 @@ export class CrawlService {
     for (const { controller } of this.#running.values()) controller.abort();
     await Promise.allSettled([...this.#running.values()].map((r) => r.done));
     await this.#fetcher.close();
+    await this.#pages.close();
     this.#store.close();
   }
 }

@@ -93,6 +93,19 @@ export class Indexer implements PageSink {
     return { passages: records.passages.length };
   }
 
+  /** Several pages in one backend write (one transaction on SQLite, one bulk request on engines). */
+  async indexPages(
+    pages: readonly ExtractedPage[],
+  ): Promise<Array<{ passages: number; error?: string | undefined }>> {
+    const records = pages.map((page) => pageToRecords(page, this.#chunking));
+    const report = await this.#backend.replacePages(records);
+    const failed = new Map(report.failed.map((f) => [f.url, f.reason]));
+    return records.map((r) => {
+      const error = failed.get(r.page.url);
+      return error === undefined ? { passages: r.passages.length } : { passages: 0, error };
+    });
+  }
+
   async deletePage(url: string): Promise<boolean> {
     return this.#backend.deletePage(new URL(url).href);
   }

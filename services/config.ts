@@ -31,6 +31,8 @@ export interface Config {
   readonly crawlDelayFactor: number;
   /** First revisit interval of a crawled page, hours (0: re-fetch on every crawl). */
   readonly recrawlIntervalHours: number;
+  /** Worker threads that parse crawled pages (undefined: one per spare core, up to 4). */
+  readonly crawlExtractThreads: number | undefined;
   readonly allowPrivateNetworks: boolean;
   readonly userAgent: string;
   readonly logLevel: LogLevel;
@@ -218,6 +220,13 @@ export const SETTINGS: readonly Setting[] = [
     kind: { type: 'int', min: 0, max: 8760 },
     default: '24',
     doc: 'A later crawl re-fetches a page only after its revisit interval: it starts at this many hours, grows while the page stays the same and shrinks when it changes (1 hour to 30 days). `0` re-fetches every page on every crawl; `citebox crawl --refresh` does so once.',
+  },
+  {
+    key: 'crawlExtractThreads',
+    env: ['CITEBOX_CRAWL_EXTRACT_THREADS'],
+    kind: { type: 'int', min: 0, max: 32 },
+    default: undefined,
+    doc: 'Worker threads that parse crawled pages. Unset: one per spare core, up to 4; `0` parses on the main thread.',
   },
   {
     key: 'allowPrivateNetworks',

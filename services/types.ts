@@ -116,6 +116,13 @@ export interface HealthReport {
 export interface PageSink {
   /** Index (or re-index, replacing its passages) one page. */
   indexPage(page: ExtractedPage): Promise<{ readonly passages: number }>;
+  /**
+   * Index several pages in one write (optional; the crawler batches pages through it when it is
+   * there). One result per page, in order; a page that could not be written has `error`.
+   */
+  indexPages?(
+    pages: readonly ExtractedPage[],
+  ): Promise<ReadonlyArray<{ readonly passages: number; readonly error?: string | undefined }>>;
   /** Remove a page (gone, noindex, redirected away). Returns whether it was indexed. */
   deletePage(url: string): Promise<boolean>;
   /** Make written pages visible to search (a no-op for engines that do it themselves). */

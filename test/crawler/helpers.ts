@@ -25,6 +25,14 @@ export class RecordingSink implements PageSink {
     return this.#inner.indexPage(page);
   }
 
+  async indexPages(
+    pages: readonly ExtractedPage[],
+  ): Promise<ReadonlyArray<{ readonly passages: number; readonly error?: string | undefined }>> {
+    this.indexed.push(...pages);
+    if (!this.#inner.indexPages) throw new Error('the inner sink writes no batches');
+    return this.#inner.indexPages(pages);
+  }
+
   async deletePage(url: string): Promise<boolean> {
     this.deleted.push(url);
     return this.#inner.deletePage(url);

@@ -1,0 +1,100 @@
+// Runs page analysis (decode, extract, hash) on worker threads, so parsing pages does not hold up
+// fetching and indexing on the main thread and a second core gets used. Each worker's heap is
+// capped. Without compiled workers (running from TypeScript sources, as the tests do) or with
+// size 0, it analyzes inline; a worker that dies has its pages analyzed inline instead.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../services/index.js';
+import { type AnalysisRequest, analyzePage, type PageAnalysis } from './page-analysis.js';
+
+interface Pending {
+  readonly request: AnalysisRequest;
+  resolve(result: PageAnalysis): void;
+  reject(err: Error): void;
+}
+
+interface PoolWorker {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+}
+
+/** The compiled worker beside this file, if there is one (dist/, not the .ts sources). */
+function workerFile(): URL | undefined {
+  const url = new URL('./extract-worker.js', import.meta.url);
+  return import.meta.url.endsWith('.js') && existsSync(fileURLToPath(url)) ? url : undefined;
+}
+
+export class ExtractPool {
+  readonly #workers: PoolWorker[] = [];
+  readonly #logger: Logger;
+  #nextId = 0;
+  #closed = false;
+
+  constructor(size: number, logger: Logger) {
+    this.#logger = logger.child({ component: 'extract-pool' });
+    const file = size > 0 ? workerFile() : undefined;
+    if (!file) return;
+    for (let i = 0; i < size; i++) this.spawn(file);
+  }
+
+  /** Worker threads in use (0: inline). */
+  get size(): number {
+    return this.#workers.length;
+  }
+
+  private spawn(file: URL): void {
+    const worker = new Worker(file, {
+      // A page's DOM is transient: a small young generation keeps each worker's memory low.
+      resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 512 },
+    });
+    const entry: PoolWorker = { worker, pending: new Map() };
+    worker.on('message', (msg: { id: number; result?: PageAnalysis; error?: string }) => {
+      const p = entry.pending.get(msg.id);
+      if (!p) return;
+      entry.pending.delete(msg.id);
+      if (msg.result) p.resolve(msg.result);
+      else p.reject(new Error(msg.error ?? 'extraction failed'));
+    });
+    const lost = (reason: unknown) => {
+      const at = this.#workers.indexOf(entry);
+      if (at >= 0) this.#workers.splice(at, 1);
+      if (!this.#closed) this.#logger.warn({ err: reason }, 'extraction worker lost; analyzing inline');
+      // Its pages are analyzed here instead, so nothing in flight is lost.
+      for (const p of entry.pending.values()) this.inline(p.request).then(p.resolve, p.reject);
+      entry.pending.clear();
+    };
+    worker.on('error', lost);
+    worker.on('exit', (code) => {
+      if (this.#workers.includes(entry)) lost(new Error(`worker exited with ${code}`));
+    });
+    worker.unref();
+    this.#workers.push(entry);
+  }
+
+  private async inline(request: AnalysisRequest): Promise<PageAnalysis> {
+    return analyzePage(request);
+  }
+
+  analyze(request: AnalysisRequest): Promise<PageAnalysis> {
+    if (this.#workers.length === 0) return this.inline(request);
+    // The least busy worker.
+    let target = this.#workers[0] as PoolWorker;
+    for (const w of this.#workers) if (w.pending.size < target.pending.size) target = w;
+    const id = this.#nextId++;
+    // A copy the worker can own (fetched bodies may be views into shared buffers).
+    const body = new Uint8Array(request.body);
+    return new Promise<PageAnalysis>((resolve, reject) => {
+      target.pending.set(id, { request, resolve, reject });
+      target.worker.postMessage({ id, body, contentType: request.contentType, url: request.url }, [
+        body.buffer,
+      ]);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const workers = this.#workers.splice(0);
+    await Promise.all(workers.map((w) => w.worker.terminate()));
+  }
+}

@@ -1,0 +1,15 @@
+// A worker thread of the extraction pool: page bytes in, PageAnalysis out.
+import { parentPort } from 'node:worker_threads';
+import { type AnalysisRequest, analyzePage } from './page-analysis.js';
+
+interface Job extends AnalysisRequest {
+  readonly id: number;
+}
+
+parentPort?.on('message', (job: Job) => {
+  try {
+    parentPort?.postMessage({ id: job.id, result: analyzePage(job) });
+  } catch (err) {
+    parentPort?.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) });
+  }
+});

@@ -1,0 +1,46 @@
+// Everything the crawler computes from a fetched page's bytes, in one pure function: decoding,
+// extraction, the main text, its hash and its SimHash. It is the CPU-heavy part of a crawl, so
+// the pool in extract-pool.ts runs it on worker threads; it runs inline the same way.
+import { stableId } from '../services/index.js';
+import { decodeHtml } from './decode.js';
+import { type ExtractedHtml, extractHtml } from './extract.js';
+import { fingerprintToHex, simhash } from './simhash.js';
+
+export interface PageAnalysis {
+  readonly page: ExtractedHtml;
+  /** The main text, blocks joined by newlines. */
+  readonly text: string;
+  /** Hash of the main text (empty text: empty hash). */
+  readonly contentHash: string;
+  /** 64-bit SimHash of the main text as 16 hex digits, when it has enough words. */
+  readonly simhash: string | null;
+  readonly charset: string;
+}
+
+export interface AnalysisRequest {
+  readonly body: Uint8Array;
+  readonly contentType: string | undefined;
+  /** The page's URL (after redirects), for resolving links. */
+  readonly url: string;
+}
+
+export function blocksText(blocks: ExtractedHtml['blocks']): string {
+  return blocks
+    .map((b) => (b.type === 'list' ? b.items.join('\n') : b.text))
+    .join('\n')
+    .trim();
+}
+
+export function analyzePage(request: AnalysisRequest): PageAnalysis {
+  const { text: html, charset } = decodeHtml(request.body, request.contentType);
+  const page = extractHtml(html, request.url);
+  const text = blocksText(page.blocks);
+  const fp = text ? simhash(text) : undefined;
+  return {
+    page,
+    text,
+    contentHash: text ? stableId(text, 32) : '',
+    simhash: fp ? fingerprintToHex(fp) : null,
+    charset,
+  };
+}

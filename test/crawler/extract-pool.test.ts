@@ -1,0 +1,49 @@
+// The extraction pool on real worker threads. Workers need compiled JavaScript, so this test uses
+// dist/ (built by `npm test`'s pretest); from the TypeScript sources the pool runs inline.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { ExtractPool as Pool } from '../../crawler/extract-pool.js';
+import { analyzePage } from '../../crawler/page-analysis.js';
+import { silentLogger } from '../../services/index.js';
+import { bulkPage } from '../helpers/test-site-generator.js';
+
+const dist = (path: string) => pathToFileURL(join(import.meta.dirname, '..', '..', 'dist', path)).href;
+
+describe('ExtractPool', () => {
+  it('analyzes pages on worker threads exactly as inline', async () => {
+    const { ExtractPool } = (await import(dist('crawler/extract-pool.js'))) as { ExtractPool: typeof Pool };
+    const pool = new ExtractPool(2, silentLogger());
+    try {
+      expect(pool.size).toBe(2);
+      const requests = Array.from({ length: 12 }, (_, i) => ({
+        body: Buffer.from(bulkPage(i, { pages: 12, wordsPerPage: 200 })),
+        contentType: 'text/html; charset=utf-8',
+        url: `https://e.example/p/${i}`,
+      }));
+      const results = await Promise.all(requests.map((r) => pool.analyze(r)));
+      for (const [i, r] of results.entries()) {
+        const inline = analyzePage(requests[i] as (typeof requests)[number]);
+        expect(r.contentHash).toBe(inline.contentHash);
+        expect(r.simhash).toBe(inline.simhash);
+        expect(r.page.links).toEqual(inline.page.links);
+        expect(r.page.title).toBe(`Page ${i}`);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('analyzes inline with no threads', async () => {
+    const { ExtractPool } = (await import(dist('crawler/extract-pool.js'))) as { ExtractPool: typeof Pool };
+    const pool = new ExtractPool(0, silentLogger());
+    expect(pool.size).toBe(0);
+    const r = await pool.analyze({
+      body: Buffer.from('<p>Just a short note about the tides today.</p>'),
+      contentType: undefined,
+      url: 'https://e.example/',
+    });
+    expect(r.text).toContain('tides');
+    await pool.close();
+  });
+});
