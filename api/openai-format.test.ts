@@ -200,6 +200,24 @@ describe('ChunkStream', () => {
     });
   });
 
+  it('says so between the texts when the pipeline starts over after a failure', () => {
+    const stream = new ChunkStream(chat(), 'id', 1);
+    const chunks = [
+      { type: 'sources', sources } as const,
+      { type: 'delta', text: 'The mod' } as const,
+      {
+        type: 'error',
+        code: 'LLM_TIMEOUT',
+        message: 'too slow; here is an extractive answer instead',
+      } as const,
+      { type: 'delta', text: 'Alpha [1].' } as const,
+      { type: 'done', response } as const,
+    ].flatMap((e) => stream.push(e));
+    const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
+    expect(text).toBe('The mod\n\n*too slow; here is an extractive answer instead*\n\nAlpha [1].');
+    expect(stream.end('req')).toBe(DONE_FRAME);
+  });
+
   it('ignores an error the pipeline recovered from', () => {
     const stream = new ChunkStream(chat(), 'id', 1);
     stream.push({ type: 'error', code: 'LLM_ERROR', message: 'fell back' });

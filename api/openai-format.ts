@@ -238,6 +238,8 @@ export class ChunkStream {
   #finished = false;
   #content = '';
   #lastError: { code: string; message: string } | undefined;
+  /** Said before the next text, after a failure the pipeline recovers from mid-answer. */
+  #notice = '';
 
   constructor(chat: ChatCompletionRequest, id: string, created: number) {
     this.#chat = chat;
@@ -276,11 +278,16 @@ export class ChunkStream {
         return this.#start(event.sources);
       case 'delta': {
         if (event.text === '') return [];
-        this.#content += event.text;
-        return [...this.#start(undefined), this.#chunk({ content: event.text }, null)];
+        const text = this.#notice + event.text;
+        this.#notice = '';
+        this.#content += text;
+        return [...this.#start(undefined), this.#chunk({ content: text }, null)];
       }
       case 'error':
         this.#lastError = { code: event.code, message: event.message };
+        // Streamed text cannot be taken back: when the pipeline starts over after a failure
+        // (e.g. an extractive answer after the LLM failed), say so between the two.
+        if (this.#content !== '') this.#notice = `\n\n*${event.message.replaceAll('*', '')}*\n\n`;
         return [];
       case 'done': {
         this.#finished = true;

@@ -41,7 +41,7 @@ export class Metrics {
   }
 
   // ---- The process's metrics, named in one place. Each component records its own through these
-  // accessors (get-or-create, so the API, the answer pipeline and the crawler share one object).
+  // accessors (get-or-create, so the API and the answer pipeline share one object).
 
   /** HTTP latency by route template (`/v1/crawls/:id`, `unmatched` for 404s). Recorded by the API. */
   httpRequestDuration(): Histogram<'method' | 'route' | 'status_code'> {
@@ -122,20 +122,7 @@ export class Metrics {
     return this.histogram('citebox_llm_request_duration_seconds', 'LLM request latency', ['model']);
   }
 
-  /** Crawled URLs by outcome (`fetched`, `indexed`, `skipped`, `failed`). Recorded by the crawler. */
-  crawlPages(): Counter<'outcome'> {
-    return this.counter('citebox_crawl_pages_total', 'Crawled URLs by outcome', ['outcome']);
-  }
-
-  /** Crawl jobs finished by status (`done`, `failed`, `cancelled`). Recorded by the crawler. */
-  crawlJobs(): Counter<'status'> {
-    return this.counter('citebox_crawl_jobs_total', 'Crawl jobs finished, by status', ['status']);
-  }
-
-  /** Fetch latency of the crawler. Recorded by the crawler. */
-  crawlFetchDuration(): Histogram {
-    return this.histogram('citebox_crawl_fetch_duration_seconds', 'Crawler fetch latency');
-  }
+  // The crawler's metrics (citebox_crawl_*) are defined in crawler/crawl-metrics.ts.
 
   /** The exposition text for GET /metrics. */
   async text(): Promise<string> {
