@@ -69,13 +69,55 @@ describe('searchPage', () => {
     let rest = '';
     for await (const chunk of gen) rest += chunk;
     expect(rest).toContain('world [1]</span></div>');
-    expect(rest).toContain('<div class="answer-final" data-answer="Hello **world** [1]" data-mode="llm">');
+    expect(rest).toContain('<div class="answer-final" data-answer="Hello **world** [1]">');
     expect(rest).toContain('LLM answer · test-model');
     expect(rest).toContain('<strong>world</strong>');
     expect(rest).toContain('<a class="cite" href="#source-1"');
     expect(rest).toContain('data-followup="And then?"');
     expect(rest).toContain('<mark>moon</mark> result');
     expect(rest.trimEnd().endsWith('</html>')).toBe(true);
+  });
+
+  it('renders the answer when its citations are checked, before the rest of the response', async () => {
+    assets = await loadAssets();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const final = done('It is **so** [1].');
+    const gen = page(async function* () {
+      yield { type: 'sources' as const, sources: final.response.sources };
+      yield { type: 'delta' as const, text: 'It is **so** [1].' };
+      yield { type: 'citations' as const, citations: final.response.citations };
+      await gate; // related questions: another model call
+      yield final;
+    });
+    let before = '';
+    while (!before.includes('answer-final')) before += (await gen.next()).value as string;
+    expect(before).toContain('<strong>so</strong>');
+    expect(before).toContain('href="#source-1"');
+    release();
+    let rest = '';
+    for await (const chunk of gen) rest += chunk;
+    // The same text is not rendered twice; the mode line and related questions follow.
+    expect(rest).not.toContain('answer-final');
+    expect(rest).toContain('LLM answer · test-model');
+    expect(rest).toContain('data-followup="And then?"');
+  });
+
+  it('renders the final text again when it differs from what streamed', async () => {
+    assets = await loadAssets();
+    let out = '';
+    for await (const chunk of page(async function* () {
+      yield { type: 'delta' as const, text: 'Draft [3].' };
+      yield { type: 'citations' as const, citations: [] };
+      yield done('Final [1].');
+    }))
+      out += chunk;
+    expect(out.match(/class="answer-final"/g)).toHaveLength(2);
+    expect(out.lastIndexOf('data-answer="Final [1]."')).toBeGreaterThan(
+      out.indexOf('data-answer="Draft [3]."'),
+    );
   });
 
   it('turns a failed answer into an error on the page and still ends the document', async () => {

@@ -44,12 +44,6 @@ export interface SearchPageInput {
   readonly failure: (err: unknown, where: 'answer' | 'results') => string;
 }
 
-/** The turn's attributes the client reads to continue the conversation. */
-function turnData(response: Done | undefined): Record<string, string> {
-  if (!response) return {};
-  return { 'data-answer': response.answer, 'data-mode': response.answer_mode };
-}
-
 function followupForm(sites: string): string {
   return html`<form class="followup" id="followup-form" action="/search" method="get">
 <label for="followup">Ask a follow-up</label>
@@ -90,52 +84,76 @@ ${view(h('h2', { class: 'question', id: 'question-1', dir: 'auto', lang: guessLa
   yield '<section class="answer" aria-label="Answer"><div class="answer-live" aria-hidden="true"><span class="live-status">Searching…</span>';
 
   let sources: readonly SourceView[] = [];
+  let text = '';
+  let rendered: string | undefined;
   let response: Done | undefined;
   let streamError: string | undefined;
   let failure: string | undefined;
   let liveOpen = false;
+  const closeLive = () => {
+    const out = liveOpen ? '</span></div>\n' : '</div>\n';
+    liveOpen = false;
+    return out;
+  };
+  // The rendered answer; a later one (when the final text differs) hides an earlier one by CSS.
+  const finalBlock = (answer: string, citations: Done['citations'] | undefined) => {
+    rendered = answer;
+    return view(
+      h(
+        'div',
+        { class: 'answer-final', 'data-answer': answer },
+        h(
+          'div',
+          { class: 'answer-body', dir: 'auto', lang: guessLang(answerPlainText(answer)) },
+          answerView(answer, { prefix: '', sources, citations }),
+        ),
+      ),
+    ).value;
+  };
+  let live = true;
   try {
     for await (const event of input.answer()) {
       if (event.type === 'sources') sources = event.sources;
       else if (event.type === 'delta') {
+        text += event.text;
+        if (!live) continue;
         if (!liveOpen) {
           yield '<span class="live-text">';
           liveOpen = true;
         }
         if (event.text) yield escapeHtml(event.text);
-      } else if (event.type === 'error') streamError = event.message;
-      else if (event.type === 'done') response = event.response;
+      } else if (event.type === 'citations' && live) {
+        // The answer is written and its citations checked: show it rendered now, without waiting
+        // for the rest of the response (related questions may take another model call).
+        yield closeLive() + finalBlock(text, event.citations);
+        live = false;
+      } else if (event.type === 'error') {
+        streamError = event.message;
+        // An answer made without the model may follow; it replaces what the model had written.
+        text = '';
+      } else if (event.type === 'done') response = event.response;
     }
   } catch (err) {
     failure = input.failure(err, 'answer');
   }
-  yield `${liveOpen ? '</span>' : ''}</div>\n`;
+  if (live) yield closeLive();
 
   if (response) {
-    const ctx = { prefix: '', sources: response.sources, citations: response.citations };
-    yield view(
-      h(
-        'div',
-        { class: 'answer-final', ...turnData(response) },
-        modeLine(response.answer_mode, response.model, response.timings.total_ms),
-        streamError
-          ? h(
-              'p',
-              { class: 'notice notice-warn' },
-              `The language model failed (${streamError}); this answer was made without it.`,
-            )
-          : null,
-        h(
-          'div',
-          { class: 'answer-body', dir: 'auto', lang: guessLang(answerPlainText(response.answer)) },
-          answerView(response.answer, ctx),
-        ),
-      ),
-    ).value;
     sources = response.sources;
+    if (rendered?.trim() !== response.answer.trim()) yield finalBlock(response.answer, response.citations);
+    yield view(modeLine(response.answer_mode, response.model, response.timings.total_ms)).value;
+    if (streamError) {
+      yield view(
+        h(
+          'p',
+          { class: 'notice notice-warn' },
+          `The language model failed (${streamError}); this answer was made without it.`,
+        ),
+      ).value;
+    }
   } else {
     yield view(
-      h('div', { class: 'answer-final' }, errorView(failure ?? streamError ?? 'The answer stopped early.')),
+      h('div', { class: 'answer-error' }, errorView(failure ?? streamError ?? 'The answer stopped early.')),
     ).value;
   }
   yield '</section>\n';

@@ -88,7 +88,11 @@ kbd { font-family: var(--mono); font-size: .85em; border: 1px solid var(--border
 .turn { display: flex; flex-direction: column; gap: 1rem; }
 .turn + .turn { border-top: 1px solid var(--border); padding-top: 1.5rem; }
 .question { margin: 0; font-size: 1.55rem; line-height: 1.3; }
-.answer { background: var(--card); border: 1px solid var(--border); border-radius: .9rem; padding: 1rem 1.25rem; }
+.answer { background: var(--card); border: 1px solid var(--border); border-radius: .9rem; padding: 1rem 1.25rem; display: flex; flex-direction: column; }
+/* The server writes the mode line after the answer (it is known last); it is shown first. */
+.answer > .mode { order: -2; }
+.answer > .notice-warn { order: -1; margin: 0 0 .5rem; }
+.answer-final:has(~ .answer-final) { display: none; }
 .answer p { margin: .5rem 0; }
 .answer .answer-body > :first-child { margin-top: .25rem; }
 .answer .answer-body > :last-child { margin-bottom: 0; }

@@ -331,6 +331,7 @@ async function ask(question: string, history: readonly Turn[]): Promise<void> {
         schedule();
       } else if (event === 'citations') {
         citations = (data as { citations?: CitationView[] }).citations ?? [];
+        section.classList.remove('streaming');
         schedule();
       } else if (event === 'error') {
         streamError = (data as ApiError).error?.message ?? 'The answer failed.';
@@ -448,7 +449,8 @@ if (live) {
   const first = byId('turn-1');
   if (first) {
     turnCount = 1;
-    const answer = first.querySelector<HTMLElement>('.answer-final')?.dataset['answer'];
+    const finals = first.querySelectorAll<HTMLElement>('.answer-final');
+    const answer = finals[finals.length - 1]?.dataset['answer'];
     conversation.push({
       question: first.dataset['question'] ?? '',
       ...(answer !== undefined ? { answer } : {}),
