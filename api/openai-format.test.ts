@@ -176,6 +176,22 @@ describe('ChunkStream', () => {
     expect(stream.end('req')).toBe(DONE_FRAME);
   });
 
+  it('numbers the stream’s citations as its text, not as the renumbered final answer', () => {
+    const stream = new ChunkStream(chat(), 'id', 1);
+    const retrievalOrder: Source[] = [
+      { n: 1, url: 'https://b.example/', title: 'B', snippet: 'b', score: 2 },
+      { n: 2, url: 'https://a.example/', title: 'A', snippet: 'a', score: 1 },
+    ];
+    const final: AnswerResponse = { ...response, answer: 'Alpha [1].', sources };
+    const chunks = [
+      { type: 'sources', sources: retrievalOrder } as const,
+      { type: 'delta', text: 'Alpha [2].' } as const,
+      { type: 'done', response: final } as const,
+    ].flatMap((e) => stream.push(e));
+    // [2] in the streamed text is a.example, in the stream's own list.
+    expect(chunks.at(-1)?.citations).toEqual(['https://b.example/', 'https://a.example/']);
+  });
+
   it('adds usage: null to each chunk and a usage chunk with no choices when asked', () => {
     const stream = new ChunkStream(chat({ stream_options: { include_usage: true } }), 'id', 1);
     const chunks = events.flatMap((e) => stream.push(e));

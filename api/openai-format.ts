@@ -226,8 +226,9 @@ export function chatCompletion(
 /**
  * Turns answer events into chunks, in OpenAI's order: a first chunk with the role, content
  * chunks, a last chunk with `finish_reason: "stop"`, then (when asked) a usage chunk with empty
- * `choices`. The first and the last chunk carry `citations` and `search_results`; the last one's
- * are authoritative.
+ * `choices`. The first and the last chunk carry `citations` and `search_results`, numbered as the
+ * streamed text is (the `sources` event's numbering; the final response may renumber, but the
+ * client already has the text).
  */
 export class ChunkStream {
   readonly #chat: ChatCompletionRequest;
@@ -238,6 +239,8 @@ export class ChunkStream {
   #finished = false;
   #content = '';
   #lastError: { code: string; message: string } | undefined;
+  /** The numbering the streamed text uses (the `sources` event's: retrieval order). */
+  #sources: readonly Source[] | undefined;
   /** Said before the next text, after a failure the pipeline recovers from mid-answer. */
   #notice = '';
 
@@ -275,6 +278,7 @@ export class ChunkStream {
   push(event: AnswerEvent): ChatCompletionChunk[] {
     switch (event.type) {
       case 'sources':
+        this.#sources = event.sources;
         return this.#start(event.sources);
       case 'delta': {
         if (event.text === '') return [];
@@ -298,10 +302,13 @@ export class ChunkStream {
           this.#content = answer;
           out.push(this.#chunk({ content: answer }, null));
         }
+        // The streamed markers use the numbering of the `sources` event (the final response is
+        // renumbered in order of first use); the citations must match the text the client has.
+        const sources = this.#content === answer || !this.#sources ? event.response.sources : this.#sources;
         out.push(
           this.#chunk({}, 'stop', {
-            citations: citationUrls(event.response.sources),
-            search_results: searchResults(event.response.sources),
+            citations: citationUrls(sources),
+            search_results: searchResults(sources),
           }),
         );
         if (this.#includeUsage) {

@@ -46,6 +46,24 @@ describe('rate limits', () => {
     expect((await as('made-up-3')).status).toBe(429);
   });
 
+  it('counts clients behind a trusted proxy by their forwarded address, and only then', async () => {
+    const from = (base: string, address: string) =>
+      fetch(`${base}/v1/search?q=apollo`, { headers: { 'x-forwarded-for': address } });
+    api = await startApi({ CITEBOX_RATE_LIMIT_PER_MINUTE: '1', CITEBOX_TRUST_PROXY: '127.0.0.1' });
+    expect([
+      (await from(api.url, '203.0.113.1')).status,
+      (await from(api.url, '203.0.113.2')).status,
+    ]).toEqual([200, 200]);
+    expect((await from(api.url, '203.0.113.1')).status).toBe(429);
+    await api.close();
+    // Without CITEBOX_TRUST_PROXY the header is anyone's to write: it does not pick the bucket.
+    api = await startApi({ CITEBOX_RATE_LIMIT_PER_MINUTE: '1' });
+    expect([
+      (await from(api.url, '203.0.113.1')).status,
+      (await from(api.url, '203.0.113.2')).status,
+    ]).toEqual([200, 429]);
+  });
+
   it('can be turned off', async () => {
     api = await startApi({ CITEBOX_RATE_LIMIT_PER_MINUTE: '0' });
     const res = await fetch(`${api.url}/v1/search?q=apollo`);

@@ -81,12 +81,21 @@ describe('OpenAI client against Citebox', () => {
     expect(usage?.choices).toEqual([]);
     expect(usage?.usage?.completion_tokens).toBeGreaterThan(0);
 
-    // The same answer as the non-streamed one (the index did not change).
+    // The same answer as the non-streamed one (the index did not change): the streamed text may
+    // number its sources in retrieval order and the final answer in order of first use, but each
+    // marker leads to the same URL.
     const whole = await client.chat.completions.create({
       model: 'citebox',
       messages: [{ role: 'user', content: QUESTION }],
     });
-    expect(text).toBe(whole.choices[0]?.message.content);
+    const cited = (content: string, urls: string[]) =>
+      [...content.matchAll(/\[(\d+)\]/g)].map((m) => urls[Number(m[1]) - 1]);
+    const streamed = cited(text, (stop as unknown as CiteboxExtras).citations);
+    expect(streamed.every((u) => typeof u === 'string' && u.startsWith('http'))).toBe(true);
+    expect(streamed).toEqual(
+      cited(whole.choices[0]?.message.content ?? '', (whole as unknown as CiteboxExtras).citations),
+    );
+    expect(text.replace(/\[\d+\]/g, '[]')).toBe(whole.choices[0]?.message.content?.replace(/\[\d+\]/g, '[]'));
   });
 
   it('works with the client’s stream helper, which assembles the final message', async () => {
