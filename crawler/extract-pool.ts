@@ -28,19 +28,29 @@ function workerFile(): URL | undefined {
 export class ExtractPool {
   readonly #workers: PoolWorker[] = [];
   readonly #logger: Logger;
+  readonly #size: number;
+  #started = false;
   #nextId = 0;
   #closed = false;
 
+  /** Threads start with the first page, so commands that never crawl start none. */
   constructor(size: number, logger: Logger) {
     this.#logger = logger.child({ component: 'extract-pool' });
-    const file = size > 0 ? workerFile() : undefined;
-    if (!file) return;
-    for (let i = 0; i < size; i++) this.spawn(file);
+    this.#size = size;
   }
 
   /** Worker threads in use (0: inline). */
   get size(): number {
+    this.start();
     return this.#workers.length;
+  }
+
+  private start(): void {
+    if (this.#started || this.#closed) return;
+    this.#started = true;
+    const file = this.#size > 0 ? workerFile() : undefined;
+    if (!file) return;
+    for (let i = 0; i < this.#size; i++) this.spawn(file);
   }
 
   private spawn(file: URL): void {
@@ -53,6 +63,7 @@ export class ExtractPool {
       const p = entry.pending.get(msg.id);
       if (!p) return;
       entry.pending.delete(msg.id);
+      if (entry.pending.size === 0) worker.unref();
       if (msg.result) p.resolve(msg.result);
       else p.reject(new Error(msg.error ?? 'extraction failed'));
     });
@@ -77,6 +88,7 @@ export class ExtractPool {
   }
 
   analyze(request: AnalysisRequest): Promise<PageAnalysis> {
+    this.start();
     if (this.#workers.length === 0) return this.inline(request);
     // The least busy worker.
     let target = this.#workers[0] as PoolWorker;
@@ -86,6 +98,8 @@ export class ExtractPool {
     const body = new Uint8Array(request.body);
     return new Promise<PageAnalysis>((resolve, reject) => {
       target.pending.set(id, { request, resolve, reject });
+      // An idle worker must not keep the process alive, a busy one must (its answer is awaited).
+      if (target.pending.size === 1) target.worker.ref();
       target.worker.postMessage({ id, body, contentType: request.contentType, url: request.url }, [
         body.buffer,
       ]);

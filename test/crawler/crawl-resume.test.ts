@@ -1,7 +1,7 @@
 // Durability: the real `citebox crawl` (bin/citebox.js → dist/) is killed with SIGKILL at a random
-// moment, twice, and the same command run again resumes the job. Every page ends up in the index
-// exactly once — the same pages and passages as an uninterrupted crawl — with one frontier row
-// per URL and nothing left queued. Also: a server restart resumes API jobs, and a server and a
+// moment, then interrupted with SIGINT, and the same command run again resumes the job. Every
+// page ends up in the index exactly once — the same pages and passages as an uninterrupted crawl —
+// with one frontier row per URL and nothing left queued. Also: a server restart resumes API jobs, and a server and a
 // CLI crawl share one data directory at the same time.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -89,14 +89,22 @@ describe('crawls survive kill -9', () => {
     };
     try {
       const kills: number[] = [];
-      for (const marker of ['Starting crawl', 'Resuming crawl']) {
+      // kill -9 at a random moment, then Ctrl-C (SIGINT) at another: both leave the job resumable.
+      for (const [marker, signal] of [
+        ['Starting crawl', 'SIGKILL'],
+        ['Resuming crawl', 'SIGINT'],
+      ] as const) {
         const run = cli(['crawl', site.url], vars);
         await until(run.child, marker);
         const wait = 150 + Math.floor(Math.random() * 550);
         await new Promise((r) => setTimeout(r, wait));
-        run.child.kill('SIGKILL');
-        const killed = await run.done;
-        expect(killed.stderr).toContain(marker);
+        run.child.kill(signal);
+        const stopped = await run.done;
+        expect(stopped.stderr).toContain(marker);
+        if (signal === 'SIGINT') {
+          expect(stopped.stdout).toMatch(/interrupted .* run the same command again/);
+          expect(stopped.code).toBe(130);
+        }
         kills.push(wait);
       }
       const store = new CrawlStore(crawlStorePath(env.dataDir));
