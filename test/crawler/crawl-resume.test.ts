@@ -180,6 +180,11 @@ describe('server and CLI together', () => {
       const cliResult = await cliRun;
       expect(cliResult.stdout).toMatch(/done in .* 41 pages indexed/);
       expect((await server.runtime.backend.stats()).pages).toBe(102);
+      // The crawler's counters reach GET /metrics through the process's registry.
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      expect(metrics).toMatch(/citebox_crawl_pages_fetched_total \d+/);
+      expect(metrics).toContain('citebox_crawl_responses_total{status="200"}');
+      expect(metrics).toContain('citebox_crawl_queue_depth');
       await server.close();
     } finally {
       await slow.close();
