@@ -12,6 +12,7 @@ import {
   type Logger,
   Metrics,
   type SearchBackend,
+  withDenseRetrieval,
 } from '../services/index.js';
 
 export interface Runtime {
@@ -31,7 +32,7 @@ export async function openRuntime(
   options: { crawlPoliteness?: Partial<PolitenessOptions> | undefined } = {},
 ): Promise<Runtime> {
   const metrics = new Metrics();
-  const backend = createSearchBackend(config, logger);
+  const backend = withDenseRetrieval(createSearchBackend(config, logger), config, logger);
   await backend.open();
   const indexer = new Indexer({ backend, logger });
   const answers = new AnswerService({ backend, logger });

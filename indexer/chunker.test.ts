@@ -28,14 +28,48 @@ describe('chunkBlocks', () => {
   });
 
   it('packs paragraphs up to the word cap and splits long ones at sentences', () => {
-    const sentence = `${words(19, 'alpha')} end.`;
+    const sentence = `Alpha ${words(18, 'alpha')} end.`;
     const blocks: ContentBlock[] = [
       { type: 'text', text: Array.from({ length: 30 }, () => sentence).join(' ') },
     ];
-    const chunks = chunkBlocks(blocks, { maxWords: 250 });
+    const chunks = chunkBlocks(blocks, { maxWords: 250, overlapWords: 0 });
     expect(chunks.length).toBeGreaterThan(2);
-    for (const c of chunks) expect(c.wordCount).toBeLessThanOrEqual(250 * 1.2);
+    for (const c of chunks) {
+      expect(c.wordCount).toBeLessThanOrEqual(250 * 1.2);
+      expect(c.text.endsWith('end.')).toBe(true);
+    }
     expect(chunks.reduce((a, c) => a + c.wordCount, 0)).toBe(600);
+  });
+
+  it('opens a continuation with the previous passage’s last sentence', () => {
+    const text = Array.from(
+      { length: 30 },
+      (_, i) => `Sentence number s${i} has exactly eight words here.`,
+    ).join(' ');
+    const chunks = chunkBlocks([{ type: 'text', text }], { maxWords: 100 });
+    expect(chunks.length).toBeGreaterThan(2);
+    for (let i = 1; i < chunks.length; i++) {
+      const previousLast = chunks[i - 1]?.text.split('. ').at(-1)?.replace(/\.$/, '');
+      expect(chunks[i]?.text.startsWith(`${previousLast}.`)).toBe(true);
+    }
+    // Every sentence is kept, and only the repeated ones twice.
+    const all = chunks.map((c) => c.text).join(' ');
+    for (let i = 0; i < 30; i++) expect(all).toContain(`s${i} `);
+    expect(chunks.reduce((a, c) => a + c.wordCount, 0)).toBe(240 + 8 * (chunks.length - 1));
+  });
+
+  it('never carries a sentence over a heading, and skips long ones', () => {
+    const long = `${words(60, 'long')}.`;
+    const chunks = chunkBlocks(
+      [
+        { type: 'text', text: `${words(90, 'a')}. ${long}` },
+        { type: 'text', text: `${words(90, 'b')}.` },
+        { type: 'heading', level: 2, text: 'Next' },
+        { type: 'text', text: `${words(90, 'c')}.` },
+      ],
+      { maxWords: 160 },
+    );
+    expect(chunks.map((c) => c.text.split(' ')[0])).toEqual(['a', 'b', 'c']);
   });
 
   it('merges a short tail into its neighbour', () => {

@@ -1,5 +1,8 @@
-// passageChunker: cuts a page's content blocks into passages of roughly 80–250 words that never
-// cross a heading, each keeping the heading path above it and its position in the page.
+// passageChunker: cuts a page's content blocks into passages made for answers. A passage holds
+// roughly 80–250 words, never crosses a heading (it keeps the heading path above it, which the
+// index weighs and answers cite) and ends at a sentence boundary. When a section runs over several
+// passages, each continuation starts with the previous passage's last sentence (if it is short), so
+// a fact stated across the cut can still be found and quoted with its context.
 
 import type { ContentBlock } from '../services/index.js';
 import { countWords, splitSentences } from '../services/index.js';
@@ -9,6 +12,8 @@ export interface ChunkOptions {
   readonly maxWords?: number;
   /** A passage shorter than this is merged into its neighbour in the same section when they fit. */
   readonly minWords?: number;
+  /** A continuation repeats the previous passage's last sentence when it has at most this many words (0: no overlap). */
+  readonly overlapWords?: number;
 }
 
 export interface Chunk {
@@ -20,10 +25,15 @@ export interface Chunk {
 interface Piece {
   readonly text: string;
   readonly words: number;
+  /** Index of the block it came from: pieces of one block are joined by a space, blocks by a blank line. */
+  readonly block: number;
+  /** Repeated from the previous passage. */
+  readonly overlap?: boolean;
 }
 
 export const DEFAULT_MAX_WORDS = 250;
 export const DEFAULT_MIN_WORDS = 80;
+export const DEFAULT_OVERLAP_WORDS = 40;
 
 function blockText(block: ContentBlock): string {
   switch (block.type) {
@@ -36,91 +46,128 @@ function blockText(block: ContentBlock): string {
   }
 }
 
-/** Splits one over-long paragraph at sentence boundaries into pieces of at most maxWords. */
-function splitLong(text: string, maxWords: number): Piece[] {
+/** Splits one over-long block at sentence boundaries into pieces of at most maxWords. */
+function splitLong(text: string, maxWords: number, block: number): Piece[] {
   const out: Piece[] = [];
   let current: string[] = [];
   let words = 0;
+  const push = () => {
+    if (words > 0) out.push({ text: current.join(' '), words, block });
+    current = [];
+    words = 0;
+  };
   for (const sentence of splitSentences(text)) {
     const w = countWords(sentence);
-    if (words > 0 && words + w > maxWords) {
-      out.push({ text: current.join(' '), words });
-      current = [];
-      words = 0;
-    }
     if (w > maxWords) {
       // A "sentence" longer than a passage (a run-on list, a table): cut it by words.
+      push();
       const tokens = sentence.split(/\s+/);
       for (let i = 0; i < tokens.length; i += maxWords) {
         const slice = tokens.slice(i, i + maxWords).join(' ');
-        out.push({ text: slice, words: countWords(slice) });
+        out.push({ text: slice, words: countWords(slice), block });
       }
       continue;
     }
+    if (words > 0 && words + w > maxWords) push();
     current.push(sentence);
     words += w;
   }
-  if (words > 0) out.push({ text: current.join(' '), words });
+  push();
   return out;
+}
+
+/** Sentence-sized pieces of a block that fits a passage: one piece, or its sentences when overlap needs them. */
+function blockPieces(text: string, words: number, block: number, maxWords: number): Piece[] {
+  if (words > maxWords) {
+    // Cut at sentences; pieces stay sentence-sized so a cut can fall between any two.
+    return splitLong(text, maxWords, block).flatMap((p) =>
+      splitSentences(p.text).map((s) => ({ text: s, words: countWords(s), block })),
+    );
+  }
+  return [{ text, words, block }];
+}
+
+function joinPieces(pieces: readonly Piece[]): string {
+  let out = '';
+  pieces.forEach((p, i) => {
+    if (i > 0) out += pieces[i - 1]?.block === p.block ? ' ' : '\n\n';
+    out += p.text;
+  });
+  return out.trim();
+}
+
+function wordsOf(pieces: readonly Piece[]): number {
+  return pieces.reduce((a, p) => a + p.words, 0);
 }
 
 export function chunkBlocks(blocks: readonly ContentBlock[], options: ChunkOptions = {}): Chunk[] {
   const maxWords = options.maxWords ?? DEFAULT_MAX_WORDS;
   const minWords = options.minWords ?? DEFAULT_MIN_WORDS;
+  const overlapWords = options.overlapWords ?? DEFAULT_OVERLAP_WORDS;
   const chunks: Chunk[] = [];
   const path: Array<{ level: number; text: string }> = [];
   let section: Piece[][] = [];
   let current: Piece[] = [];
   let currentWords = 0;
 
-  const closeChunk = () => {
-    if (current.length > 0) section.push(current);
+  const closeChunk = (continued: boolean) => {
+    if (current.length === 0) return;
+    section.push(current);
+    const last = current.at(-1);
     current = [];
     currentWords = 0;
+    if (!continued || !last || overlapWords <= 0) return;
+    // The continuation opens with the last sentence of what came before, if it is short.
+    const sentence = splitSentences(last.text).at(-1);
+    if (!sentence) return;
+    const words = countWords(sentence);
+    if (words > 0 && words <= overlapWords && words < maxWords / 3) {
+      current.push({ text: sentence, words, block: last.block, overlap: true });
+      currentWords = words;
+    }
   };
   const closeSection = () => {
-    closeChunk();
+    closeChunk(false);
     const headings = path.map((h) => h.text);
-    // Merge a short trailing chunk into the previous one of the same section when both fit.
+    // Merge a short chunk into the previous one of the same section when both fit; the merged
+    // chunk's repeated opening sentence is dropped, as the previous chunk already ends with it.
     const merged: Piece[][] = [];
     for (const chunk of section) {
-      const words = chunk.reduce((a, p) => a + p.words, 0);
+      const own = chunk.filter((p) => !p.overlap);
+      const words = wordsOf(chunk);
       const prev = merged.at(-1);
-      const prevWords = prev?.reduce((a, p) => a + p.words, 0) ?? 0;
-      if (prev && (words < minWords || prevWords < minWords) && prevWords + words <= maxWords * 1.2) {
-        prev.push(...chunk);
+      const prevWords = prev ? wordsOf(prev) : 0;
+      if (prev && (words < minWords || prevWords < minWords) && prevWords + wordsOf(own) <= maxWords * 1.2) {
+        prev.push(...own);
       } else {
         merged.push([...chunk]);
       }
     }
     for (const chunk of merged) {
-      const text = chunk
-        .map((p) => p.text)
-        .join('\n\n')
-        .trim();
-      if (text) chunks.push({ headings, text, wordCount: chunk.reduce((a, p) => a + p.words, 0) });
+      // A chunk that is nothing but a repeated sentence adds nothing.
+      if (chunk.every((p) => p.overlap)) continue;
+      const text = joinPieces(chunk);
+      if (text) chunks.push({ headings, text, wordCount: wordsOf(chunk) });
     }
     section = [];
   };
 
-  for (const block of blocks) {
+  blocks.forEach((block, index) => {
     if (block.type === 'heading') {
       closeSection();
       while (path.length > 0 && (path.at(-1)?.level ?? 0) >= block.level) path.pop();
       const text = block.text.replace(/\s+/g, ' ').trim();
       if (text) path.push({ level: block.level, text });
-      continue;
+      return;
     }
     const text = blockText(block).trim();
-    if (!text) continue;
-    const words = countWords(text);
-    const pieces = words > maxWords ? splitLong(text, maxWords) : [{ text, words }];
-    for (const piece of pieces) {
-      if (currentWords > 0 && currentWords + piece.words > maxWords) closeChunk();
+    if (!text) return;
+    for (const piece of blockPieces(text, countWords(text), index, maxWords)) {
+      if (currentWords > 0 && currentWords + piece.words > maxWords) closeChunk(true);
       current.push(piece);
       currentWords += piece.words;
     }
-  }
+  });
   closeSection();
   return chunks;
 }

@@ -11,6 +11,7 @@ export {
   SETTINGS,
   type Setting,
 } from './config.js';
+export * from './embeddings/index.js';
 export * from './errors.js';
 export { createLogger, type Logger, REDACT_PATHS, silentLogger } from './logger.js';
 export { Metrics } from './metrics.js';

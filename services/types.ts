@@ -84,6 +84,13 @@ export interface SearchQuery extends SearchFilters {
   readonly vector?: readonly number[] | undefined;
 }
 
+/** A nearest-neighbour query over passage embeddings (hybrid retrieval). */
+export interface VectorSearchQuery extends SearchFilters {
+  readonly vector: readonly number[];
+  readonly limit: number;
+  readonly maxPerPage?: number | undefined;
+}
+
 export interface SearchHit {
   readonly passage: PassageRecord;
   /** Higher is better; comparable only within one result list. */

@@ -1,11 +1,101 @@
-// Analysis shared by the embedded backend's index and query sides: text is cut into normalized
-// word tokens (Intl.Segmenter, so Chinese and Japanese are segmented too) and joined by spaces,
-// which FTS5's unicode61 tokenizer then splits again identically.
-import { queryTerms, wordTokens } from '../text/index.js';
+// Analysis shared by the embedded backend's index, its queries and its re-ranking. Every field is
+// run through the analyzer of services/text (stems, segmented Chinese and Japanese) and stored in
+// FTS5 as space-separated terms, which FTS5's tokenizer splits again identically. Stop words stay
+// in the index and are dropped from queries by the query's language; surface forms that differ
+// from their stem go to a separate `exact` column, so an exact match can be found and can count
+// more than a stemmed one.
+import {
+  type AnalyzerOptions,
+  analyze,
+  DEFAULT_ANALYZER,
+  detectLanguage,
+  queryTerms,
+  stopWordsFor,
+} from '../text/index.js';
+
+/** A field as the full-text index stores it. */
+export interface AnalyzedField {
+  /** Terms (stems) joined by spaces. */
+  readonly terms: string;
+  /** Surface forms that differ from their stem, joined by spaces. */
+  readonly exact: string;
+  /** Number of tokens. */
+  readonly length: number;
+}
+
+/** Analyzes one field for the index. */
+export function analyzeField(text: string, options: AnalyzerOptions = DEFAULT_ANALYZER): AnalyzedField {
+  const terms: string[] = [];
+  const exact: string[] = [];
+  const length = analyze(text, options, (term, surface) => {
+    terms.push(term);
+    if (surface !== term) exact.push(surface);
+  });
+  return { terms: terms.join(' '), exact: exact.join(' '), length };
+}
 
 /** The token stream of a field as the full-text index stores it. */
-export function analyzeForIndex(text: string): string {
-  return wordTokens(text).join(' ');
+export function analyzeForIndex(text: string, options: AnalyzerOptions = DEFAULT_ANALYZER): string {
+  return analyzeField(text, options).terms;
+}
+
+/** One distinct content term of a query. */
+export interface QueryTerm {
+  /** The term as indexed (a stem, a CJK word or bigram). */
+  readonly term: string;
+  /** Surface forms the query used for it (an exact match of one of them may count more). */
+  readonly surfaces: readonly string[];
+  /** Position of its first occurrence among the query's tokens. */
+  readonly position: number;
+  /** Weight in scoring (1 for the query's own terms; less for terms added by feedback). */
+  readonly weight?: number | undefined;
+}
+
+export interface AnalyzedQuery {
+  /** Distinct content terms, in query order (stop words dropped unless nothing else is left). */
+  readonly terms: readonly QueryTerm[];
+  /** Every token's term in order, stop words included (for phrase and proximity scoring). */
+  readonly sequence: readonly string[];
+  /** The query's language, as detected. */
+  readonly lang: string | undefined;
+}
+
+/** Chinese question words and particles cut out of a query before segmentation. */
+const CHINESE_QUERY_NOISE =
+  /是什么|什么样|什么|为什么|怎么样|怎么|怎样|如何|哪些|哪个|哪里|哪儿|多少|何时|谁|吗|呢|吧|啊|的|了/gu;
+
+/** Most terms a query contributes; longer queries keep their first ones. */
+export const MAX_QUERY_TERMS = 32;
+
+export function analyzeQuery(text: string, options: AnalyzerOptions = DEFAULT_ANALYZER): AnalyzedQuery {
+  const lang = detectLanguage(text);
+  // Question words would otherwise become bigrams glued to their neighbours ("的防").
+  const cleaned = lang === 'zh' ? text.replace(CHINESE_QUERY_NOISE, ' ') : text;
+  const stops = stopWordsFor(lang);
+  const tokens: Array<{ term: string; surface: string; stop: boolean }> = [];
+  analyze(cleaned, options, (term, surface) => {
+    tokens.push({ term, surface, stop: stops.has(surface) });
+  });
+  const content = tokens.some((t) => !t.stop) ? tokens.filter((t) => !t.stop) : tokens;
+  const byTerm = new Map<string, { term: string; surfaces: Set<string>; position: number }>();
+  for (const t of content) {
+    let entry = byTerm.get(t.term);
+    if (!entry) {
+      if (byTerm.size >= MAX_QUERY_TERMS) continue;
+      entry = { term: t.term, surfaces: new Set(), position: tokens.indexOf(t) };
+      byTerm.set(t.term, entry);
+    }
+    entry.surfaces.add(t.surface);
+  }
+  return {
+    terms: [...byTerm.values()].map((e) => ({
+      term: e.term,
+      surfaces: [...e.surfaces],
+      position: e.position,
+    })),
+    sequence: tokens.map((t) => t.term),
+    lang,
+  };
 }
 
 /** Quotes a term for an FTS5 MATCH expression. */
@@ -13,12 +103,25 @@ export function ftsQuote(term: string): string {
   return `"${term.replaceAll('"', '""')}"`;
 }
 
+/** The FTS5 expression matching one query term: its stem in the analyzed fields, or an exact surface. */
+export function ftsTermExpression(term: QueryTerm): string {
+  const stemmed = `{title headings body} : ${ftsQuote(term.term)}`;
+  const inflected = term.surfaces.filter((s) => s !== term.term);
+  if (inflected.length === 0) return stemmed;
+  return `(${stemmed} OR ${inflected.map((s) => `exact : ${ftsQuote(s)}`).join(' OR ')})`;
+}
+
 /**
- * An FTS5 MATCH expression for a free-text query: any of the query's content terms (BM25 ranks
- * passages with more and rarer terms first). Returns undefined when the query has no terms.
+ * An FTS5 MATCH expression for a free-text query: any of the query's content terms. Returns
+ * undefined when the query has no terms.
  */
-export function buildFtsMatch(text: string): string | undefined {
-  const terms = [...new Set(queryTerms(text))].slice(0, 32);
+export function buildFtsMatch(text: string, options: AnalyzerOptions = DEFAULT_ANALYZER): string | undefined {
+  const { terms } = analyzeQuery(text, options);
   if (terms.length === 0) return undefined;
-  return terms.map(ftsQuote).join(' OR ');
+  return terms.map(ftsTermExpression).join(' OR ');
+}
+
+/** Query terms as words, for snippets (kept for callers of the old API). */
+export function snippetTerms(text: string): string[] {
+  return queryTerms(text);
 }

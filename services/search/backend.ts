@@ -8,6 +8,7 @@ import type {
   PassageRecord,
   SearchHit,
   SearchQuery,
+  VectorSearchQuery,
 } from '../types.js';
 
 export interface PageWithPassages {
@@ -32,6 +33,11 @@ export interface SearchBackend {
   deletePage(url: string): Promise<boolean>;
   /** Ranked passages for a query, best first, at most `limit`. */
   search(query: SearchQuery): Promise<SearchHit[]>;
+  /**
+   * Passages nearest to a query embedding (cosine), best first, at most `limit`. Optional: backends
+   * that store passage vectors implement it; hybrid.ts fuses it with `search`.
+   */
+  searchVectors?(query: VectorSearchQuery): Promise<SearchHit[]>;
   /** Passages by id, in the order asked (missing ids are left out). */
   getPassages(ids: readonly string[]): Promise<PassageRecord[]>;
   /** Makes recent writes visible to search. */

@@ -2,4 +2,15 @@ export { analyzeForIndex, buildFtsMatch } from './analysis.js';
 export type { BulkReport, PageWithPassages, SearchBackend } from './backend.js';
 export { EngineBackend, type ReindexReport } from './elastic/engine-backend.js';
 export { createEngineBackend, createSearchBackend, sqliteIndexPath } from './factory.js';
-export { FIELD_WEIGHTS, SqliteBackend } from './sqlite/sqlite-backend.js';
+export {
+  EmbeddingSearchBackend,
+  type EmbeddingSearchBackendOptions,
+  fuseLexicalAndDense,
+  passageEmbeddingText,
+  RRF_K,
+  reciprocalRankFusion,
+  withDenseRetrieval,
+} from './hybrid.js';
+export { DEFAULT_RETRIEVAL, type RetrievalParams } from './sqlite/planner.js';
+export { DEFAULT_RANKING, type RankingParams } from './sqlite/ranking.js';
+export { FIELD_WEIGHTS, SqliteBackend, type SqliteBackendOptions } from './sqlite/sqlite-backend.js';

@@ -1,8 +1,19 @@
+export {
+  type AnalyzerOptions,
+  analyze,
+  analyzeTerms,
+  DEFAULT_ANALYZER,
+  type TokenSink,
+} from './analyzer.js';
+export { CJK_SEGMENTATIONS, type CjkSegmentation, segmentCjkRun } from './cjk.js';
 export { stableId } from './hash.js';
 export { detectLanguage, primaryLanguage } from './language.js';
 export { splitSentences } from './sentences.js';
 export { makeSnippet } from './snippet.js';
+export { englishStem } from './stem.js';
+export { stopWordsFor } from './stopwords.js';
 export {
+  CHINESE_STOP_WORDS,
   CJK_CHAR,
   countWords,
   ENGLISH_STOP_WORDS,

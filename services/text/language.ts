@@ -1,6 +1,5 @@
 // Language detection good enough to route analysis: script first (Han, Kana, Hangul, Cyrillic,
 // Arabic…), then, for Latin text, the share of each language's most frequent words.
-import { wordTokens } from './tokens.js';
 
 const SCRIPT_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/[\u3040-\u30ff]/gu, 'ja'],
@@ -114,7 +113,7 @@ export function detectLanguage(text: string): string | undefined {
     }
   }
   if (best && bestCount / letters > 0.3) return best;
-  const tokens = wordTokens(sample);
+  const tokens = sample.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   if (tokens.length === 0) return undefined;
   let latinBest = 'en';
   let latinScore = 0;

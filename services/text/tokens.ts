@@ -1,6 +1,10 @@
 // Word tokens for indexing, querying and overlap scoring. Intl.Segmenter (ICU) splits words in
 // every script, including Chinese and Japanese, which have no spaces, by dictionary.
 
+import { CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS } from './stopwords.js';
+
+export { CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS };
+
 const wordSegmenter = new Intl.Segmenter('und', { granularity: 'word' });
 
 /** Han, Hiragana, Katakana and Hangul: scripts written without spaces between words (Hangul has spaces but benefits too). */
@@ -24,25 +28,6 @@ export function wordTokens(text: string): string[] {
   return out;
 }
 
-/** A small English stop-word list: words too common to carry meaning in a query. */
-export const ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set(
-  (
-    'a an and are as at be been being but by can could did do does doing for from had has have having he her ' +
-    'here hers him his how i if in into is it its itself me my of on or our ours she should so than that the their ' +
-    'theirs them then there these they this those to too us was we were what when where which while who whom why ' +
-    'will with would you your yours about after again against all am any because before below between both during ' +
-    'each few further more most no nor not now off once only other out over own same some such through under until ' +
-    'up very just also s t'
-  ).split(' '),
-);
-
-/** Chinese function words that carry no meaning in a query. */
-export const CHINESE_STOP_WORDS: ReadonlySet<string> = new Set(
-  '的 了 是 在 和 与 及 或 也 都 就 而 之 于 为 被 把 对 从 以 其 这 那 个 些 什么 哪 哪个 哪些 谁 多少 何 吗 呢 吧 啊 么 怎么 怎样 如何 为什么 有 一个'.split(
-    ' ',
-  ),
-);
-
 export function isStopWord(token: string): boolean {
   return ENGLISH_STOP_WORDS.has(token) || CHINESE_STOP_WORDS.has(token);
 }
@@ -55,11 +40,21 @@ export function queryTerms(text: string): string[] {
 }
 
 /** Counts words the way readers do: CJK characters count one each, other words by tokens. */
+const CJK_CHARS = new RegExp(CJK_CHAR.source, 'gu');
+const WORD_RUN = /[\p{L}\p{N}\p{M}]+(?:['’.][\p{L}\p{N}\p{M}]+)*/gu;
+
 export function countWords(text: string): number {
+  // Runs on every paragraph the indexer chunks, so no Intl.Segmenter here: CJK characters are
+  // counted one by one, then the remaining word runs ("e.g." and "don't" count once, as ICU does).
   let n = 0;
-  for (const token of wordTokens(text)) {
-    n += CJK_CHAR.test(token) ? [...token].filter((c) => CJK_CHAR.test(c)).length : 1;
+  let rest = text;
+  if (CJK_CHAR.test(text)) {
+    rest = text.replace(CJK_CHARS, () => {
+      n++;
+      return ' ';
+    });
   }
+  for (const _ of rest.matchAll(WORD_RUN)) n++;
   return n;
 }
 

@@ -1,7 +1,10 @@
-// Schema of the embedded index. Passages keep their original text (for snippets and answers);
-// the FTS5 table is contentless and holds only the analyzed token streams, which keeps the file
-// small. contentless_delete lets a re-indexed page's old rows be removed (SQLite ≥ 3.43).
-export const SCHEMA_VERSION = 1;
+// Schema of the embedded index. Passages keep their original text (for snippets, answers and
+// re-ranking) and their analyzed field lengths (for BM25 length normalization); the FTS5 table is
+// contentless and holds only the analyzed token streams, which keeps the file small.
+// contentless_delete lets a re-indexed page's old rows be removed (SQLite ≥ 3.43). Marks count as
+// token characters so words of Indic and other scripts stay whole, as the analyzer keeps them.
+// Version 2: stems + exact column, field lengths, running totals, vectors.
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -34,13 +37,29 @@ CREATE TABLE IF NOT EXISTS passages (
   host TEXT NOT NULL,
   title TEXT NOT NULL,
   lang TEXT,
-  published_at TEXT
+  published_at TEXT,
+  title_len INTEGER NOT NULL,
+  headings_len INTEGER NOT NULL,
+  body_len INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passages_page ON passages(page_id);
+CREATE TABLE IF NOT EXISTS passage_vectors (
+  rowid INTEGER PRIMARY KEY,
+  vector BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS totals (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  passages INTEGER NOT NULL,
+  title_len INTEGER NOT NULL,
+  headings_len INTEGER NOT NULL,
+  body_len INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO totals(id, passages, title_len, headings_len, body_len) VALUES (1, 0, 0, 0, 0);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-  title, headings, body,
-  tokenize = 'unicode61 remove_diacritics 2',
+  title, headings, body, exact,
+  tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'",
   content = '',
   contentless_delete = 1
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab(passages_fts, 'row');
 `;

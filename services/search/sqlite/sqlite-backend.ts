@@ -1,25 +1,47 @@
-// The embedded search backend: one SQLite database file under the data directory, FTS5 with BM25
-// and per-field weights. WAL mode lets the server and a CLI crawl use the same file at once.
+// The embedded search backend: one SQLite database file under the data directory. FTS5 finds
+// candidates (planner.ts keeps that bounded for common words), ranking.ts re-ranks them with BM25F,
+// exact-form and proximity evidence, and at most `maxPerPage` passages of one page are kept. WAL
+// mode lets the server and a CLI crawl use the same file at once. Vectors, when passages carry
+// them, are stored beside the passages and searched exactly.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { CiteboxError, wrapError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { makeSnippet, queryTerms } from '../../text/index.js';
+import {
+  type AnalyzerOptions,
+  CJK_SEGMENTATIONS,
+  type CjkSegmentation,
+  DEFAULT_ANALYZER,
+  makeSnippet,
+  queryTerms,
+  stopWordsFor,
+} from '../../text/index.js';
 import type {
   HealthReport,
   IndexStats,
   PassageRecord,
+  SearchFilters,
   SearchHit,
   SearchQuery,
   SiteStats,
+  VectorSearchQuery,
 } from '../../types.js';
-import { analyzeForIndex, buildFtsMatch } from '../analysis.js';
+import { type AnalyzedQuery, analyzeField, analyzeQuery, ftsTermExpression } from '../analysis.js';
 import type { BulkReport, PageWithPassages, SearchBackend } from '../backend.js';
+import { fuseLexicalAndDense } from '../hybrid.js';
+import { type CandidatePlan, DEFAULT_RETRIEVAL, planCandidates, type RetrievalParams } from './planner.js';
+import {
+  type CollectionStats,
+  DEFAULT_RANKING,
+  feedbackTerms,
+  type RankingParams,
+  rankCandidates,
+} from './ranking.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 
-/** BM25 weights of the FTS columns: title, headings, body. */
-export const FIELD_WEIGHTS = { title: 4.0, headings: 2.0, body: 1.0 } as const;
+/** FTS5 bm25() weights of the columns title, headings, body, exact (candidate generation only). */
+export const FIELD_WEIGHTS = { title: 1.5, headings: 1.5, body: 1.0, exact: 0.2 } as const;
 
 interface PassageRow {
   rid: number;
@@ -36,60 +58,122 @@ interface PassageRow {
   published_at: string | null;
 }
 
+const PASSAGE_COLUMNS =
+  'rowid AS rid, id, page_id, position, headings, text, word_count, url, host, title, lang, published_at';
+
+/** What one search computes once and shares between its passes. */
+interface SearchContext {
+  readonly generation: number;
+  readonly now: number;
+  readonly stats: CollectionStats;
+  /** Passage rows loaded so far, by rowid. */
+  readonly rows: Map<number, PassageRow>;
+}
+
 export interface SqliteBackendOptions {
   /** Path of the database file, or ':memory:'. */
   readonly path: string;
   readonly logger: Logger;
+  /** Analysis of a new index; an existing index keeps the analysis it was built with. */
+  readonly analyzer?: AnalyzerOptions | undefined;
+  /** Ranking parameters over the defaults (tuning and evaluation). */
+  readonly ranking?: Partial<RankingParams> | undefined;
+  /** Candidate-generation parameters over the defaults (tuning and benchmarks). */
+  readonly retrieval?: Partial<RetrievalParams> | undefined;
 }
+
+/** How long a term's document frequency may be reused after the index changed. */
+const DF_CACHE_MS = 30_000;
+const DF_CACHE_MAX = 50_000;
 
 export class SqliteBackend implements SearchBackend {
   readonly kind = 'sqlite' as const;
   readonly #path: string;
   readonly #logger: Logger;
+  readonly #ranking: RankingParams;
+  readonly #retrieval: RetrievalParams;
+  #analyzer: AnalyzerOptions;
   #db: DatabaseSync | undefined;
   #stmts: ReturnType<SqliteBackend['prepare']> | undefined;
+  /** Statements built per query shape (number of terms, filters), reused. */
+  readonly #shapes = new Map<string, StatementSync>();
+  readonly #dfCache = new Map<string, { df: number; generation: number; at: number }>();
+  /** Running totals changed by the current write transaction. */
+  #pending = { passages: 0, title: 0, headings: 0, body: 0 };
 
   constructor(options: SqliteBackendOptions) {
     this.#path = options.path;
     this.#logger = options.logger.child({ component: 'sqlite-backend' });
+    this.#analyzer = options.analyzer ?? DEFAULT_ANALYZER;
+    this.#ranking = {
+      ...DEFAULT_RANKING,
+      ...options.ranking,
+      feedback: { ...DEFAULT_RANKING.feedback, ...options.ranking?.feedback },
+    };
+    this.#retrieval = { ...DEFAULT_RETRIEVAL, ...options.retrieval };
+  }
+
+  /** The analysis this index uses (fixed when the index was created). */
+  get analyzer(): AnalyzerOptions {
+    return this.#analyzer;
   }
 
   async open(): Promise<void> {
     if (this.#db) return;
+    let db: DatabaseSync | undefined;
     try {
       if (this.#path !== ':memory:') mkdirSync(dirname(this.#path), { recursive: true });
-      const db = new DatabaseSync(this.#path);
+      db = new DatabaseSync(this.#path);
       db.exec('PRAGMA busy_timeout = 10000');
       db.exec('PRAGMA journal_mode = WAL');
       db.exec('PRAGMA synchronous = NORMAL');
       db.exec('PRAGMA foreign_keys = ON');
+      db.exec('PRAGMA cache_size = -65536');
+      db.exec('PRAGMA temp_store = MEMORY');
+      db.exec('PRAGMA mmap_size = 1073741824');
+      this.checkVersion(db);
       db.exec(SCHEMA_SQL);
-      const version = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as
-        | { value: string }
-        | undefined;
+      const version = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get();
       if (!version) {
-        db.prepare(`INSERT INTO meta(key, value) VALUES ('schema_version', ?), ('generation', '0')`).run(
-          String(SCHEMA_VERSION),
-        );
-      } else if (Number(version.value) !== SCHEMA_VERSION) {
-        throw new CiteboxError(
-          'BACKEND_ERROR',
-          `The index at ${this.#path} has schema version ${version.value}; this Citebox needs ${SCHEMA_VERSION}. Reindex into a new data directory.`,
-        );
+        db.prepare(
+          `INSERT INTO meta(key, value) VALUES ('schema_version', ?), ('generation', '0'), ('analyzer', ?)`,
+        ).run(String(SCHEMA_VERSION), JSON.stringify(this.#analyzer));
       }
+      this.#analyzer = readAnalyzer(db, this.#path);
       this.#db = db;
       this.#stmts = this.prepare(db);
-      this.#logger.debug({ path: this.#path }, 'opened index');
+      this.#logger.debug({ path: this.#path, analyzer: this.#analyzer }, 'opened index');
     } catch (err) {
+      db?.close();
       throw wrapError(err, 'BACKEND_UNAVAILABLE', `Cannot open the SQLite index at ${this.#path}`);
+    }
+  }
+
+  /** Refuses an index written by another schema version before touching it. */
+  private checkVersion(db: DatabaseSync): void {
+    const hasMeta = db
+      .prepare(`SELECT 1 AS x FROM sqlite_schema WHERE type = 'table' AND name = 'meta'`)
+      .get();
+    if (!hasMeta) return;
+    const version = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as
+      | { value: string }
+      | undefined;
+    if (version && Number(version.value) !== SCHEMA_VERSION) {
+      throw new CiteboxError(
+        'BACKEND_ERROR',
+        `The index at ${this.#path} has schema version ${version.value}; this Citebox needs ${SCHEMA_VERSION}. Reindex into a new data directory.`,
+      );
     }
   }
 
   private prepare(db: DatabaseSync) {
     return {
       pageIdByUrl: db.prepare('SELECT id FROM pages WHERE url = ?'),
-      passageRowids: db.prepare('SELECT rowid AS rid FROM passages WHERE page_id = ?'),
+      passageRows: db.prepare(
+        'SELECT rowid AS rid, title_len, headings_len, body_len FROM passages WHERE page_id = ?',
+      ),
       deleteFts: db.prepare('DELETE FROM passages_fts WHERE rowid = ?'),
+      deleteVector: db.prepare('DELETE FROM passage_vectors WHERE rowid = ?'),
       deletePassages: db.prepare('DELETE FROM passages WHERE page_id = ?'),
       deletePage: db.prepare('DELETE FROM pages WHERE id = ?'),
       upsertPage: db.prepare(
@@ -101,23 +185,29 @@ export class SqliteBackend implements SearchBackend {
            passage_count = excluded.passage_count, indexed_at = excluded.indexed_at`,
       ),
       insertPassage: db.prepare(
-        `INSERT INTO passages(id, page_id, position, headings, text, word_count, url, host, title, lang, published_at)
-         VALUES ($id, $page_id, $position, $headings, $text, $word_count, $url, $host, $title, $lang, $published_at)`,
+        `INSERT INTO passages(id, page_id, position, headings, text, word_count, url, host, title, lang, published_at, title_len, headings_len, body_len)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      insertFts: db.prepare('INSERT INTO passages_fts(rowid, title, headings, body) VALUES (?, ?, ?, ?)'),
+      insertFts: db.prepare(
+        'INSERT INTO passages_fts(rowid, title, headings, body, exact) VALUES (?, ?, ?, ?, ?)',
+      ),
+      insertVector: db.prepare('INSERT OR REPLACE INTO passage_vectors(rowid, vector) VALUES (?, ?)'),
+      addTotals: db.prepare(
+        `UPDATE totals SET passages = passages + ?, title_len = title_len + ?, headings_len = headings_len + ?,
+           body_len = body_len + ? WHERE id = 1`,
+      ),
+      totals: db.prepare('SELECT passages, title_len, headings_len, body_len FROM totals WHERE id = 1'),
       bumpGeneration: db.prepare(
         `UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'`,
       ),
       generation: db.prepare(`SELECT CAST(value AS INTEGER) AS g FROM meta WHERE key = 'generation'`),
-      passageById: db.prepare(
-        'SELECT rowid AS rid, id, page_id, position, headings, text, word_count, url, host, title, lang, published_at FROM passages WHERE id = ?',
+      df: db.prepare('SELECT doc FROM passages_vocab WHERE term = ?'),
+      passageById: db.prepare(`SELECT ${PASSAGE_COLUMNS} FROM passages WHERE id = ?`),
+      passagesByRowids: db.prepare(
+        `SELECT ${PASSAGE_COLUMNS} FROM passages WHERE rowid IN (SELECT value FROM json_each(?))`,
       ),
-      passageByRowid: db.prepare(
-        'SELECT rowid AS rid, id, page_id, position, headings, text, word_count, url, host, title, lang, published_at FROM passages WHERE rowid = ?',
-      ),
-      counts: db.prepare(
-        'SELECT (SELECT COUNT(*) FROM pages) AS pages, (SELECT COUNT(*) FROM passages) AS passages',
-      ),
+      vectors: db.prepare('SELECT rowid AS rid, vector FROM passage_vectors'),
+      pageCount: db.prepare('SELECT COUNT(*) AS pages FROM pages'),
       sites: db.prepare(
         'SELECT host, COUNT(*) AS pages, SUM(passage_count) AS passages FROM pages GROUP BY host ORDER BY pages DESC, host LIMIT 1000',
       ),
@@ -138,8 +228,13 @@ export class SqliteBackend implements SearchBackend {
   private transaction<T>(fn: () => T): T {
     const db = this.db;
     db.exec('BEGIN IMMEDIATE');
+    this.#pending = { passages: 0, title: 0, headings: 0, body: 0 };
     try {
       const result = fn();
+      const p = this.#pending;
+      if (p.passages !== 0 || p.title !== 0 || p.headings !== 0 || p.body !== 0) {
+        this.stmts.addTotals.run(p.passages, p.title, p.headings, p.body);
+      }
       this.stmts.bumpGeneration.run();
       db.exec('COMMIT');
       return result;
@@ -151,8 +246,21 @@ export class SqliteBackend implements SearchBackend {
 
   private removePageRows(pageId: string): void {
     const s = this.stmts;
-    for (const row of s.passageRowids.all(pageId) as Array<{ rid: number }>) s.deleteFts.run(row.rid);
-    s.deletePassages.run(pageId);
+    const rows = s.passageRows.all(pageId) as Array<{
+      rid: number;
+      title_len: number;
+      headings_len: number;
+      body_len: number;
+    }>;
+    for (const row of rows) {
+      s.deleteFts.run(row.rid);
+      s.deleteVector.run(row.rid);
+      this.#pending.passages--;
+      this.#pending.title -= row.title_len;
+      this.#pending.headings -= row.headings_len;
+      this.#pending.body -= row.body_len;
+    }
+    if (rows.length > 0) s.deletePassages.run(pageId);
   }
 
   private writePage(item: PageWithPassages): void {
@@ -163,7 +271,7 @@ export class SqliteBackend implements SearchBackend {
       this.removePageRows(existing.id);
       if (existing.id !== page.id) s.deletePage.run(existing.id);
     }
-    this.removePageRows(page.id);
+    if (existing?.id !== page.id) this.removePageRows(page.id);
     s.upsertPage.run({
       $id: page.id,
       $url: page.url,
@@ -177,26 +285,40 @@ export class SqliteBackend implements SearchBackend {
       $passage_count: passages.length,
       $indexed_at: new Date().toISOString(),
     });
+    // A page's passages share its title: analyze it once.
+    const titles = new Map<string, ReturnType<typeof analyzeField>>();
     for (const p of passages) {
-      const result = s.insertPassage.run({
-        $id: p.id,
-        $page_id: page.id,
-        $position: p.position,
-        $headings: JSON.stringify(p.headings),
-        $text: p.text,
-        $word_count: p.wordCount,
-        $url: p.url,
-        $host: p.host,
-        $title: p.title,
-        $lang: p.lang ?? null,
-        $published_at: p.publishedAt ?? null,
-      });
-      s.insertFts.run(
-        result.lastInsertRowid,
-        analyzeForIndex(p.title),
-        analyzeForIndex(p.headings.join(' ')),
-        analyzeForIndex(p.text),
+      let title = titles.get(p.title);
+      if (!title) {
+        title = analyzeField(p.title, this.#analyzer);
+        titles.set(p.title, title);
+      }
+      const headings = analyzeField(p.headings.join(' \n '), this.#analyzer);
+      const body = analyzeField(p.text, this.#analyzer);
+      const result = s.insertPassage.run(
+        p.id,
+        page.id,
+        p.position,
+        JSON.stringify(p.headings),
+        p.text,
+        p.wordCount,
+        p.url,
+        p.host,
+        p.title,
+        p.lang ?? null,
+        p.publishedAt ?? null,
+        title.length,
+        headings.length,
+        body.length,
       );
+      const rowid = result.lastInsertRowid;
+      const exact = [title.exact, headings.exact, body.exact].filter((e) => e.length > 0).join(' ');
+      s.insertFts.run(rowid, title.terms, headings.terms, body.terms, exact);
+      if (p.vector && p.vector.length > 0) s.insertVector.run(rowid, encodeVector(p.vector));
+      this.#pending.passages++;
+      this.#pending.title += title.length;
+      this.#pending.headings += headings.length;
+      this.#pending.body += body.length;
     }
   }
 
@@ -234,57 +356,246 @@ export class SqliteBackend implements SearchBackend {
     return true;
   }
 
-  async search(query: SearchQuery): Promise<SearchHit[]> {
-    const match = buildFtsMatch(query.text);
-    if (!match) return [];
-    const maxPerPage = query.maxPerPage ?? Number.POSITIVE_INFINITY;
-    const where: string[] = ['passages_fts MATCH $match'];
-    const params: Record<string, string | number> = { $match: match };
-    let join = '';
-    if (query.sites?.length || query.lang || query.since) {
-      join = 'JOIN passages p ON p.rowid = f.rowid';
-      if (query.sites?.length) {
-        const ors = query.sites.map((site, i) => {
-          params[`$site${i}`] = site.toLowerCase();
-          params[`$sub${i}`] = `%.${site.toLowerCase()}`;
-          return `p.host = $site${i} OR p.host LIKE $sub${i}`;
-        });
-        where.push(`(${ors.join(' OR ')})`);
-      }
-      if (query.lang) {
-        params['$lang'] = query.lang.toLowerCase();
-        where.push(`(p.lang = $lang OR p.lang LIKE $lang || '-%')`);
-      }
-      if (query.since) {
-        params['$since'] = query.since;
-        where.push('COALESCE(p.published_at, (SELECT fetched_at FROM pages WHERE id = p.page_id)) >= $since');
-      }
+  /** Passages in the index and average field lengths, for BM25. */
+  private collectionStats(): CollectionStats {
+    const t = this.stmts.totals.get() as
+      | { passages: number; title_len: number; headings_len: number; body_len: number }
+      | undefined;
+    const docs = Math.max(1, t?.passages ?? 0);
+    return {
+      docs,
+      avgLength: {
+        title: (t?.title_len ?? 0) / docs,
+        headings: (t?.headings_len ?? 0) / docs,
+        body: (t?.body_len ?? 0) / docs,
+      },
+    };
+  }
+
+  /** Document frequency of an indexed term, cached for a while across writes. */
+  private documentFrequency(term: string, generation: number, now: number): number {
+    const cached = this.#dfCache.get(term);
+    if (cached && (cached.generation === generation || now - cached.at < DF_CACHE_MS)) return cached.df;
+    const row = this.stmts.df.get(term) as { doc: number } | undefined;
+    const df = row?.doc ?? 0;
+    if (this.#dfCache.size >= DF_CACHE_MAX) this.#dfCache.clear();
+    this.#dfCache.set(term, { df, generation, at: now });
+    return df;
+  }
+
+  /** A prepared statement for one query shape, cached. */
+  private shape(key: string, sql: () => string): StatementSync {
+    let stmt = this.#shapes.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare(sql());
+      if (this.#shapes.size > 256) this.#shapes.clear();
+      this.#shapes.set(key, stmt);
     }
-    // Over-fetch when per-page diversity may drop hits.
-    const fetchLimit = Number.isFinite(maxPerPage) ? query.limit * 3 + 10 : query.limit;
-    params['$limit'] = fetchLimit;
-    const sql = `SELECT f.rowid AS rid, bm25(passages_fts, ${FIELD_WEIGHTS.title}, ${FIELD_WEIGHTS.headings}, ${FIELD_WEIGHTS.body}) AS rank
-      FROM passages_fts f ${join} WHERE ${where.join(' AND ')} ORDER BY rank LIMIT $limit`;
-    let rows: Array<{ rid: number; rank: number }>;
+    return stmt;
+  }
+
+  /** Rowids of candidate passages for a plan, honouring the filters. */
+  private candidates(query: AnalyzedQuery, plan: CandidatePlan, filters: SearchFilters): number[] {
+    if (plan.kind === 'none') return [];
+    const { join, where, params } = filterClauses(filters);
+    const w = FIELD_WEIGHTS;
+    if (plan.kind === 'ranked') {
+      const match = plan.terms.map((i) =>
+        ftsTermExpression(query.terms[i] ?? { term: '', surfaces: [], position: 0 }),
+      );
+      const key = `ranked:${join ? where.join(' AND ') : ''}`;
+      const stmt = this.shape(
+        key,
+        () => `SELECT f.rowid AS rid FROM passages_fts f ${join}
+          WHERE passages_fts MATCH $match ${where.map((c) => `AND ${c}`).join(' ')}
+          ORDER BY bm25(passages_fts, ${w.title}, ${w.headings}, ${w.body}, ${w.exact}) LIMIT $limit`,
+      );
+      const rows = stmt.all({ ...params, $match: match.join(' OR '), $limit: plan.limit }) as Array<{
+        rid: number;
+      }>;
+      return rows.map((r) => r.rid);
+    }
+    const expressions = plan.all.map((i) =>
+      ftsTermExpression(query.terms[i] ?? { term: '', surfaces: [], position: 0 }),
+    );
+    const stmt = this.shape(
+      `capped:${join ? where.join(' AND ') : ''}`,
+      () => `SELECT f.rowid AS rid FROM passages_fts f ${join}
+        WHERE passages_fts MATCH $match ${where.map((c) => `AND ${c}`).join(' ')}
+        ORDER BY f.rowid DESC LIMIT $limit`,
+    );
+    const all = stmt.all({ ...params, $match: expressions.join(' AND '), $limit: plan.limit }) as Array<{
+      rid: number;
+    }>;
+    if (all.length >= plan.limit || expressions.length === 1) return all.map((r) => r.rid);
+    const any = stmt.all({ ...params, $match: expressions.join(' OR '), $limit: plan.limit }) as Array<{
+      rid: number;
+    }>;
+    const seen = new Set(all.map((r) => r.rid));
+    return [...all.map((r) => r.rid), ...any.map((r) => r.rid).filter((rid) => !seen.has(rid))].slice(
+      0,
+      plan.limit,
+    );
+  }
+
+  async search(query: SearchQuery): Promise<SearchHit[]> {
+    const vector = query.vector;
+    if (vector && vector.length > 0) {
+      return fuseLexicalAndDense(
+        { ...query, vector },
+        (q) => this.search(q),
+        (q) => this.searchVectors(q),
+      );
+    }
+    const analyzed = analyzeQuery(query.text, this.#analyzer);
+    if (analyzed.terms.length === 0 || query.limit <= 0) return [];
     try {
-      rows = this.db.prepare(sql).all(params) as Array<{ rid: number; rank: number }>;
+      const context: SearchContext = {
+        generation: await this.generation(),
+        now: Date.now(),
+        stats: this.collectionStats(),
+        rows: new Map(),
+      };
+      let pass = this.retrievalPass(analyzed, query, context, []);
+      const feedback = this.#ranking.feedback;
+      if (feedback.docs > 0 && context.stats.docs >= feedback.minPassages && pass.reranked.length > 0) {
+        const docs = pass.reranked.slice(0, feedback.docs).map((r) => {
+          const row = context.rows.get(r.key) as PassageRow;
+          return { title: row.title, headings: headingsText(row.headings), body: row.text, score: r.score };
+        });
+        const added = feedbackTerms(analyzed, docs, feedback, this.#analyzer, stopWordsFor(analyzed.lang));
+        if (added.length > 0) {
+          const expanded = { ...analyzed, terms: [...analyzed.terms, ...added] };
+          pass = this.retrievalPass(expanded, query, context, pass.pool);
+        }
+      }
+      // The rest follow in FTS5's order, scored just below the re-ranked ones.
+      const floor = pass.reranked.at(-1)?.score ?? 0;
+      const reranked = new Set(pass.reranked.map((r) => r.key));
+      const ranked = [
+        ...pass.reranked,
+        ...pass.rowids
+          .filter((rid) => !reranked.has(rid))
+          .map((rid, i) => ({ key: rid, score: floor - (i + 1) * 1e-6 })),
+      ];
+      const picked = diversify(
+        ranked,
+        (rid) => context.rows.get(rid)?.page_id ?? '',
+        query.limit,
+        query.maxPerPage,
+      );
+      const missing = picked.filter((p) => !context.rows.has(p.key)).map((p) => p.key);
+      this.loadRows(missing, context.rows);
+      const terms = queryTerms(query.text);
+      return picked.flatMap(({ key, score }) => {
+        const row = context.rows.get(key);
+        if (!row) return [];
+        const passage = toPassage(row);
+        return [{ passage, score, snippet: makeSnippet(passage.text, terms) }];
+      });
     } catch (err) {
       throw wrapError(err, 'BACKEND_ERROR', 'Search failed');
     }
-    const terms = queryTerms(query.text);
-    const perPage = new Map<string, number>();
-    const hits: SearchHit[] = [];
-    for (const row of rows) {
-      if (hits.length >= query.limit) break;
-      const p = this.stmts.passageByRowid.get(row.rid) as PassageRow | undefined;
-      if (!p) continue;
-      const seen = perPage.get(p.page_id) ?? 0;
-      if (seen >= maxPerPage) continue;
-      perPage.set(p.page_id, seen + 1);
-      const passage = toPassage(p);
-      hits.push({ passage, score: -row.rank, snippet: makeSnippet(passage.text, terms) });
+  }
+
+  /** Loads passage rows not yet in `rows`. */
+  private loadRows(rowids: readonly number[], rows: Map<number, PassageRow>): void {
+    const wanted = rowids.filter((rid) => !rows.has(rid));
+    if (wanted.length === 0) return;
+    for (const r of this.stmts.passagesByRowids.all(JSON.stringify(wanted)) as unknown as PassageRow[]) {
+      rows.set(r.rid, r);
     }
-    return hits;
+  }
+
+  /**
+   * One retrieval pass: candidates from FTS5 (bounded by the planner), the best `rerankDepth` of
+   * them (plus `extra`, from an earlier pass) re-ranked. Returns the candidates in FTS5 order, the
+   * re-ranked ones best first, and the pool that was re-ranked.
+   */
+  private retrievalPass(
+    analyzed: AnalyzedQuery,
+    query: SearchQuery,
+    context: SearchContext,
+    extra: readonly number[],
+  ): { rowids: number[]; reranked: Array<{ key: number; score: number }>; pool: number[] } {
+    const dfs = analyzed.terms.map((t) => this.documentFrequency(t.term, context.generation, context.now));
+    const plan = planCandidates(dfs, query.limit, this.#retrieval);
+    const rowids = this.candidates(analyzed, plan, query);
+    // Capped candidates come in rowid order and are all re-ranked; ranked ones only at the top.
+    const depth =
+      plan.kind === 'capped'
+        ? rowids.length
+        : this.#retrieval.rerankDepth === 0
+          ? 0
+          : Math.max(query.limit, this.#retrieval.rerankDepth);
+    const pool = [...new Set([...rowids.slice(0, depth), ...extra])];
+    // Rows are needed for diversity (page ids) and for re-ranking.
+    this.loadRows(rowids, context.rows);
+    this.loadRows(pool, context.rows);
+    const candidates = pool.flatMap((rid) => {
+      const r = context.rows.get(rid);
+      return r
+        ? [
+            {
+              key: r.rid,
+              title: r.title,
+              headings: headingsText(r.headings),
+              body: r.text,
+              publishedAt: r.published_at ?? undefined,
+            },
+          ]
+        : [];
+    });
+    const reranked = rankCandidates(
+      analyzed,
+      dfs,
+      candidates,
+      context.stats,
+      this.#ranking,
+      this.#analyzer,
+      context.now,
+    );
+    return { rowids, reranked, pool };
+  }
+
+  /** Exact nearest neighbours by cosine similarity over the stored vectors. */
+  async searchVectors(query: VectorSearchQuery): Promise<SearchHit[]> {
+    if (query.limit <= 0 || query.vector.length === 0) return [];
+    try {
+      const q = normalizedVector(query.vector);
+      const keep = Math.max(query.limit * 4, 50);
+      const best: Array<{ rid: number; score: number }> = [];
+      for (const row of this.stmts.vectors.iterate() as Iterable<{ rid: number; vector: Uint8Array }>) {
+        const v = decodeVector(row.vector);
+        if (v.length !== q.length) continue;
+        let dot = 0;
+        for (let i = 0; i < q.length; i++) dot += (q[i] ?? 0) * (v[i] ?? 0);
+        if (best.length < keep || dot > (best.at(-1)?.score ?? -Infinity)) {
+          best.push({ rid: row.rid, score: dot });
+          best.sort((a, b) => b.score - a.score);
+          if (best.length > keep) best.pop();
+        }
+      }
+      if (best.length === 0) return [];
+      const rows = this.stmts.passagesByRowids.all(
+        JSON.stringify(best.map((b) => b.rid)),
+      ) as unknown as PassageRow[];
+      const byRowid = new Map(rows.map((r) => [r.rid, r]));
+      const filtered = best
+        .filter((b) => {
+          const row = byRowid.get(b.rid);
+          return row !== undefined && passesFilters(row, query);
+        })
+        .map((b) => ({ key: b.rid, score: b.score }));
+      return diversify(filtered, (rid) => byRowid.get(rid)?.page_id ?? '', query.limit, query.maxPerPage).map(
+        ({ key, score }) => {
+          const passage = toPassage(byRowid.get(key) as PassageRow);
+          return { passage, score, snippet: makeSnippet(passage.text, []) };
+        },
+      );
+    } catch (err) {
+      throw wrapError(err, 'BACKEND_ERROR', 'Vector search failed');
+    }
   }
 
   async getPassages(ids: readonly string[]): Promise<PassageRecord[]> {
@@ -301,14 +612,15 @@ export class SqliteBackend implements SearchBackend {
   }
 
   async stats(): Promise<IndexStats> {
-    const counts = this.stmts.counts.get() as { pages: number; passages: number };
+    const pages = (this.stmts.pageCount.get() as { pages: number }).pages;
+    const totals = this.stmts.totals.get() as { passages: number } | undefined;
     const sites = (
       this.stmts.sites.all() as Array<{ host: string; pages: number; passages: number | null }>
     ).map((r): SiteStats => ({ host: r.host, pages: r.pages, passages: r.passages ?? 0 }));
     return {
       backend: this.kind,
-      pages: counts.pages,
-      passages: counts.passages,
+      pages,
+      passages: totals?.passages ?? 0,
       sites,
       generation: await this.generation(),
     };
@@ -328,6 +640,11 @@ export class SqliteBackend implements SearchBackend {
     }
   }
 
+  /** Merges the full-text index's segments into one (after a bulk load; optional). */
+  async optimize(): Promise<void> {
+    this.db.exec(`INSERT INTO passages_fts(passages_fts) VALUES ('optimize')`);
+  }
+
   async close(): Promise<void> {
     if (!this.#db) return;
     try {
@@ -337,25 +654,127 @@ export class SqliteBackend implements SearchBackend {
       this.#db.close();
       this.#db = undefined;
       this.#stmts = undefined;
+      this.#shapes.clear();
+      this.#dfCache.clear();
     }
   }
 }
 
-function toPassage(row: PassageRow): PassageRecord {
-  let headings: string[] = [];
-  try {
-    const parsed: unknown = JSON.parse(row.headings);
-    if (Array.isArray(parsed)) headings = parsed.map(String);
-  } catch {
-    headings = [];
+function readAnalyzer(db: DatabaseSync, path: string): AnalyzerOptions {
+  const row = db.prepare(`SELECT value FROM meta WHERE key = 'analyzer'`).get() as
+    | { value: string }
+    | undefined;
+  const parsed = row ? (JSON.parse(row.value) as { cjk?: unknown }) : {};
+  const cjk = parsed.cjk as CjkSegmentation | undefined;
+  if (!cjk || !CJK_SEGMENTATIONS.includes(cjk)) {
+    throw new CiteboxError('BACKEND_ERROR', `The index at ${path} names an unknown analysis: ${row?.value}`);
   }
+  return Object.freeze({ cjk });
+}
+
+/** SQL pieces for the filters: a join with passages and conditions on it. */
+function filterClauses(filters: SearchFilters): {
+  join: string;
+  where: string[];
+  params: Record<string, SQLInputValue>;
+} {
+  const where: string[] = [];
+  const params: Record<string, SQLInputValue> = {};
+  if (filters.sites?.length) {
+    const ors = filters.sites.map((site, i) => {
+      params[`$site${i}`] = site.toLowerCase();
+      params[`$sub${i}`] = `%.${site.toLowerCase()}`;
+      return `p.host = $site${i} OR p.host LIKE $sub${i}`;
+    });
+    where.push(`(${ors.join(' OR ')})`);
+  }
+  if (filters.lang) {
+    params['$lang'] = filters.lang.toLowerCase();
+    where.push(`(p.lang = $lang OR p.lang LIKE $lang || '-%')`);
+  }
+  if (filters.since) {
+    params['$since'] = filters.since;
+    where.push('COALESCE(p.published_at, (SELECT fetched_at FROM pages WHERE id = p.page_id)) >= $since');
+  }
+  return { join: where.length > 0 ? 'JOIN passages p ON p.rowid = f.rowid' : '', where, params };
+}
+
+/** The same filters, checked on a passage row in JavaScript (vector search). */
+function passesFilters(row: PassageRow, filters: SearchFilters): boolean {
+  if (filters.sites?.length) {
+    const host = row.host.toLowerCase();
+    if (!filters.sites.some((s) => host === s.toLowerCase() || host.endsWith(`.${s.toLowerCase()}`)))
+      return false;
+  }
+  if (filters.lang) {
+    const lang = (row.lang ?? '').toLowerCase();
+    const want = filters.lang.toLowerCase();
+    if (lang !== want && !lang.startsWith(`${want}-`)) return false;
+  }
+  // Vector rows carry no fetch date; a page without a publication date passes the date filter.
+  if (filters.since && row.published_at && row.published_at < filters.since) return false;
+  return true;
+}
+
+/** Keeps at most maxPerPage results of one page, in order, up to limit. */
+export function diversify<K>(
+  ranked: ReadonlyArray<{ key: K; score: number }>,
+  pageOf: (key: K) => string,
+  limit: number,
+  maxPerPage: number | undefined,
+): Array<{ key: K; score: number }> {
+  const cap = maxPerPage ?? Number.POSITIVE_INFINITY;
+  const perPage = new Map<string, number>();
+  const out: Array<{ key: K; score: number }> = [];
+  for (const r of ranked) {
+    if (out.length >= limit) break;
+    const page = pageOf(r.key);
+    const seen = perPage.get(page) ?? 0;
+    if (seen >= cap) continue;
+    perPage.set(page, seen + 1);
+    out.push(r);
+  }
+  return out;
+}
+
+function headingsText(json: string): string {
+  return parseHeadings(json).join(' \n ');
+}
+
+function parseHeadings(json: string): string[] {
+  // Written by writePage as a JSON array; anything else is treated as "no headings".
+  if (!json.startsWith('[')) return [];
+  const parsed: unknown = JSON.parse(json);
+  return Array.isArray(parsed) ? parsed.map(String) : [];
+}
+
+function normalizedVector(vector: readonly number[]): Float32Array {
+  let norm = 0;
+  for (const x of vector) norm += x * x;
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  return Float32Array.from(vector, (x) => x * scale);
+}
+
+/** Unit-length float32 little-endian bytes (cosine becomes a dot product). */
+function encodeVector(vector: readonly number[]): Uint8Array {
+  const v = normalizedVector(vector);
+  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+}
+
+function decodeVector(bytes: Uint8Array): Float32Array {
+  if (bytes.byteOffset % 4 === 0)
+    return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2);
+  return new Float32Array(bytes.slice().buffer);
+}
+
+function toPassage(row: PassageRow): PassageRecord {
   return {
     id: row.id,
     pageId: row.page_id,
     url: row.url,
     host: row.host,
     title: row.title,
-    headings,
+    headings: parseHeadings(row.headings),
     text: row.text,
     position: row.position,
     lang: row.lang ?? undefined,

@@ -1,0 +1,121 @@
+// The analyzer behind the search index, queries and re-ranking: text → a stream of terms, each with
+// its surface form. Surface = NFKC, lower case, Latin diacritics folded; term = the surface's
+// English (Porter) stem for ASCII words, the surface otherwise. Chinese and Japanese runs are
+// segmented (cjk.ts); Thai, Lao, Khmer and Myanmar by ICU. Pure ASCII text takes a fast path:
+// indexing speed is bound by this function.
+import { type CjkSegmentation, segmentCjkRun } from './cjk.js';
+import { englishStem } from './stem.js';
+
+export interface AnalyzerOptions {
+  readonly cjk: CjkSegmentation;
+}
+
+export const DEFAULT_ANALYZER: AnalyzerOptions = Object.freeze({ cjk: 'bigram' });
+
+/** Receives each token in order: its term (what the index stores) and its surface form. */
+export type TokenSink = (term: string, surface: string) => void;
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+/** Scripts that need segmentation: Han, Kana, Thai, Lao, Myanmar, Khmer. */
+const NEEDS_SEGMENTATION =
+  /[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]/u;
+const SCRIPT_RUN =
+  /([\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}\u3005\u30fc]+)|([\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+)|([^\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+)/gu;
+const LATIN_DIACRITIC = /[\u00c0-\u024f\u1e00-\u1eff]/;
+const COMBINING = /[\u0300-\u036f]/g;
+const seaSegmenter = new Intl.Segmenter('und', { granularity: 'word' });
+
+function emitWord(word: string, sink: TokenSink): void {
+  const surface = LATIN_DIACRITIC.test(word) ? word.normalize('NFD').replace(COMBINING, '') : word;
+  sink(englishStem(surface), surface);
+}
+
+/** Letter runs of two or more inside a token that mixes letters and digits ("pge2" → "pge"). */
+const LETTER_RUNS = /[a-z]{2,}/g;
+
+/**
+ * Tokens of lower-case ASCII text: runs of letters and digits (a hand loop: no match objects). A
+ * token mixing letters and digits also yields its letter runs, as Lucene's word-delimiter filter
+ * does with preserveOriginal: "FoxO3a" finds "FOXO", "IL6" finds "IL-6".
+ */
+function analyzeAscii(lower: string, sink: TokenSink): number {
+  let count = 0;
+  let start = -1;
+  let letters = false;
+  let digits = false;
+  const n = lower.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? lower.charCodeAt(i) : 32;
+    const letter = c >= 97 && c <= 122;
+    const digit = c >= 48 && c <= 57;
+    if (letter || digit) {
+      if (start < 0) {
+        start = i;
+        letters = false;
+        digits = false;
+      }
+      if (letter) letters = true;
+      else digits = true;
+    } else if (start >= 0) {
+      const w = lower.slice(start, i);
+      sink(englishStem(w), w);
+      count++;
+      if (letters && digits) count += emitLetterRuns(w, sink);
+      start = -1;
+    }
+  }
+  return count;
+}
+
+function emitLetterRuns(word: string, sink: TokenSink): number {
+  let count = 0;
+  for (const m of word.matchAll(LETTER_RUNS)) {
+    sink(englishStem(m[0]), m[0]);
+    count++;
+  }
+  return count;
+}
+
+const ASCII_TOKEN = /^[a-z0-9]+$/;
+const MIXED = /[a-z][0-9]|[0-9][a-z]/;
+
+/** Runs the analyzer over text, calling sink for every token. Returns the number of tokens. */
+export function analyze(text: string, options: AnalyzerOptions, sink: TokenSink): number {
+  if (!NON_ASCII.test(text)) return analyzeAscii(text.toLowerCase(), sink);
+  let count = 0;
+  const counted: TokenSink = (term, surface) => {
+    count++;
+    sink(term, surface);
+  };
+  const normalized = text.normalize('NFKC').toLowerCase();
+  for (const m of normalized.matchAll(WORD)) {
+    const word = m[0];
+    if (ASCII_TOKEN.test(word)) {
+      counted(englishStem(word), word);
+      if (MIXED.test(word)) emitLetterRuns(word, counted);
+    } else if (!NEEDS_SEGMENTATION.test(word)) {
+      emitWord(word, counted);
+    } else {
+      for (const run of word.matchAll(SCRIPT_RUN)) {
+        if (run[1] !== undefined) {
+          segmentCjkRun(run[1], options.cjk, (token) => counted(token, token));
+        } else if (run[2] !== undefined) {
+          for (const seg of seaSegmenter.segment(run[2])) {
+            if (seg.isWordLike) counted(seg.segment, seg.segment);
+          }
+        } else if (run[3] !== undefined) {
+          emitWord(run[3], counted);
+        }
+      }
+    }
+  }
+  return count;
+}
+
+/** The terms of a text, in order. */
+export function analyzeTerms(text: string, options: AnalyzerOptions = DEFAULT_ANALYZER): string[] {
+  const out: string[] = [];
+  analyze(text, options, (term) => out.push(term));
+  return out;
+}
