@@ -8,7 +8,9 @@ import { Indexer } from '../indexer/index.js';
 import {
   AnswerService,
   type Config,
+  createLlmClient,
   createSearchBackend,
+  type LlmClient,
   type Logger,
   Metrics,
   type SearchBackend,
@@ -22,6 +24,8 @@ export interface Runtime {
   readonly backend: SearchBackend;
   readonly indexer: Indexer;
   readonly answers: AnswerService;
+  /** The configured language model, if any (answers are extractive without one). */
+  readonly llm: LlmClient | undefined;
   readonly crawls: CrawlService;
   close(): Promise<void>;
 }
@@ -35,7 +39,18 @@ export async function openRuntime(
   const backend = withDenseRetrieval(createSearchBackend(config, logger), config, logger);
   await backend.open();
   const indexer = new Indexer({ backend, logger });
-  const answers = new AnswerService({ backend, logger });
+  const llm = createLlmClient(config, logger);
+  const answers = new AnswerService({
+    backend,
+    logger,
+    llm,
+    metrics,
+    settings: {
+      cacheSize: config.answerCacheSize,
+      contextTokens: config.llmContextTokens,
+      llmJudge: config.llmJudge,
+    },
+  });
   const crawls = new CrawlService({
     config,
     logger,
@@ -53,6 +68,7 @@ export async function openRuntime(
     backend,
     indexer,
     answers,
+    llm,
     crawls,
     async close() {
       if (closed) return;

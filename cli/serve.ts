@@ -37,6 +37,7 @@ export async function startServer(
       await indexDocs(findDocFiles(root, config.publicUrl), runtime.indexer, logger);
     }
     runtime.crawls.resumeOrphans();
+    const llm = runtime.llm;
     const app = await buildApp(
       {
         config,
@@ -45,6 +46,7 @@ export async function startServer(
         backend: runtime.backend,
         answers: runtime.answers,
         crawls: runtime.crawls,
+        ...(llm ? { readinessChecks: { llm: () => llm.ping() } } : {}),
         docsRoot: root,
         web: webRoutes,
       },

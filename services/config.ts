@@ -21,6 +21,12 @@ export interface Config {
   readonly llmModel: string | undefined;
   readonly embeddingsModel: string | undefined;
   readonly llmTimeoutMs: number;
+  /** The LLM's context window in tokens; retrieved passages are fitted into it. */
+  readonly llmContextTokens: number;
+  /** Ask the LLM to judge citations that the overlap check finds doubtful. */
+  readonly llmJudge: boolean;
+  /** Finished answers kept in memory (0: no answer cache). */
+  readonly answerCacheSize: number;
   readonly adminKey: string | undefined;
   readonly apiKeys: readonly string[];
   readonly crawlDelayMs: number;
@@ -171,6 +177,27 @@ export const SETTINGS: readonly Setting[] = [
     kind: { type: 'int', min: 100, max: 600_000 },
     default: '30000',
     doc: 'Timeout of one LLM request, in ms.',
+  },
+  {
+    key: 'llmContextTokens',
+    env: ['LLM_CONTEXT_TOKENS'],
+    kind: { type: 'int', min: 1024, max: 2_000_000 },
+    default: '8192',
+    doc: 'Context window of the LLM in tokens; the retrieved passages are cut to fit it (Ollama’s default is 4096 or more, set by `num_ctx`).',
+  },
+  {
+    key: 'llmJudge',
+    env: ['CITEBOX_LLM_JUDGE'],
+    kind: { type: 'bool' },
+    default: 'false',
+    doc: 'Ask the LLM a yes/no question for each citation the word-overlap check finds doubtful (slower answers, fewer false alarms).',
+  },
+  {
+    key: 'answerCacheSize',
+    env: ['CITEBOX_ANSWER_CACHE_SIZE'],
+    kind: { type: 'int', min: 0, max: 100_000 },
+    default: '500',
+    doc: 'Finished answers kept in memory, keyed by question, filters, mode and index generation (a new crawl invalidates them); `0` turns the cache off.',
   },
   {
     key: 'adminKey',

@@ -13,6 +13,7 @@ export {
 } from './config.js';
 export * from './embeddings/index.js';
 export * from './errors.js';
+export * from './llm/index.js';
 export { createLogger, type Logger, REDACT_PATHS, silentLogger } from './logger.js';
 export { Metrics } from './metrics.js';
 export * from './search/index.js';

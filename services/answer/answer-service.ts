@@ -1,30 +1,86 @@
-// The answer pipeline: retrieve the best passages, write an answer that cites them as [n], and
-// return it in the v1 shape — as one response or as a stream of events. Usable from the API, the
-// CLI and workers alike; nothing here knows about HTTP.
+// The answer pipeline: retrieve the best passages, write an answer that cites them as [n] — with
+// the LLM when one is configured, extractively otherwise or when it fails — verify every citation,
+// and return it in the v1 shape, as one response or as a stream of events. Usable from the API,
+// the CLI and workers alike; nothing here knows about HTTP.
+//
+// Numbering: in a stream, the `sources` event goes out before the first token, numbered by
+// retrieval rank, and every later event (deltas, citations, done) keeps those numbers, so a client
+// can resolve each [n] the moment it arrives. A whole answer (answer()) is renumbered in order of
+// first use, its sources reordered to match.
 import { randomUUID } from 'node:crypto';
-import { CiteboxError } from '../errors.js';
+import { CiteboxError, errorMessage, isCiteboxError } from '../errors.js';
+import type { ChatTurn, LlmClient } from '../llm/index.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import type { SearchBackend } from '../search/index.js';
-import type { AnswerEvent, AnswerRequest, AnswerResponse, Citation, SearchHit, Source } from '../types.js';
+import type {
+  AnswerEvent,
+  AnswerMode,
+  AnswerRequest,
+  AnswerResponse,
+  ChatMessage,
+  Citation,
+  SearchHit,
+  Source,
+} from '../types.js';
+import { AnswerAssembler, type CitationUse } from './answer-assembler.js';
+import { AnswerCache, answerCacheKey } from './answer-cache.js';
 import { extractiveAnswer } from './extractive.js';
+import { cleanRewrite, needsContext, standaloneQueryFallback } from './followup.js';
+import { questionLanguage, wrongLanguage } from './language-check.js';
+import {
+  answerSystemPrompt,
+  answerUserPrompt,
+  estimateTokens,
+  fitPassages,
+  judgePrompt,
+  languageName,
+  parseQuestionList,
+  relatedQuestionsPrompt,
+  standaloneQuestionPrompt,
+} from './prompt.js';
+import { renumberAnswer } from './renumber.js';
+import { ABSTAIN_BELOW, retrievalCoverage } from './retrieval-confidence.js';
 
 export const DEFAULT_TOP_K = 5;
 export const MAX_TOP_K = 20;
 export const MAX_QUERY_CHARS = 2000;
-/** Passages of one page among the sources, at most. */
-const MAX_SOURCES_PER_PAGE = 2;
+/**
+ * Passages of one page among the sources, at most. The answer is often in a page's third or
+ * fourth best passage; four still leaves room for a second page among five sources.
+ */
+const MAX_SOURCES_PER_PAGE = 4;
+/** Tokens kept for the model's reply. */
+const REPLY_TOKENS = 700;
+/** Side calls (rewrite, related questions, judge) get at most this long. */
+const SIDE_CALL_TIMEOUT_MS = 8_000;
+/** Doubtful citations the LLM judge looks at, at most, per answer. */
+const MAX_JUDGED = 6;
 
 export const NO_ANSWER_TEXT =
   'I could not find an answer to that in the indexed pages. The closest sources are listed below.';
 export const EMPTY_INDEX_TEXT = 'The index is empty: crawl a site first (`npx citebox crawl <url>`).';
 
+export interface AnswerSettings {
+  /** Finished answers kept in memory (0: no cache). */
+  readonly cacheSize?: number | undefined;
+  /** The model's context window in tokens; passages are fitted into it. */
+  readonly contextTokens?: number | undefined;
+  /** Ask the LLM to judge citations the overlap check finds doubtful. */
+  readonly llmJudge?: boolean | undefined;
+}
+
 export interface AnswerServiceDeps {
   readonly backend: SearchBackend;
   readonly logger: Logger;
+  /** The language model; without it every answer is extractive. */
+  readonly llm?: LlmClient | undefined;
+  readonly metrics?: Metrics | undefined;
+  readonly settings?: AnswerSettings | undefined;
 }
 
 export interface AnswerOptions {
-  /** Aborted when the caller goes away; stops the work behind the answer. */
+  /** Aborted when the caller goes away; stops the work behind the answer, the LLM call included. */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -38,82 +94,456 @@ export function normalizeQuery(query: string): string {
   return q;
 }
 
+/** What one answer is being made from. */
+interface Context {
+  readonly started: number;
+  readonly query: string;
+  /** The question as retrieval and the model see it (standalone for follow-ups). */
+  readonly question: string;
+  readonly lang: string | undefined;
+  readonly hits: readonly SearchHit[];
+  readonly signal: AbortSignal | undefined;
+}
+
+/** How the written answer came about. */
+interface Written {
+  readonly assembler: AnswerAssembler;
+  readonly mode: AnswerMode;
+  /** The LLM was wanted but failed; the answer is a fallback (not cached). */
+  readonly fellBack: boolean;
+}
+
 export class AnswerService {
   readonly #backend: SearchBackend;
   readonly #logger: Logger;
+  readonly #llm: LlmClient | undefined;
+  readonly #cache: AnswerCache;
+  readonly #contextTokens: number;
+  readonly #judge: boolean;
+  readonly #metrics: Metrics | undefined;
 
   constructor(deps: AnswerServiceDeps) {
     this.#backend = deps.backend;
     this.#logger = deps.logger.child({ component: 'answer' });
+    this.#llm = deps.llm;
+    this.#cache = new AnswerCache(deps.settings?.cacheSize ?? 500);
+    this.#contextTokens = deps.settings?.contextTokens ?? 8192;
+    this.#judge = deps.settings?.llmJudge ?? false;
+    this.#metrics = deps.metrics;
   }
 
-  /** The whole answer as one response. */
+  /** Whether answers may come from a language model. */
+  get hasLlm(): boolean {
+    return this.#llm !== undefined;
+  }
+
+  /** The whole answer as one response, its citations numbered in order of first use. */
   async answer(request: AnswerRequest, options: AnswerOptions = {}): Promise<AnswerResponse> {
     let done: AnswerResponse | undefined;
     for await (const event of this.stream(request, options)) {
       if (event.type === 'done') done = event.response;
     }
     if (!done) throw new CiteboxError('INTERNAL', 'The answer pipeline ended without a response');
-    return done;
+    return renumberResponse(done);
   }
 
-  /** The answer as events: sources, delta…, citations, done. */
+  /**
+   * The answer as events: sources, delta…, citations, done. When the LLM fails part-way, an
+   * `error` event comes first and the extractive answer follows (deltas, citations, done).
+   */
   async *stream(request: AnswerRequest, options: AnswerOptions = {}): AsyncGenerator<AnswerEvent> {
     const started = performance.now();
+    const signal = options.signal;
     const query = normalizeQuery(request.query);
     const topK = Math.min(Math.max(request.top_k ?? DEFAULT_TOP_K, 1), MAX_TOP_K);
+    const wantsLlm = this.#llm !== undefined && request.mode !== 'extractive';
+    const history = (request.messages ?? []).filter((m) => m.role !== 'system' && m.content.trim());
+    const question = history.length > 0 ? await this.#standalone(query, history, wantsLlm, signal) : query;
+    signal?.throwIfAborted();
+
+    const generation = await this.#backend.generation();
+    const key = answerCacheKey({
+      question,
+      filters: request.filters,
+      mode: wantsLlm ? 'llm' : 'extractive',
+      topK,
+      generation,
+    });
+    const cached = this.#cache.get(key);
+    if (cached) {
+      yield* replay(cached, query, started);
+      return;
+    }
+
     const hits = await this.#backend.search({
-      text: query,
+      text: question,
       limit: topK,
       maxPerPage: MAX_SOURCES_PER_PAGE,
       sites: request.filters?.sites,
       lang: request.filters?.lang,
       since: request.filters?.since,
     });
-    options.signal?.throwIfAborted();
+    signal?.throwIfAborted();
     const retrieved = performance.now();
-    const sources = hits.map((hit, i) => toSource(hit, i + 1));
-    yield { type: 'sources', sources };
-
-    const extractive = extractiveAnswer({
-      query,
-      passages: hits.map((hit, i) => ({ n: i + 1, text: hit.passage.text, headings: hit.passage.headings })),
-    });
-    let answerText: string;
-    let mode: AnswerResponse['answer_mode'];
-    if (extractive.text) {
-      answerText = extractive.text;
-      mode = 'extractive';
-    } else {
-      answerText =
-        hits.length === 0 && (await this.#backend.stats()).pages === 0 ? EMPTY_INDEX_TEXT : NO_ANSWER_TEXT;
-      mode = 'none';
+    const coverage = retrievalCoverage(
+      question,
+      hits.map((h, i) => ({
+        n: i + 1,
+        text: h.passage.text,
+        title: h.passage.title,
+        headings: h.passage.headings,
+      })),
+    );
+    if (hits.length === 0 || coverage < ABSTAIN_BELOW) {
+      yield* this.#abstain(query, hits, started, retrieved);
+      return;
     }
-    const renumbered = renumberCitations(answerText, hits);
-    yield { type: 'delta', text: renumbered.answer };
-    yield { type: 'citations', citations: renumbered.citations };
+
+    const lang = questionLanguage(question);
+    // What the model sees must fit its context; sources are the passages it sees.
+    const usable = wantsLlm ? this.#fit(question, hits, history) : hits;
+    const context: Context = { started, query, question, lang, hits: usable, signal };
+    yield { type: 'sources', sources: usable.map((hit, i) => toSource(hit, i + 1)) };
+
+    let written: Written | undefined;
+    if (wantsLlm) written = yield* this.#llmAnswer(context);
+    if (!written) {
+      written = { assembler: this.#extractive(context), mode: 'extractive', fellBack: wantsLlm };
+      if (written.assembler.text) yield { type: 'delta', text: written.assembler.text };
+    }
+    if (written.assembler.text.trim() === '') {
+      yield* this.#noAnswer(context, retrieved);
+      return;
+    }
+    const uses = await this.#judgeDoubtful(written, usable, signal);
+    const citations = citationsFor(written.assembler.text, uses, usable);
+    yield { type: 'citations', citations };
+
+    const related = written.mode === 'llm' ? await this.#relatedQuestions(context) : [];
     const finished = performance.now();
     const response: AnswerResponse = {
-      id: `ans_${randomUUID().replaceAll('-', '')}`,
+      id: newId(),
       query,
-      answer: renumbered.answer,
-      answer_mode: mode,
-      citations: renumbered.citations,
-      sources: renumbered.sources,
-      related_questions: [],
-      timings: {
-        retrieve_ms: round(retrieved - started),
-        generate_ms: round(finished - retrieved),
-        total_ms: round(finished - started),
-      },
+      answer: written.assembler.text.trim(),
+      answer_mode: written.mode,
+      citations,
+      sources: usable.map((hit, i) => toSource(hit, i + 1)),
+      related_questions: related,
+      timings: timings(started, retrieved, finished),
+      ...(written.mode === 'llm' && this.#llm ? { model: this.#llm.model } : {}),
     };
-    this.#logger.debug({ mode, sources: sources.length, ms: response.timings.total_ms }, 'answered');
+    this.#count(written);
+    if (!written.fellBack) this.#cache.set(key, response);
+    this.#logger.debug(
+      {
+        mode: response.answer_mode,
+        sources: usable.length,
+        ms: response.timings.total_ms,
+        ...written.assembler.counts,
+      },
+      'answered',
+    );
     yield { type: 'done', response };
   }
+
+  /**
+   * Streams the model's answer through the citation assembler. Returns undefined when the model
+   * failed before writing anything (the caller falls back silently); after an `error` event when it
+   * failed part-way, returns the extractive fallback.
+   */
+  async *#llmAnswer(context: Context): AsyncGenerator<AnswerEvent, Written | undefined> {
+    const llm = this.#llm as LlmClient;
+    const passages = context.hits.map((hit, i) => ({
+      n: i + 1,
+      title: hit.passage.title,
+      url: hit.passage.url,
+      text: hit.passage.text,
+      headings: hit.passage.headings,
+    }));
+    let correction: string | undefined;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const assembler = new AnswerAssembler(passages);
+      const messages: ChatTurn[] = [
+        { role: 'system', content: answerSystemPrompt(context.lang) },
+        { role: 'user', content: answerUserPrompt(context.question, passages, context.lang) },
+      ];
+      if (correction) messages.push({ role: 'system', content: correction });
+      let emitted = false;
+      let wrong: string | undefined;
+      try {
+        for await (const chunk of llm.stream({ messages, maxTokens: REPLY_TOKENS, signal: context.signal })) {
+          context.signal?.throwIfAborted();
+          const text = assembler.push(chunk);
+          if (text) {
+            emitted = true;
+            yield { type: 'delta', text };
+          }
+          wrong = wrongLanguage(context.lang, assembler.plain);
+          if (wrong) break; // leaving the loop aborts the upstream request
+        }
+        if (!wrong) {
+          const rest = assembler.end();
+          if (rest) {
+            emitted = true;
+            yield { type: 'delta', text: rest };
+          }
+          if (assembler.text.trim() === '')
+            throw new CiteboxError('LLM_ERROR', 'The language model returned no answer');
+          return { assembler, mode: 'llm', fellBack: false };
+        }
+      } catch (err) {
+        context.signal?.throwIfAborted();
+        const error = isCiteboxError(err)
+          ? err
+          : new CiteboxError('LLM_ERROR', errorMessage(err), { cause: err });
+        this.#logger.warn(
+          { err: error.message, code: error.code, emitted },
+          'LLM answer failed; answering extractively',
+        );
+        this.#metrics
+          ?.counter('citebox_llm_errors_total', 'LLM errors, by code', ['code'])
+          .inc({ code: error.code });
+        if (!emitted) return undefined;
+        yield {
+          type: 'error',
+          code: error.code,
+          message: `${error.message}; here is an extractive answer instead`,
+        };
+        return yield* this.#extractiveFallback(context);
+      }
+      // The model answered in the wrong language: take back what was streamed and ask once more.
+      const expected = languageName(context.lang) ?? context.lang ?? 'the language of the question';
+      const got = languageName(wrong) ?? wrong;
+      this.#logger.warn(
+        { expected: context.lang, got: wrong, attempt },
+        'LLM answered in the wrong language',
+      );
+      this.#metrics
+        ?.counter('citebox_llm_errors_total', 'LLM errors, by code', ['code'])
+        .inc({ code: 'WRONG_LANGUAGE' });
+      if (attempt === 1) {
+        yield {
+          type: 'error',
+          code: 'LLM_ERROR',
+          message: `The language model answered in ${got} instead of ${expected}; here is an extractive answer instead`,
+        };
+        return yield* this.#extractiveFallback(context);
+      }
+      if (emitted) {
+        yield {
+          type: 'error',
+          code: 'LLM_ERROR',
+          message: `The language model answered in ${got} instead of ${expected}; answering again`,
+        };
+      }
+      correction = `Your answer must be written in ${expected}, not in ${got}. Answer again, in ${expected}.`;
+    }
+    return undefined;
+  }
+
+  /** The extractive answer after the model failed part-way (an `error` event went out before). */
+  async *#extractiveFallback(context: Context): AsyncGenerator<AnswerEvent, Written> {
+    const assembler = this.#extractive(context);
+    if (assembler.text) yield { type: 'delta', text: assembler.text };
+    return { assembler, mode: 'extractive', fellBack: true };
+  }
+
+  #extractive(context: Context): AnswerAssembler {
+    const result = extractiveAnswer({
+      query: context.question,
+      passages: context.hits.map((hit, i) => ({
+        n: i + 1,
+        text: hit.passage.text,
+        headings: hit.passage.headings,
+        title: hit.passage.title,
+      })),
+    });
+    const assembler = new AnswerAssembler(
+      context.hits.map((hit, i) => ({
+        n: i + 1,
+        text: hit.passage.text,
+        title: hit.passage.title,
+        headings: hit.passage.headings,
+      })),
+    );
+    assembler.push(result.text);
+    assembler.end();
+    return assembler;
+  }
+
+  #fit(question: string, hits: readonly SearchHit[], history: readonly ChatMessage[]): SearchHit[] {
+    const overhead =
+      estimateTokens(answerSystemPrompt(undefined)) +
+      estimateTokens(question) +
+      history.reduce((sum, m) => sum + estimateTokens(m.content), 0) +
+      80;
+    const fitted = fitPassages(
+      hits.map((hit, i) => ({
+        n: i + 1,
+        title: hit.passage.title,
+        url: hit.passage.url,
+        text: hit.passage.text,
+        hit,
+      })),
+      { contextTokens: this.#contextTokens, replyTokens: REPLY_TOKENS, overheadTokens: overhead },
+    );
+    return fitted.map((p) =>
+      p.text === p.hit.passage.text ? p.hit : { ...p.hit, passage: { ...p.hit.passage, text: p.text } },
+    );
+  }
+
+  async #standalone(
+    query: string,
+    history: readonly ChatMessage[],
+    wantsLlm: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<string> {
+    if (!needsContext(query)) return query;
+    if (wantsLlm && this.#llm) {
+      try {
+        const reply = await this.#llm.complete({
+          messages: standaloneQuestionPrompt(history, query),
+          maxTokens: 120,
+          temperature: 0,
+          signal,
+          timeoutMs: SIDE_CALL_TIMEOUT_MS,
+        });
+        const rewritten = cleanRewrite(reply, MAX_QUERY_CHARS);
+        if (rewritten) return rewritten;
+      } catch (err) {
+        signal?.throwIfAborted();
+        this.#logger.warn({ err: errorMessage(err) }, 'rewriting the follow-up failed; using the fallback');
+      }
+    }
+    return standaloneQueryFallback(query, history);
+  }
+
+  async #relatedQuestions(context: Context): Promise<string[]> {
+    if (!this.#llm) return [];
+    try {
+      const reply = await this.#llm.complete({
+        messages: relatedQuestionsPrompt(
+          context.question,
+          context.hits.map((h, i) => ({ n: i + 1, title: h.passage.title, url: h.passage.url, text: '' })),
+          context.lang,
+        ),
+        maxTokens: 150,
+        temperature: 0.3,
+        signal: context.signal,
+        timeoutMs: SIDE_CALL_TIMEOUT_MS,
+      });
+      return parseQuestionList(reply);
+    } catch (err) {
+      context.signal?.throwIfAborted();
+      this.#logger.warn({ err: errorMessage(err) }, 'related questions failed');
+      return [];
+    }
+  }
+
+  /** With the judge on, doubtful citations get a yes/no from the LLM. */
+  async #judgeDoubtful(
+    written: Written,
+    hits: readonly SearchHit[],
+    signal: AbortSignal | undefined,
+  ): Promise<readonly CitationUse[]> {
+    const uses = written.assembler.uses;
+    if (!this.#judge || !this.#llm || written.mode !== 'llm') return uses;
+    const out = [...uses];
+    let judged = 0;
+    for (let i = 0; i < out.length && judged < MAX_JUDGED; i++) {
+      const use = out[i] as CitationUse;
+      const passage = hits[use.n - 1]?.passage.text;
+      if (use.supported || !passage) continue;
+      judged++;
+      try {
+        const reply = await this.#llm.complete({
+          messages: judgePrompt(use.claim, passage),
+          maxTokens: 3,
+          temperature: 0,
+          signal,
+          timeoutMs: SIDE_CALL_TIMEOUT_MS,
+        });
+        if (/^\s*yes\b/i.test(reply)) out[i] = { ...use, supported: true };
+      } catch (err) {
+        signal?.throwIfAborted();
+        this.#logger.warn({ err: errorMessage(err) }, 'the citation judge failed');
+        break;
+      }
+    }
+    return out;
+  }
+
+  async *#abstain(
+    query: string,
+    hits: readonly SearchHit[],
+    started: number,
+    retrieved: number,
+  ): AsyncGenerator<AnswerEvent> {
+    const sources = hits.map((hit, i) => toSource(hit, i + 1));
+    yield { type: 'sources', sources };
+    const empty = hits.length === 0 && (await this.#backend.stats()).pages === 0;
+    const text = empty ? EMPTY_INDEX_TEXT : NO_ANSWER_TEXT;
+    yield { type: 'delta', text };
+    yield { type: 'citations', citations: [] };
+    const response: AnswerResponse = {
+      id: newId(),
+      query,
+      answer: text,
+      answer_mode: 'none',
+      citations: [],
+      sources,
+      related_questions: [],
+      timings: timings(started, retrieved, performance.now()),
+    };
+    yield { type: 'done', response };
+  }
+
+  async *#noAnswer(context: Context, retrieved: number): AsyncGenerator<AnswerEvent> {
+    // The sources event has gone out already; the rest is as for an abstention.
+    const sources = context.hits.map((hit, i) => toSource(hit, i + 1));
+    yield { type: 'delta', text: NO_ANSWER_TEXT };
+    yield { type: 'citations', citations: [] };
+    yield {
+      type: 'done',
+      response: {
+        id: newId(),
+        query: context.query,
+        answer: NO_ANSWER_TEXT,
+        answer_mode: 'none',
+        citations: [],
+        sources,
+        related_questions: [],
+        timings: timings(context.started, retrieved, performance.now()),
+      },
+    };
+  }
+
+  #count(written: Written): void {
+    if (!this.#metrics) return;
+    const verdicts = this.#metrics.counter(
+      'citebox_citations_total',
+      'Citation markers by verification verdict',
+      ['verdict'],
+    );
+    for (const [verdict, n] of Object.entries(written.assembler.counts))
+      if (n > 0) verdicts.inc({ verdict }, n);
+  }
+}
+
+function newId(): string {
+  return `ans_${randomUUID().replaceAll('-', '')}`;
 }
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
+}
+
+function timings(started: number, retrieved: number, finished: number): AnswerResponse['timings'] {
+  return {
+    retrieve_ms: round(retrieved - started),
+    generate_ms: round(finished - retrieved),
+    total_ms: round(finished - started),
+  };
 }
 
 function toSource(hit: SearchHit, n: number): Source {
@@ -127,43 +557,85 @@ function toSource(hit: SearchHit, n: number): Source {
   };
 }
 
+function toCitation(hit: SearchHit, n: number, supported: boolean): Citation {
+  return {
+    n,
+    url: hit.passage.url,
+    title: hit.passage.title,
+    snippet: hit.snippet,
+    passage_id: hit.passage.id,
+    supported,
+  };
+}
+
+/** A citation is supported when every claim it backs was found supported. */
+function supportByNumber(uses: readonly CitationUse[]): Map<number, boolean> {
+  const out = new Map<number, boolean>();
+  for (const use of uses) out.set(use.n, (out.get(use.n) ?? true) && use.supported);
+  return out;
+}
+
+/** The citations of a text, in the text's numbering, in order of first use. */
+function citationsFor(text: string, uses: readonly CitationUse[], hits: readonly SearchHit[]): Citation[] {
+  const support = supportByNumber(uses);
+  const { order, cited } = renumberAnswer(text, hits.length);
+  const out: Citation[] = [];
+  for (let i = 0; i < cited.size; i++) {
+    const n = order[i] as number;
+    const hit = hits[n - 1];
+    if (hit) out.push(toCitation(hit, n, support.get(n) ?? true));
+  }
+  return out;
+}
+
 /**
- * Renumbers the [n] markers of an answer in order of first use (1, 2, 3…), reorders the sources
- * to match (cited ones first, the rest after in rank order) and builds the citations list.
+ * Renumbers a response's [n] markers in order of first use (1, 2, 3…) and reorders its sources to
+ * match: cited ones first, the rest after in rank order. Citations follow their sources.
  */
+export function renumberResponse(response: AnswerResponse): AnswerResponse {
+  const byN = new Map(response.sources.map((s) => [s.n, s]));
+  const count = Math.max(0, ...response.sources.map((s) => s.n));
+  const { text, order } = renumberAnswer(response.answer, count);
+  const newNumber = new Map(order.map((old, i) => [old, i + 1]));
+  const sources: Source[] = [];
+  for (const old of order) {
+    const source = byN.get(old);
+    if (source) sources.push({ ...source, n: newNumber.get(old) as number });
+  }
+  const citations = response.citations
+    .filter((c) => newNumber.has(c.n))
+    .map((c) => ({ ...c, n: newNumber.get(c.n) as number }))
+    .sort((a, b) => a.n - b.n);
+  return { ...response, answer: text, sources, citations };
+}
+
+/** A cached answer, streamed as if new (it is already in its final numbering). */
+async function* replay(cached: AnswerResponse, query: string, started: number): AsyncGenerator<AnswerEvent> {
+  yield { type: 'sources', sources: cached.sources };
+  yield { type: 'delta', text: cached.answer };
+  yield { type: 'citations', citations: cached.citations };
+  const ms = round(performance.now() - started);
+  yield {
+    type: 'done',
+    response: { ...cached, id: newId(), query, timings: { retrieve_ms: ms, generate_ms: 0, total_ms: ms } },
+  };
+}
+
+/** Renumbers an extractive-style answer over hits (kept for callers of the earlier API). */
 export function renumberCitations(
   answer: string,
   hits: readonly SearchHit[],
 ): { answer: string; sources: Source[]; citations: Citation[] } {
-  const order: number[] = [];
-  for (const m of answer.matchAll(/\[(\d+)\]/g)) {
-    const n = Number(m[1]);
-    if (n >= 1 && n <= hits.length && !order.includes(n)) order.push(n);
-  }
-  for (let n = 1; n <= hits.length; n++) if (!order.includes(n)) order.push(n);
-  const newNumber = new Map(order.map((old, i) => [old, i + 1]));
-  const text = answer.replace(/\[(\d+)\]/g, (_whole, digits: string) => {
-    const n = newNumber.get(Number(digits));
-    return n === undefined ? '' : `[${n}]`;
+  const citations = citationsFor(answer, [], hits);
+  const response = renumberResponse({
+    id: '',
+    query: '',
+    answer,
+    answer_mode: 'extractive',
+    citations,
+    sources: hits.map((hit, i) => toSource(hit, i + 1)),
+    related_questions: [],
+    timings: { retrieve_ms: 0, generate_ms: 0, total_ms: 0 },
   });
-  const sources: Source[] = [];
-  const citations: Citation[] = [];
-  const cited = new Set([...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
-  order.forEach((old, i) => {
-    const hit = hits[old - 1];
-    if (!hit) return;
-    const n = i + 1;
-    sources.push(toSource(hit, n));
-    if (cited.has(n)) {
-      citations.push({
-        n,
-        url: hit.passage.url,
-        title: hit.passage.title,
-        snippet: hit.snippet,
-        passage_id: hit.passage.id,
-        supported: true,
-      });
-    }
-  });
-  return { answer: text, sources, citations };
+  return { answer: response.answer, sources: [...response.sources], citations: [...response.citations] };
 }

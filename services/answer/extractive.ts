@@ -1,7 +1,12 @@
-// Extractive answers: the sentences of the top passages that best cover the question, each
-// followed by the [n] of its passage. Pure: ranked passages in, Markdown out.
+// Extractive answers: the sentences of the top passages most likely to hold the answer, each
+// followed by the [n] of its passage, within a word budget. Without a language model this is the
+// answer, so it is tuned to contain the answer itself, not just to talk about the question:
+// sentences are scored by the question's rarer words they hold, by the question's word pairs they
+// keep together, by holding the kind of answer asked for (a year, a number, a name) that is not
+// already in the question, and by the rank of their passage. Pure: ranked passages in, Markdown out.
 import {
-  countWords,
+  CJK_CHAR,
+  isStopWord,
   lightStem,
   normalizeForMatch,
   queryTerms,
@@ -15,12 +20,15 @@ export interface ExtractiveInput {
   readonly passages: ReadonlyArray<{
     readonly n: number;
     readonly text: string;
-    readonly headings?: readonly string[];
+    readonly title?: string | undefined;
+    readonly headings?: readonly string[] | undefined;
   }>;
-  /** Answer length budget in words (CJK characters count one each). */
+  /** Answer length budget in words (word tokens; Chinese and Japanese are segmented into words). */
   readonly maxWords?: number;
-  /** Below this share of the question's term weight covered, the answer is withheld. */
+  /** Below this share of the question's term weight covered by the best sentence, no answer. */
   readonly minCoverage?: number;
+  /** Scoring weights (for evaluation runs; the defaults are the tuned ones). */
+  readonly weights?: Partial<ExtractiveWeights> | undefined;
 }
 
 export interface ExtractiveAnswer {
@@ -32,54 +40,70 @@ export interface ExtractiveAnswer {
   readonly coverage: number;
 }
 
-interface Candidate {
-  readonly n: number;
-  readonly rank: number;
-  readonly position: number;
-  readonly text: string;
-  readonly words: number;
-  readonly tokens: ReadonlySet<string>;
-  /** The sentence that follows in the same passage, if any. */
-  next?: Candidate;
-  score: number;
-  coverage: number;
-}
-
-const MIN_SENTENCE_WORDS = 4;
-
-/** What kind of answer a question asks for, from its wording; sentences holding one score higher. */
-type AnswerType = 'time' | 'number' | 'person' | 'other';
+/** What kind of answer a question asks for, from its wording. */
+export type AnswerType = 'time' | 'number' | 'person' | 'place' | 'other';
 
 export function answerTypeOf(question: string): AnswerType {
   const q = question.toLowerCase();
   if (
-    /^\s*(when|what (year|date|time|century|decade)|in (what|which) (year|century|decade))\b|什么时候|何时|哪一年|哪年/.test(
+    /^\s*(when|what (year|date|time|century|decade|day|month|era|period))\b|\b(in|by|since|until) (what|which) (year|century|decade|month)\b|\bwhat year\b|什么时候|何时|哪一年|哪年|哪个世纪|什么年代|哪天/.test(
       q,
     )
   ) {
     return 'time';
   }
   if (
-    /\bhow (many|much|long|far|old|large|big|tall|high)\b|\bwhat (percentage|number|amount)\b|多少|几/.test(q)
+    /\bhow (many|much|long|far|old|large|big|tall|high|fast|heavy|deep|wide|often)\b|\bwhat (percentage|percent|number|amount|proportion|population|size|length|distance|age|temperature)\b|多少|几/.test(
+      q,
+    )
   ) {
     return 'number';
   }
-  if (/^\s*(who|whom|whose)\b|\bwhat (person|people)\b|谁/.test(q)) return 'person';
+  if (/^\s*(who|whom|whose)\b|\b(who|whom|whose)\b.*\?\s*$|\bwhat (person|people)\b|谁/.test(q))
+    return 'person';
+  if (
+    /^\s*where\b|\bwhere\b.*\?\s*$|\b(what|which) (country|city|state|place|region|continent|town|location|river|island)\b|哪里|哪儿|在哪|什么地方|哪个国家|哪座城市/.test(
+      q,
+    )
+  ) {
+    return 'place';
+  }
   return 'other';
 }
 
-function hasAnswerType(sentence: string, type: AnswerType): boolean {
+/** Words that name the kind of answer wanted ("year", "many") and are not evidence themselves. */
+const TYPE_WORDS = new Set(
+  'year years date century decade time many much number percentage percent amount name named called type kind sort term word'.split(
+    ' ',
+  ),
+);
+
+const MONTHS = /\b(january|february|march|april|may|june|july|august|september|october|november|december)\b/i;
+const NUMBER_WORDS =
+  /\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half)\b/i;
+
+/**
+ * Whether a sentence holds an answer of the asked type that the question does not already hold:
+ * "What year…" wants a year the question does not name.
+ */
+function holdsAnswerType(sentence: string, type: AnswerType, question: ReadonlySet<string>): boolean {
+  const fresh = (token: string) => !question.has(normalizeForMatch(token));
   switch (type) {
-    case 'time':
-      return /\b(1[0-9]{3}|20[0-9]{2})\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b|\bcentury\b|\d+\s*年/i.test(
-        sentence,
-      );
-    case 'number':
-      return /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b|[一二三四五六七八九十百千万亿]/i.test(
-        sentence,
-      );
+    case 'time': {
+      for (const m of sentence.matchAll(/\b(1[0-9]{3}|20[0-9]{2})s?\b|\d+\s*(?:年|世纪)/g))
+        if (fresh(m[0])) return true;
+      return MONTHS.test(sentence) || /\bcentur(y|ies)\b|\bBC\b|\bAD\b/.test(sentence);
+    }
+    case 'number': {
+      for (const m of sentence.matchAll(/\d[\d,.]*/g)) if (fresh(m[0].replace(/[.,]$/, ''))) return true;
+      return NUMBER_WORDS.test(sentence) || /[一二三四五六七八九十百千万亿两]/.test(sentence);
+    }
     case 'person':
-      return /\b[A-Z][a-z]+ [A-Z][a-z]+/.test(sentence);
+    case 'place': {
+      // A capitalised word inside the sentence that the question does not contain.
+      for (const m of sentence.matchAll(/(?<=\S\s+)\p{Lu}[\p{L}'’.-]+/gu)) if (fresh(m[0])) return true;
+      return false;
+    }
     case 'other':
       return false;
   }
@@ -87,7 +111,8 @@ function hasAnswerType(sentence: string, type: AnswerType): boolean {
 
 /** Whether a sentence reads as prose (not a command line, URL, code or table debris). */
 export function looksLikeProse(sentence: string): boolean {
-  if (sentence.includes('://') || /[{};=]|\$\(|&&/.test(sentence)) return false;
+  // Semicolons are prose; a semicolon closing a statement is code.
+  if (sentence.includes('://') || /[{}=]|\$\(|&&|\);|;\s*$/.test(sentence)) return false;
   const compact = sentence.replace(/\s+/g, '');
   if (compact.length === 0) return false;
   const odd = compact.match(/[<>|\\/_*#@^~`+[\]]/g)?.length ?? 0;
@@ -95,25 +120,121 @@ export function looksLikeProse(sentence: string): boolean {
   return odd / compact.length <= 0.05 && letters / compact.length >= 0.6;
 }
 
-function stems(tokens: Iterable<string>): Set<string> {
-  const out = new Set<string>();
-  for (const t of tokens) out.add(lightStem(t));
+interface Candidate {
+  readonly n: number;
+  readonly rank: number;
+  readonly position: number;
+  readonly text: string;
+  readonly words: number;
+  /** Word tokens: stem and where each sits in `text`. */
+  readonly tokens: readonly Token[];
+  readonly stemSet: ReadonlySet<string>;
+  readonly lower: string;
+  /** Stems of the passage's title and headings. */
+  readonly topic: ReadonlySet<string>;
+  typed: boolean;
+  coverage: number;
+  score: number;
+  next?: Candidate;
+  previous?: Candidate;
+}
+
+interface Token {
+  readonly stem: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+const wordSegmenter = new Intl.Segmenter('und', { granularity: 'word' });
+
+function stemsOfText(text: string): string[] {
+  return wordTokens(text).map(lightStem);
+}
+
+/** Word tokens of a text with their offsets (normalized and stemmed like wordTokens + lightStem). */
+function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  for (const seg of wordSegmenter.segment(text)) {
+    if (!seg.isWordLike) continue;
+    const token = normalizeForMatch(seg.segment).replace(/^[.'’_-]+|[.'’_-]+$/g, '');
+    if (token.length > 0)
+      out.push({ stem: lightStem(token), start: seg.index, end: seg.index + seg.segment.length });
+  }
   return out;
 }
 
-export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
-  const maxWords = input.maxWords ?? 60;
-  const minCoverage = input.minCoverage ?? 0.25;
-  const terms = [...stems(queryTerms(input.query))];
+export interface ScoredSentence {
+  readonly n: number;
+  readonly text: string;
+  readonly score: number;
+  readonly coverage: number;
+}
+
+const MIN_SENTENCE_WORDS = 4;
+const MAX_SENTENCES = 4;
+
+/** Weights of the scoring (tuned on SQuAD and XQuAD dev through `npm run eval:answers`). */
+export const EXTRACTIVE_WEIGHTS = {
+  /** Question word pairs the sentence keeps together. */
+  pairs: 0.3,
+  /** The sentence holds an answer of the asked type (a year for "when") not in the question. */
+  typed: 0.2,
+  /** Passage rank: 1/(1 + rank) times this. */
+  rank: 0.4,
+  /** Position in the passage: 1/(1 + position) times this. */
+  position: 0.02,
+  /** Weighted question terms within one 12-word window (how close together the matches are). */
+  density: 0.2,
+  /** Per word beyond 25, against long sentences that match by sheer length. */
+  length: 0.1,
+  /** Share of the previous sentence's coverage a sentence inherits (answers follow their setup). */
+  after: 0.2,
+  /** Share of the next sentence's coverage a sentence inherits. */
+  before: 0.1,
+  /** Weight of a question term found in the passage's title or headings (the page's topic). */
+  titleTerm: 0.5,
+  /** Sentences scoring below this share of the best one are not added to fill the budget. */
+  fillRatio: 0.3,
+  /** Least coverage of the question for a sentence added after the best one. */
+  fillCoverage: 0.2,
+  /** Longest part of the answer in words; longer sentences are cut to their best window. */
+  partWords: 60,
+  /** A cut sentence shorter than this says too little to be worth its place. */
+  minPart: 8,
+  /** Weight (× the mean term weight) that pulls a cut's window towards words of the asked type. */
+  typedToken: 1,
+};
+
+export type ExtractiveWeights = typeof EXTRACTIVE_WEIGHTS;
+
+/** Word count as the budget counts it. */
+export function answerWordCount(text: string): number {
+  return wordTokens(text).length;
+}
+
+interface Prepared {
+  readonly candidates: Candidate[];
+  readonly terms: readonly string[];
+  readonly weights: ReadonlyMap<string, number>;
+  readonly type: AnswerType;
+}
+
+function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined {
   const type = answerTypeOf(input.query);
-  if (terms.length === 0 || input.passages.length === 0) return { text: '', cited: [], coverage: 0 };
+  const questionTokens = new Set(wordTokens(input.query));
+  let terms = [...new Set(queryTerms(input.query).map(lightStem))].filter((t) => !TYPE_WORDS.has(t));
+  if (terms.length === 0) terms = [...new Set(queryTerms(input.query).map(lightStem))];
+  if (terms.length === 0 || input.passages.length === 0) return undefined;
 
   const candidates: Candidate[] = [];
   input.passages.forEach((passage, rank) => {
     let previous: Candidate | undefined;
-    splitSentences(passage.text).forEach((sentence, position) => {
-      const words = countWords(sentence);
-      if (words < MIN_SENTENCE_WORDS || words > maxWords || !looksLikeProse(sentence)) {
+    const topic = new Set(stemsOfText([passage.title ?? '', ...(passage.headings ?? [])].join(' ')));
+    splitSentences(passage.text).forEach((raw, position) => {
+      const text = raw.replace(/\s+/g, ' ').trim();
+      const tokens = tokenize(text);
+      const words = tokens.length;
+      if (words < MIN_SENTENCE_WORDS || words > maxWords * 3 || !looksLikeProse(text)) {
         previous = undefined;
         return;
       }
@@ -121,72 +242,243 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
         n: passage.n,
         rank,
         position,
-        text: sentence,
+        text,
         words,
-        tokens: stems(wordTokens(sentence)),
-        score: 0,
+        tokens,
+        stemSet: new Set(tokens.map((t) => t.stem)),
+        lower: normalizeForMatch(text),
+        topic,
+        typed: holdsAnswerType(text, type, questionTokens),
         coverage: 0,
+        score: 0,
       };
-      if (previous) previous.next = candidate;
+      if (previous) {
+        previous.next = candidate;
+        candidate.previous = previous;
+      }
       previous = candidate;
       candidates.push(candidate);
     });
   });
-  if (candidates.length === 0) return { text: '', cited: [], coverage: 0 };
+  if (candidates.length === 0) return undefined;
 
   // Rarer terms among the candidate sentences weigh more (IDF over this small set).
   const weights = new Map<string, number>();
   for (const term of terms) {
-    const df = candidates.filter((c) => c.tokens.has(term)).length;
+    const df = candidates.filter((c) => has(c, term)).length;
     weights.set(term, Math.log(1 + candidates.length / (1 + df)));
   }
-  const totalWeight = [...weights.values()].reduce((a, b) => a + b, 0) || 1;
+  return { candidates, terms, weights, type };
+}
+
+function has(c: Candidate, term: string): boolean {
+  // Chinese and Japanese words are matched as substrings: segmentation may cut them differently.
+  return c.stemSet.has(term) || (CJK_CHAR.test(term) && c.lower.includes(term));
+}
+
+/** Pairs of the question's content words, in question order. */
+function questionPairs(query: string): Array<readonly [string, string]> {
+  const content = wordTokens(query)
+    .filter((t) => !isStopWord(t))
+    .map(lightStem)
+    .filter((t) => !TYPE_WORDS.has(t));
+  const pairs: Array<readonly [string, string]> = [];
+  for (let i = 0; i + 1 < content.length; i++) pairs.push([content[i] as string, content[i + 1] as string]);
+  return pairs;
+}
+
+/** Share of the question's word pairs that the sentence keeps within three words of each other. */
+function pairScore(c: Candidate, pairs: ReadonlyArray<readonly [string, string]>): number {
+  if (pairs.length === 0) return 0;
+  let found = 0;
+  for (const [a, b] of pairs) {
+    if (!c.stemSet.has(a) || !c.stemSet.has(b)) continue;
+    const at = c.tokens.flatMap((t, i) => (t.stem === a ? [i] : []));
+    const bt = c.tokens.flatMap((t, i) => (t.stem === b ? [i] : []));
+    if (at.some((i) => bt.some((j) => Math.abs(i - j) <= 3))) found++;
+  }
+  return found / pairs.length;
+}
+
+/** Weight of each token of a candidate: the weight of the question term it matches, or 0. */
+function tokenWeights(c: Candidate, weights: ReadonlyMap<string, number>): number[] {
+  return c.tokens.map((t) => weights.get(t.stem) ?? 0);
+}
+
+/** The most weight of question terms inside any window of `size` consecutive words. */
+function bestWindow(values: readonly number[], size: number): { start: number; sum: number } {
+  let sum = 0;
+  for (let i = 0; i < Math.min(size, values.length); i++) sum += values[i] as number;
+  let best = { start: 0, sum };
+  for (let i = size; i < values.length; i++) {
+    sum += (values[i] as number) - (values[i - size] as number);
+    if (sum > best.sum) best = { start: i - size + 1, sum };
+  }
+  return best;
+}
+
+function scoreAll(prepared: Prepared, query: string, w: ExtractiveWeights): void {
+  const { candidates, terms, weights, type } = prepared;
+  const total = [...weights.values()].reduce((a, b) => a + b, 0) || 1;
+  const pairs = questionPairs(query);
   for (const c of candidates) {
     let matched = 0;
-    for (const term of terms) if (c.tokens.has(term)) matched += weights.get(term) ?? 0;
-    c.coverage = matched / totalWeight;
-    // Coverage dominates; holding the kind of answer asked for, passage rank and an early position
-    // in the passage follow.
-    const typed = type !== 'other' && hasAnswerType(c.text, type) ? 0.15 : 0;
-    c.score = c.coverage + typed + 0.08 / (1 + c.rank) + 0.02 / (1 + c.position);
+    let topicTotal = 0;
+    for (const term of terms) {
+      const weight = (weights.get(term) ?? 0) * (c.topic.has(term) ? w.titleTerm : 1);
+      topicTotal += weight;
+      if (has(c, term)) matched += weight;
+    }
+    c.coverage = matched / (w.titleTerm === 1 ? total : topicTotal || 1);
+    const density = w.density ? bestWindow(tokenWeights(c, weights), 12).sum / total : 0;
+    c.score =
+      c.coverage +
+      w.pairs * pairScore(c, pairs) +
+      w.density * Math.min(1, density) +
+      (c.typed && type !== 'other' ? w.typed : 0) +
+      w.rank / (1 + c.rank) +
+      w.position / (1 + c.position) -
+      (w.length * Math.max(0, c.words - 25)) / 25;
   }
-  candidates.sort((a, b) => b.score - a.score);
-  const best = candidates[0];
-  if (!best || best.coverage < minCoverage) return { text: '', cited: [], coverage: best?.coverage ?? 0 };
+  if (w.after || w.before) {
+    const base = new Map(candidates.map((c) => [c, c.coverage]));
+    for (const c of candidates) {
+      c.score +=
+        w.after * (c.previous ? (base.get(c.previous) ?? 0) : 0) +
+        w.before * (c.next ? (base.get(c.next) ?? 0) : 0);
+    }
+  }
+}
 
-  const chosen: Candidate[] = [best];
-  let words = best.words;
-  const seen = new Set([normalizeForMatch(best.text)]);
+function weightsOf(input: ExtractiveInput): ExtractiveWeights {
+  return { ...EXTRACTIVE_WEIGHTS, ...input.weights };
+}
+
+/** Every candidate sentence, best first (exported for analysis and tests). */
+export function rankSentences(input: ExtractiveInput): ScoredSentence[] {
+  const prepared = prepare(input, input.maxWords ?? 60);
+  if (!prepared) return [];
+  scoreAll(prepared, input.query, weightsOf(input));
+  return prepared.candidates
+    .sort((a, b) => b.score - a.score)
+    .map((c) => ({ n: c.n, text: c.text, score: c.score, coverage: c.coverage }));
+}
+
+/** Whether a token could be the answer of the asked type (a year, a number, a name). */
+function typedToken(c: Candidate, token: Token, type: AnswerType): boolean {
+  const raw = c.text.slice(token.start, token.end);
+  switch (type) {
+    case 'time':
+      return /^(1[0-9]{3}|20[0-9]{2})s?$/.test(raw) || MONTHS.test(raw);
+    case 'number':
+      return /\d/.test(raw) || NUMBER_WORDS.test(raw);
+    case 'person':
+    case 'place':
+      return /^\p{Lu}/u.test(raw);
+    case 'other':
+      return false;
+  }
+}
+
+/**
+ * A sentence cut to at most `size` words around its matches with the question (and the words that
+ * could be the answer), with "…" where it was cut.
+ */
+function cut(c: Candidate, size: number, prepared: Prepared, w: ExtractiveWeights): string {
+  if (c.words <= size) return c.text;
+  const weights = prepared.weights;
+  const values = tokenWeights(c, weights);
+  if (w.typedToken && prepared.type !== 'other') {
+    const mean = [...weights.values()].reduce((a, b) => a + b, 0) / Math.max(1, weights.size);
+    c.tokens.forEach((t, i) => {
+      if (values[i] === 0 && typedToken(c, t, prepared.type)) values[i] = mean * w.typedToken;
+    });
+  }
+  const { start } = bestWindow(values, size);
+  // Centre the window on the matches it holds: the answer is as often before them as after.
+  const matched = values.flatMap((v, i) => (v > 0 && i >= start && i < start + size ? [i] : []));
+  const middle = matched.length
+    ? ((matched[0] as number) + (matched[matched.length - 1] as number)) / 2
+    : start;
+  const from = Math.max(0, Math.min(c.words - size, Math.round(middle - (size - 1) / 2)));
+  const first = c.tokens[from] as Token;
+  const last = c.tokens[from + size - 1] as Token;
+  // Keep the sentence's own closing punctuation when the window reaches its end.
+  const end = from + size >= c.words ? c.text.length : last.end;
+  const body = c.text.slice(from === 0 ? 0 : first.start, end).trim();
+  return `${from > 0 ? '…' : ''}${body}${end < c.text.length ? '…' : ''}`;
+}
+
+export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
+  const maxWords = input.maxWords ?? 60;
+  const minCoverage = input.minCoverage ?? 0.15;
+  const w = weightsOf(input);
+  const prepared = prepare(input, maxWords);
+  if (!prepared) return { text: '', cited: [], coverage: 0 };
+  scoreAll(prepared, input.query, w);
+  const ranked = [...prepared.candidates].sort((a, b) => b.score - a.score);
+  const best = ranked[0];
+  const coverage = Math.max(0, ...ranked.map((c) => c.coverage));
+  if (!best || coverage < minCoverage) return { text: '', cited: [], coverage };
+
+  const chosen: Array<{ c: Candidate; text: string }> = [];
+  let words = 0;
+  const seen = new Set<string>();
+  const add = (c: Candidate | undefined): boolean => {
+    if (!c || seen.has(c.lower) || chosen.length >= MAX_SENTENCES) return false;
+    let room = Math.min(maxWords - words, w.partWords);
+    for (;;) {
+      if (room < w.minPart) return false;
+      const text = cut(c, room, prepared, w);
+      // Count as readers (and the budget) do; cut again when the count comes out higher.
+      const count = answerWordCount(text);
+      if (words + count > maxWords) {
+        room -= words + count - maxWords;
+        continue;
+      }
+      seen.add(c.lower);
+      chosen.push({ c, text });
+      words += count;
+      return true;
+    }
+  };
+  add(best);
   // The sentence after the best one often completes it ("… on July 20, 1969."), when the question
   // asks for something the best sentence does not hold.
-  const follow = best.next;
-  if (
-    follow &&
-    type !== 'other' &&
-    !hasAnswerType(best.text, type) &&
-    hasAnswerType(follow.text, type) &&
-    words + follow.words <= maxWords
-  ) {
-    chosen.push(follow);
-    words += follow.words;
-    seen.add(normalizeForMatch(follow.text));
-  }
-  for (const c of candidates.slice(1)) {
-    if (c.score < best.score * 0.6) break;
-    if (words + c.words > maxWords) continue;
-    const key = normalizeForMatch(c.text);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    chosen.push(c);
-    words += c.words;
-    if (chosen.length >= 3) break;
+  if (prepared.type !== 'other' && !best.typed && best.next?.typed) add(best.next);
+  for (const c of ranked.slice(1)) {
+    if (c.score < best.score * w.fillRatio || words >= maxWords) break;
+    // Filling the budget with sentences that share little with the question only adds noise,
+    // unless they continue (or lead into) a sentence already chosen.
+    const adjacent = chosen.some((p) => p.c.next === c || p.c.previous === c);
+    if (c.coverage >= w.fillCoverage || adjacent) add(c);
   }
   // Read in a natural order: by passage rank, then by position in the passage.
-  chosen.sort((a, b) => a.rank - b.rank || a.position - b.position);
+  chosen.sort((a, b) => a.c.rank - b.c.rank || a.c.position - b.c.position);
   const cited: number[] = [];
-  const parts = chosen.map((c) => {
+  const parts = chosen.map(({ c, text }) => {
     if (!cited.includes(c.n)) cited.push(c.n);
-    return `${c.text.replace(/\s+/g, ' ').trim()} [${c.n}]`;
+    return withMarker(text, c.n);
   });
-  return { text: parts.join(' '), cited, coverage: best.coverage };
+  return { text: joinSentences(parts), cited, coverage };
+}
+
+/** "It landed in 1969." + 1 → "It landed in 1969 [1]." (the marker before the closing punctuation). */
+function withMarker(sentence: string, n: number): string {
+  if (sentence.endsWith('…')) return `${sentence} [${n}]`;
+  const m = /([.!?。！？]+["”’)]*)$/u.exec(sentence);
+  if (!m) return `${sentence} [${n}]`;
+  const body = sentence.slice(0, m.index);
+  const cjk = CJK_CHAR.test(body.slice(-1));
+  return `${body}${cjk ? '' : ' '}[${n}]${m[1]}`;
+}
+
+function joinSentences(parts: readonly string[]): string {
+  let out = '';
+  for (const part of parts) {
+    // Chinese and Japanese sentences follow each other without a space.
+    if (out && !(/[。！？」』）…]$/u.test(out) && CJK_CHAR.test(part[0] ?? ''))) out += ' ';
+    out += part;
+  }
+  return out;
 }

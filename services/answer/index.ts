@@ -1,7 +1,10 @@
+export { AnswerAssembler, type CitationUse } from './answer-assembler.js';
+export { AnswerCache, answerCacheKey } from './answer-cache.js';
 export {
   type AnswerOptions,
   AnswerService,
   type AnswerServiceDeps,
+  type AnswerSettings,
   DEFAULT_TOP_K,
   EMPTY_INDEX_TEXT,
   MAX_QUERY_CHARS,
@@ -9,5 +12,9 @@ export {
   NO_ANSWER_TEXT,
   normalizeQuery,
   renumberCitations,
+  renumberResponse,
 } from './answer-service.js';
+export { CitationParser, type CitationToken, parseCitations } from './citation-parser.js';
+export { PassageEvidence, supportOf, verifyClaim } from './citation-verifier.js';
 export { type ExtractiveAnswer, extractiveAnswer } from './extractive.js';
+export { renumberAnswer } from './renumber.js';

@@ -1,0 +1,9 @@
+export { createLlmClient } from './factory.js';
+export {
+  type ChatRequest,
+  type ChatTurn,
+  type LlmClient,
+  OpenAiCompatibleClient,
+  type OpenAiCompatibleOptions,
+} from './llm-client.js';
+export { ThinkingFilter } from './thinking-filter.js';

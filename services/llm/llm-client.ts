@@ -1,0 +1,329 @@
+// The language model behind LLM answers: any OpenAI-compatible chat endpoint (OpenAI, Ollama, vLLM,
+// llama.cpp's server) through the `openai` package. The rest of Citebox sees only LlmClient, so
+// tests and other vendors can stand in. Retries, timeouts and error wrapping live here.
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import { CiteboxError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { HealthReport } from '../types.js';
+import { ThinkingFilter } from './thinking-filter.js';
+
+export interface ChatTurn {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
+
+export interface ChatRequest {
+  readonly messages: readonly ChatTurn[];
+  /** Upper bound on the reply's length, in tokens. */
+  readonly maxTokens?: number | undefined;
+  readonly temperature?: number | undefined;
+  /** Aborted when the caller goes away; the upstream HTTP request is aborted with it. */
+  readonly signal?: AbortSignal | undefined;
+  /** Overrides the client's timeout for this request (short side calls use less). */
+  readonly timeoutMs?: number | undefined;
+}
+
+export interface LlmClient {
+  /** The model name, as reported in answers. */
+  readonly model: string;
+  /**
+   * The reply's text as it arrives. Throws CiteboxError LLM_UNAVAILABLE / LLM_TIMEOUT / LLM_ERROR,
+   * or the signal's AbortError when the caller aborted.
+   */
+  stream(request: ChatRequest): AsyncIterable<string>;
+  /** The whole reply. Same errors as stream(). */
+  complete(request: ChatRequest): Promise<string>;
+  /** Whether the endpoint answers (for /readyz). */
+  ping(): Promise<HealthReport>;
+}
+
+export interface OpenAiCompatibleOptions {
+  readonly baseUrl: string;
+  readonly apiKey?: string | undefined;
+  readonly model: string;
+  /**
+   * The first token must arrive within this many ms of the call (retries included), and no gap
+   * between two chunks may be longer.
+   */
+  readonly timeoutMs: number;
+  readonly logger: Logger;
+  /** Retries after a 429, a 5xx or a refused connection, before the first token. */
+  readonly maxRetries?: number | undefined;
+  /** First backoff delay; doubles with each retry (with jitter), capped by retry-after when sent. */
+  readonly retryBaseMs?: number | undefined;
+}
+
+const DEFAULT_MAX_RETRIES = 2;
+const DEFAULT_RETRY_BASE_MS = 300;
+/** A retry-after longer than this is not worth waiting for: fall back instead. */
+const MAX_RETRY_AFTER_MS = 5_000;
+const PING_TIMEOUT_MS = 3_000;
+
+/** Why an attempt ended, when it was us who ended it. */
+type AbortReason = 'timeout' | undefined;
+
+export class OpenAiCompatibleClient implements LlmClient {
+  readonly model: string;
+  readonly #client: OpenAI;
+  readonly #timeoutMs: number;
+  readonly #maxRetries: number;
+  readonly #retryBaseMs: number;
+  readonly #logger: Logger;
+  readonly #baseUrl: string;
+  /** Endpoints that refuse `max_tokens` (newer OpenAI models) get `max_completion_tokens`. */
+  #useMaxCompletionTokens = false;
+  /** Endpoints that refuse a temperature (reasoning models) get none. */
+  #omitTemperature = false;
+
+  constructor(options: OpenAiCompatibleOptions) {
+    this.model = options.model;
+    this.#timeoutMs = options.timeoutMs;
+    this.#maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+    this.#retryBaseMs = options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
+    this.#logger = options.logger.child({ component: 'llm' });
+    this.#baseUrl = options.baseUrl;
+    this.#client = new OpenAI({
+      baseURL: options.baseUrl,
+      // Local servers (Ollama, llama.cpp) need no key, but the SDK insists on one.
+      apiKey: options.apiKey ?? 'no-key',
+      // Retries and timeouts are ours: the SDK's cover only the wait for response headers.
+      maxRetries: 0,
+      timeout: options.timeoutMs,
+      logLevel: 'off',
+    });
+  }
+
+  async *stream(request: ChatRequest): AsyncGenerator<string> {
+    const timeoutMs = request.timeoutMs ?? this.#timeoutMs;
+    const watchdog = new Watchdog(timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, watchdog.signal]) : watchdog.signal;
+    let yielded = false;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const upstream = await this.#client.chat.completions.create(
+            { ...this.#params(request), stream: true },
+            { signal, timeout: timeoutMs, maxRetries: 0 },
+          );
+          const thinking = new ThinkingFilter();
+          for await (const chunk of upstream) {
+            request.signal?.throwIfAborted();
+            watchdog.arm();
+            const text = thinking.push(chunk.choices[0]?.delta?.content ?? '');
+            if (text) {
+              yielded = true;
+              yield text;
+            }
+          }
+          // The SDK ends the iteration quietly when its signal aborts: say why it ended.
+          request.signal?.throwIfAborted();
+          if (watchdog.reason === 'timeout') throw new Error('LLM timeout');
+          const rest = thinking.end();
+          if (rest) yield rest;
+          return;
+        } catch (err) {
+          request.signal?.throwIfAborted();
+          const error = this.#wrap(err, watchdog.reason);
+          const delay = yielded ? undefined : this.#retryDelay(err, attempt);
+          if (delay === undefined) {
+            if (this.#adapt(err, yielded)) continue;
+            throw error;
+          }
+          this.#logger.warn({ attempt: attempt + 1, delayMs: delay, err: error.message }, 'retrying the LLM');
+          try {
+            await sleep(delay, signal);
+          } catch (slept) {
+            request.signal?.throwIfAborted();
+            throw this.#wrap(slept, watchdog.reason);
+          }
+        }
+      }
+    } finally {
+      watchdog.stop();
+    }
+  }
+
+  async complete(request: ChatRequest): Promise<string> {
+    let text = '';
+    for await (const piece of this.stream(request)) text += piece;
+    return text.trim();
+  }
+
+  async ping(): Promise<HealthReport> {
+    try {
+      await this.#client.models.list({ timeout: PING_TIMEOUT_MS, maxRetries: 0 });
+      return { ok: true };
+    } catch (err) {
+      // Some OpenAI-compatible servers have no /models; any HTTP answer means it is reachable.
+      if (err instanceof APIError && err.status !== undefined && err.status < 500 && err.status !== 401) {
+        return { ok: true };
+      }
+      return { ok: false, reason: `${this.#baseUrl}: ${this.#wrap(err, undefined).message}` };
+    }
+  }
+
+  #params(request: ChatRequest): ChatCompletionCreateParams {
+    const maxTokens = request.maxTokens ?? 800;
+    return {
+      model: this.model,
+      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+      ...(this.#useMaxCompletionTokens ? { max_completion_tokens: maxTokens } : { max_tokens: maxTokens }),
+      ...(this.#omitTemperature ? {} : { temperature: request.temperature ?? 0.2 }),
+    };
+  }
+
+  /** Learns from a 400 that names a parameter this endpoint refuses; true when worth one more try. */
+  #adapt(err: unknown, yielded: boolean): boolean {
+    if (yielded || !(err instanceof APIError) || err.status !== 400) return false;
+    const text = `${err.message} ${err.param ?? ''}`;
+    if (!this.#useMaxCompletionTokens && /max_tokens/.test(text) && /max_completion_tokens/.test(text)) {
+      this.#useMaxCompletionTokens = true;
+      return true;
+    }
+    if (!this.#omitTemperature && /temperature/.test(text)) {
+      this.#omitTemperature = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** The wait before the next attempt, or undefined when the error is not worth retrying. */
+  #retryDelay(err: unknown, attempt: number): number | undefined {
+    if (attempt >= this.#maxRetries) return undefined;
+    const status = err instanceof APIError ? err.status : undefined;
+    const refused = err instanceof APIConnectionError && !(err instanceof APIConnectionTimeoutError);
+    const retryable = status === 429 || (status !== undefined && status >= 500) || refused;
+    if (!retryable || err instanceof APIUserAbortError) return undefined;
+    const backoff = this.#retryBaseMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
+    const after = err instanceof APIError ? retryAfterMs(err.headers) : undefined;
+    if (after !== undefined) return after > MAX_RETRY_AFTER_MS ? undefined : after;
+    return Math.round(backoff);
+  }
+
+  #wrap(err: unknown, reason: AbortReason): CiteboxError {
+    const model = this.model;
+    if (reason === 'timeout' || err instanceof APIConnectionTimeoutError) {
+      return new CiteboxError(
+        'LLM_TIMEOUT',
+        `The language model did not answer within ${this.#timeoutMs} ms`,
+        {
+          cause: err,
+          details: { model },
+        },
+      );
+    }
+    if (err instanceof CiteboxError) return err;
+    if (err instanceof APIError && err.status !== undefined) {
+      const status = err.status;
+      const details = { model, status };
+      if (status === 429 || status === 502 || status === 503 || status === 504) {
+        const after = retryAfterMs(err.headers);
+        return new CiteboxError('LLM_UNAVAILABLE', `The language model is busy or down (HTTP ${status})`, {
+          cause: err,
+          details,
+          ...(after !== undefined ? { retryAfterSeconds: Math.ceil(after / 1000) } : {}),
+        });
+      }
+      if (status === 401 || status === 403) {
+        return new CiteboxError('LLM_ERROR', `The language model refused the API key (HTTP ${status})`, {
+          cause: err,
+          details,
+        });
+      }
+      if (status === 404) {
+        return new CiteboxError(
+          'LLM_ERROR',
+          `The language model endpoint or model "${model}" was not found`,
+          {
+            cause: err,
+            details,
+          },
+        );
+      }
+      return new CiteboxError('LLM_ERROR', `The language model failed (HTTP ${status}): ${err.message}`, {
+        cause: err,
+        details,
+      });
+    }
+    if (err instanceof APIConnectionError) {
+      return new CiteboxError('LLM_UNAVAILABLE', `The language model is unreachable at ${this.#baseUrl}`, {
+        cause: err,
+        details: { model },
+      });
+    }
+    if (err instanceof TypeError && /terminated|other side closed|socket/i.test(err.message)) {
+      return new CiteboxError('LLM_UNAVAILABLE', 'The connection to the language model broke off', {
+        cause: err,
+        details: { model },
+      });
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    return new CiteboxError('LLM_ERROR', `The language model failed: ${message}`, {
+      cause: err,
+      details: { model },
+    });
+  }
+}
+
+/**
+ * Aborts when the first chunk (or the next one) is later than the timeout. `arm()` restarts the
+ * clock; the first deadline covers retries too, so a failing endpoint cannot hold an answer for
+ * (retries × timeout).
+ */
+class Watchdog {
+  readonly #controller = new AbortController();
+  readonly #ms: number;
+  #timer: NodeJS.Timeout | undefined;
+  reason: AbortReason;
+
+  constructor(ms: number) {
+    this.#ms = ms;
+    this.arm();
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  arm(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.reason = 'timeout';
+      this.#controller.abort(new Error('LLM timeout'));
+    }, this.#ms);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+  }
+}
+
+function retryAfterMs(headers: Headers | undefined): number | undefined {
+  const ms = headers?.get('retry-after-ms');
+  if (ms && /^\d+(\.\d+)?$/.test(ms)) return Number(ms);
+  const value = headers?.get('retry-after');
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
