@@ -557,7 +557,7 @@ class JobRun {
     }
 
     const conditional: Record<string, string> = {};
-    if (prev?.state === 'indexed' && !this.#job.options.refresh) {
+    if (prev?.state === 'indexed') {
       if (prev.etag) conditional['if-none-match'] = prev.etag;
       if (prev.last_modified) conditional['if-modified-since'] = prev.last_modified;
     }

@@ -195,3 +195,32 @@ describe('the revisit pass', () => {
     }
   }, 60_000);
 });
+
+describe('the adaptive revisit interval', () => {
+  it('skips pages that are not due, still following their links, and --refresh fetches them anyway', async () => {
+    const site = await startGeneratedSite({ pages: 10, linksPerPage: 2, wordsPerPage: 120, seed: 11 });
+    const h = await openHarness({ CITEBOX_RECRAWL_INTERVAL_HOURS: '24' });
+    try {
+      const first = await h.crawls.waitFor(h.crawls.start({ seeds: [site.url] }).id);
+      expect(first.stats.indexed).toBe(11);
+      const pageFetches = () =>
+        Array.from({ length: 10 }, (_, i) => site.count(`/p/${i}`)).reduce((a, b) => a + b);
+      const fetchedBefore = pageFetches();
+      const second = await h.crawls.waitFor(h.crawls.start({ seeds: [site.url] }).id);
+      expect(second.status).toBe('done');
+      // Every page is reached through the stored links of pages that were not fetched again
+      // (only the navigation's missing /about, /contact and /privacy are asked for again).
+      expect(second.stats.unchanged).toBe(11);
+      expect(second.stats.fetched).toBe(3);
+      expect(pageFetches()).toBe(fetchedBefore);
+      const refreshed = await h.crawls.waitFor(h.crawls.start({ seeds: [site.url], refresh: true }).id);
+      expect(refreshed.stats.fetched).toBeGreaterThanOrEqual(11);
+      expect(refreshed.stats.unchanged).toBe(11); // same text: nothing re-indexed
+      expect(pageFetches()).toBe(fetchedBefore + 10);
+    } finally {
+      await h.close();
+      await site.close();
+      h.env.cleanup();
+    }
+  }, 60_000);
+});
