@@ -225,7 +225,8 @@ class JobRun {
     if (this.#options.signal?.aborted) this.#stop.abort();
     try {
       store.forEachUrl(jobId, (url, host) => this.#guard.remember(url, host));
-      if (!store.sitemapsDone(jobId)) {
+      // Sitemap URLs count as one step from the seeds: a crawl of the seeds alone reads none.
+      if (!store.sitemapsDone(jobId) && this.#job.options.max_depth >= 1) {
         await this.discoverSitemaps();
         if (!this.#stop.signal.aborted) store.setSitemapsDone(jobId);
       }
