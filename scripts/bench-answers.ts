@@ -1,0 +1,305 @@
+// npm run bench:answers -- [--passages N] [--queries N] [--llm-ttft MS] [--json]
+//
+// How fast answers start. Builds an index of N passages (default 100,000: synthetic pages with
+// Zipfian words, lib/synthetic-corpus.ts, plus the SQuAD dev articles, whose questions are the
+// queries), starts the real server on port 0 with the scripted OpenAI-compatible server of
+// lib/fake-llm.ts as its LLM, and asks over HTTP with Server-Sent Events. Prints, per mode:
+//   - time from the request to the `sources` event (p50/p95/p99), extractive and LLM;
+//   - in LLM mode, what the pipeline adds to the model's own time to first token: the client's
+//     time to the first `delta` minus the time the model took from receiving the request to
+//     sending its first token (measured by the fake server), split into the part before the model
+//     is asked and the part after its first token.
+// With --json the last line is one JSON object. On a shared machine run it under the bench lock:
+// flock /tmp/citebox-bench.lock npm run bench:answers
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { startServer } from '../cli/serve.js';
+import { Indexer } from '../indexer/index.js';
+import {
+  type Config,
+  createLogger,
+  createSearchBackend,
+  loadConfig,
+  type PageWithPassages,
+} from '../services/index.js';
+import { type FakeLlm, startFakeLlm, streamReply } from './lib/fake-llm.js';
+import { buildVocabulary, SyntheticCorpus } from './lib/synthetic-corpus.js';
+
+const USAGE = `Usage: npm run bench:answers -- [options]
+
+  --passages N      passages in the index (default 100000)
+  --queries N       timed questions per mode (default 300; 20 more warm up first)
+  --llm-ttft MS     the fake model's own time to first token (default 250)
+  --bench-data DIR  the shared collections (default ../shared/bench-data)
+  --json            print the figures as one JSON object on the last line`;
+
+interface Timing {
+  readonly sources: number;
+  readonly firstDelta: number | undefined;
+  readonly done: number;
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
+
+function summary(values: readonly number[]): { p50: number; p95: number; p99: number; mean: number } {
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return {
+    p50: r(percentile(values, 50)),
+    p95: r(percentile(values, 95)),
+    p99: r(percentile(values, 99)),
+    mean: r(values.reduce((a, b) => a + b, 0) / Math.max(1, values.length)),
+  };
+}
+
+/** Asks one question as SSE; times the events from the moment the request is sent. */
+async function ask(url: string, query: string, mode: string): Promise<Timing & { started: number }> {
+  const started = performance.now();
+  const res = await fetch(`${url}/v1/answer`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ query, mode, stream: true }),
+  });
+  if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let sources: number | undefined;
+  let firstDelta: number | undefined;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    for (let at = buffer.indexOf('\n\n'); at >= 0; at = buffer.indexOf('\n\n')) {
+      const event = /^event: (.*)$/m.exec(buffer.slice(0, at))?.[1];
+      buffer = buffer.slice(at + 2);
+      const now = performance.now() - started;
+      if (event === 'sources') sources ??= now;
+      if (event === 'delta') firstDelta ??= now;
+      if (event === 'error') throw new Error(`error event for "${query}"`);
+    }
+  }
+  if (sources === undefined) throw new Error(`no sources event for "${query}"`);
+  return { started, sources, firstDelta, done: performance.now() - started };
+}
+
+async function buildIndex(config: Config, benchData: string, passages: number): Promise<number> {
+  const logger = createLogger({ logLevel: 'warn' }, pino.destination(2));
+  const backend = createSearchBackend(config, logger);
+  await backend.open();
+  try {
+    // The SQuAD articles, through the indexer as a crawl would write them.
+    const indexer = new Indexer({ backend, logger });
+    const docs = readFileSync(join(benchData, 'qa-squad-dev', 'documents.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { id: string; title: string; text: string });
+    for (const doc of docs) {
+      await indexer.indexPage({
+        url: `https://squad.bench.invalid/${encodeURIComponent(doc.id)}`,
+        title: doc.title,
+        lang: 'en',
+        fetchedAt: '2026-01-01T00:00:00.000Z',
+        contentHash: doc.id,
+        blocks: [
+          { type: 'heading', level: 1, text: doc.title },
+          ...doc.text.split(/\n\s*\n/).map((text) => ({ type: 'text' as const, text })),
+        ],
+      });
+    }
+    await indexer.flush();
+    let count = (await backend.stats()).passages;
+    const corpus = new SyntheticCorpus({ vocabulary: buildVocabulary(benchData), seed: 7 });
+    while (count < passages) {
+      const batch: PageWithPassages[] = [];
+      let inBatch = 0;
+      while (inBatch < 2000 && count + inBatch < passages) {
+        const page = corpus.page(passages - count - inBatch);
+        batch.push(page);
+        inBatch += page.passages.length;
+      }
+      await backend.replacePages(batch);
+      count += inBatch;
+      if (count % 20_000 < inBatch) process.stderr.write(`  indexed ${count} passages\n`);
+    }
+    await backend.refresh();
+    return (await backend.stats()).passages;
+  } finally {
+    await backend.close();
+  }
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      passages: { type: 'string', default: '100000' },
+      queries: { type: 'string', default: '300' },
+      'llm-ttft': { type: 'string', default: '250' },
+      'bench-data': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const passages = Number(values.passages);
+  const queries = Number(values.queries);
+  const llmTtft = Number(values['llm-ttft']);
+  const benchData = resolve(values['bench-data'] ?? join(process.cwd(), '..', 'shared', 'bench-data'));
+  const questions = readFileSync(join(benchData, 'qa-squad-dev', 'questions.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { question: string }).question);
+  // An even spread over the set; distinct questions, so nothing is answered from the cache.
+  const step = questions.length / (queries + 20);
+  const asked = Array.from({ length: queries + 20 }, (_, i) => questions[Math.floor(i * step)] as string);
+
+  const llm: FakeLlm = await startFakeLlm({ model: 'bench-model' });
+  llm.respond((request) =>
+    request.purpose === 'answer'
+      ? streamReply('The answer is in the first source [1], as the second one confirms [2].', {
+          delayMs: llmTtft,
+          chunkDelayMs: 5,
+        })
+      : streamReply('A related question?'),
+  );
+  const dataDir = mkdtempSync(join(tmpdir(), 'citebox-bench-answers-'));
+  const base = loadConfig();
+  const overrides: Record<string, unknown> = {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    backend: 'sqlite',
+    bootstrapDocs: false,
+    llmBaseUrl: llm.url,
+    llmModel: 'bench-model',
+    llmTimeoutMs: 30_000,
+    answerCacheSize: 0,
+    logLevel: 'warn',
+    // Settings of the API layer that would get in the way of a benchmark, where they exist.
+    rateLimitPerMinute: 0,
+    accessLog: false,
+    embeddingsModel: undefined,
+  };
+  const config = Object.freeze({ ...base, ...overrides }) as Config;
+  try {
+    const indexStarted = performance.now();
+    const indexed = await buildIndex(config, benchData, passages);
+    process.stderr.write(
+      `index of ${indexed} passages built in ${Math.round(performance.now() - indexStarted)} ms\n`,
+    );
+    const server = await startServer(config, createLogger(config, pino.destination(2)));
+    const out: Record<string, unknown> = { passages: indexed, queries, llm_ttft_ms: llmTtft };
+    try {
+      // One pass of retrieval over every question first, so every measure below sees the index's
+      // pages in memory, as a running server does; then the measures take turns per question.
+      for (const question of asked)
+        await server.runtime.backend.search({ text: question, limit: 5, maxPerPage: 4 });
+      const toSources = { extractive: [] as number[], llm: [] as number[] };
+      const overhead: number[] = [];
+      const before: number[] = [];
+      const after: number[] = [];
+      const modelTtft: number[] = [];
+      const retrieval: number[] = [];
+      const inProcess: number[] = [];
+      const floor: number[] = [];
+      for (const [i, question] of asked.entries()) {
+        const warm = i < 20;
+        for (const mode of ['extractive', 'llm'] as const) {
+          const seen = llm.requests.length;
+          const t = await ask(server.url, question, mode);
+          if (warm) continue;
+          toSources[mode].push(t.sources);
+          if (mode !== 'llm') continue;
+          const request = llm.requests.slice(seen).find((r) => r.purpose === 'answer');
+          if (!request?.firstChunkAt || t.firstDelta === undefined) continue; // abstained: no model call
+          const own = request.firstChunkAt - request.receivedAt;
+          modelTtft.push(own);
+          overhead.push(t.firstDelta - own);
+          before.push(request.receivedAt - t.started);
+          after.push(t.started + t.firstDelta - request.firstChunkAt);
+        }
+        // Retrieval alone, in process: the part of the time to sources that is the search backend's.
+        let started = performance.now();
+        await server.runtime.backend.search({ text: question, limit: 5, maxPerPage: 4 });
+        if (!warm) retrieval.push(performance.now() - started);
+        // The answer pipeline in process, without HTTP: time to its sources event.
+        started = performance.now();
+        const events = server.runtime.answers.stream({ query: question, mode: 'extractive' });
+        await events.next();
+        if (!warm) inProcess.push(performance.now() - started);
+        await events.return(undefined);
+        // The floor of any HTTP request on this machine, client included: GET /healthz.
+        started = performance.now();
+        await (await fetch(`${server.url}/healthz`)).text();
+        if (!warm) floor.push(performance.now() - started);
+      }
+      out['extractive'] = { to_sources_ms: summary(toSources.extractive) };
+      out['llm'] = {
+        to_sources_ms: summary(toSources.llm),
+        answered_by_llm: overhead.length,
+        model_ttft_ms: summary(modelTtft),
+        added_to_ttft_ms: summary(overhead),
+        before_model_ms: summary(before),
+        after_first_token_ms: summary(after),
+      };
+      out['retrieval_ms'] = summary(retrieval);
+      out['in_process_to_sources_ms'] = summary(inProcess);
+      out['http_healthz_ms'] = summary(floor);
+    } finally {
+      await server.close();
+    }
+    const ex = out['extractive'] as { to_sources_ms: ReturnType<typeof summary> };
+    const lm = out['llm'] as {
+      to_sources_ms: ReturnType<typeof summary>;
+      added_to_ttft_ms: ReturnType<typeof summary>;
+      before_model_ms: ReturnType<typeof summary>;
+      after_first_token_ms: ReturnType<typeof summary>;
+      model_ttft_ms: ReturnType<typeof summary>;
+      answered_by_llm: number;
+    };
+    const line = (label: string, s: ReturnType<typeof summary>) =>
+      `  ${label.padEnd(44)} p50 ${s.p50} · p95 ${s.p95} · p99 ${s.p99} ms\n`;
+    process.stdout.write(`bench:answers: ${indexed} passages, ${queries} questions per mode (SQuAD dev)\n`);
+    process.stdout.write(line('time to sources, extractive', ex.to_sources_ms));
+    process.stdout.write(line('time to sources, LLM', lm.to_sources_ms));
+    process.stdout.write(
+      line('  in process, without HTTP', out['in_process_to_sources_ms'] as ReturnType<typeof summary>),
+    );
+    process.stdout.write(
+      line('  retrieval alone (backend.search)', out['retrieval_ms'] as ReturnType<typeof summary>),
+    );
+    process.stdout.write(
+      line('  an HTTP round trip (GET /healthz)', out['http_healthz_ms'] as ReturnType<typeof summary>),
+    );
+    process.stdout.write(
+      line(`model's own time to first token (${lm.answered_by_llm} answers)`, lm.model_ttft_ms),
+    );
+    process.stdout.write(line('added to it by the pipeline', lm.added_to_ttft_ms));
+    process.stdout.write(line('  of which before the model is asked', lm.before_model_ms));
+    process.stdout.write(line('  of which after its first token', lm.after_first_token_ms));
+    if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+    return 0;
+  } finally {
+    await llm.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(
+      `bench:answers: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  },
+);
