@@ -1,42 +1,28 @@
-// Analysis shared by the embedded backend's index, its queries and its re-ranking. Every field is
-// run through the analyzer of services/text (stems, segmented Chinese and Japanese) and stored in
-// FTS5 as space-separated terms, which FTS5's tokenizer splits again identically. Stop words stay
-// in the index and are dropped from queries by the query's language; surface forms that differ
-// from their stem go to a separate `exact` column, so an exact match can be found and can count
-// more than a stemmed one.
+// Analysis shared by the embedded backend's index, its queries and its re-ranking. Fields are
+// prepared by services/text (Chinese and Japanese segmented, word-delimiter parts added) and
+// stemmed by FTS5's Porter tokenizer, which gives the same stems as the analyzer used for queries
+// and re-ranking. Stop words stay in the index (a query of stop words, or a phrase with them, is
+// still found) and are dropped from queries by the query's language; the re-ranker can weigh an
+// occurrence in the query's own surface form above a stemmed one.
 import {
   type AnalyzerOptions,
   analyze,
   DEFAULT_ANALYZER,
   detectLanguage,
+  type IndexText,
+  prepareForIndex,
   queryTerms,
   stopWordsFor,
 } from '../text/index.js';
 
-/** A field as the full-text index stores it. */
-export interface AnalyzedField {
-  /** Terms (stems) joined by spaces. */
-  readonly terms: string;
-  /** Surface forms that differ from their stem, joined by spaces. */
-  readonly exact: string;
-  /** Number of tokens. */
-  readonly length: number;
+/** Prepares one field for the index: its text for FTS5 and its number of tokens. */
+export function analyzeField(text: string, options: AnalyzerOptions = DEFAULT_ANALYZER): IndexText {
+  return prepareForIndex(text, options);
 }
 
-/** Analyzes one field for the index. */
-export function analyzeField(text: string, options: AnalyzerOptions = DEFAULT_ANALYZER): AnalyzedField {
-  const terms: string[] = [];
-  const exact: string[] = [];
-  const length = analyze(text, options, (term, surface) => {
-    terms.push(term);
-    if (surface !== term) exact.push(surface);
-  });
-  return { terms: terms.join(' '), exact: exact.join(' '), length };
-}
-
-/** The token stream of a field as the full-text index stores it. */
+/** The text of a field as the full-text index receives it. */
 export function analyzeForIndex(text: string, options: AnalyzerOptions = DEFAULT_ANALYZER): string {
-  return analyzeField(text, options).terms;
+  return prepareForIndex(text, options).text;
 }
 
 /** One distinct content term of a query. */
@@ -103,12 +89,12 @@ export function ftsQuote(term: string): string {
   return `"${term.replaceAll('"', '""')}"`;
 }
 
-/** The FTS5 expression matching one query term: its stem in the analyzed fields, or an exact surface. */
+/**
+ * The FTS5 expression matching one query term: one of its surface forms, which FTS5's tokenizer
+ * stems to the term (a stem is not always its own stem, so the term itself is not quoted).
+ */
 export function ftsTermExpression(term: QueryTerm): string {
-  const stemmed = `{title headings body} : ${ftsQuote(term.term)}`;
-  const inflected = term.surfaces.filter((s) => s !== term.term);
-  if (inflected.length === 0) return stemmed;
-  return `(${stemmed} OR ${inflected.map((s) => `exact : ${ftsQuote(s)}`).join(' OR ')})`;
+  return ftsQuote(term.surfaces[0] ?? term.term);
 }
 
 /**

@@ -3,6 +3,8 @@ export {
   analyze,
   analyzeTerms,
   DEFAULT_ANALYZER,
+  type IndexText,
+  prepareForIndex,
   type TokenSink,
 } from './analyzer.js';
 export { CJK_SEGMENTATIONS, type CjkSegmentation, segmentCjkRun } from './cjk.js';

@@ -33,6 +33,24 @@ const LATIN_WORDS: Readonly<Record<string, readonly string[]>> = {
     'what',
     'do',
     'i',
+    'a',
+    'an',
+    'or',
+    'be',
+    'not',
+    'this',
+    'by',
+    'from',
+    'which',
+    'who',
+    'when',
+    'where',
+    'why',
+    'does',
+    'can',
+    'did',
+    'has',
+    'have',
   ],
   de: [
     'der',
@@ -115,19 +133,36 @@ export function detectLanguage(text: string): string | undefined {
   if (best && bestCount / letters > 0.3) return best;
   const tokens = sample.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   if (tokens.length === 0) return undefined;
-  let latinBest = 'en';
-  let latinScore = 0;
+  const scores = new Map<string, number>();
   for (const [lang, words] of Object.entries(LATIN_WORDS)) {
     const set = new Set(words);
-    const score = tokens.filter((t) => set.has(t)).length;
-    if (score > latinScore) {
-      latinBest = lang;
+    scores.set(lang, tokens.filter((t) => set.has(t)).length);
+  }
+  for (const [lang, letters] of Object.entries(LATIN_LETTERS)) {
+    if (letters.test(sample)) scores.set(lang, (scores.get(lang) ?? 0) + 1);
+  }
+  // English unless another language has real evidence: two signs, more than English has. Short
+  // queries without function words ("crawl robots.txt") are most likely English, and one shared
+  // word ("a" is Portuguese and Italian too) is no evidence.
+  const english = scores.get('en') ?? 0;
+  let latin = 'en';
+  let latinScore = english;
+  for (const [lang, score] of scores) {
+    if (lang !== 'en' && score >= 2 && score > english && score > latinScore) {
+      latin = lang;
       latinScore = score;
     }
   }
-  // Short queries without function words ("crawl robots.txt") are most likely English.
-  return latinBest;
+  return latin;
 }
+
+/** Letters that betray a Latin-script language (one sign each). */
+const LATIN_LETTERS: Readonly<Record<string, RegExp>> = {
+  de: /[äöüß]/i,
+  fr: /[çèêëîïœ]/i,
+  es: /[ñ¿¡]/i,
+  pt: /[ãõ]/i,
+};
 
 /** The primary subtag of a BCP 47 tag, lower case ("zh-Hans-CN" → "zh"). */
 export function primaryLanguage(tag: string | undefined): string | undefined {

@@ -46,6 +46,10 @@ describe('text tools', () => {
     ['长城是中国古代的军事防御工程。', 'zh'],
     ['東京は日本の首都です。', 'ja'],
     ['서울은 한국의 수도입니다.', 'ko'],
+    ['NEAR(a b) OR x', 'en'],
+    ['crawl robots.txt', 'en'],
+    ['Où est la gare et comment y aller', 'fr'],
+    ['¿Dónde está la estación?', 'es'],
   ])('detects the language of %s', (text, lang) => {
     expect(detectLanguage(text)).toBe(lang);
   });

@@ -21,12 +21,12 @@ export interface RetrievalParams {
 }
 
 export const DEFAULT_RETRIEVAL: RetrievalParams = Object.freeze({
-  budget: 60_000,
+  budget: 15_000,
   minCandidates: 100,
   candidatesPerResult: 3,
   maxCandidates: 1000,
-  cappedCandidates: 300,
-  rerankDepth: 50,
+  cappedCandidates: 150,
+  rerankDepth: 30,
 });
 
 export type CandidatePlan =

@@ -3,7 +3,7 @@
 // frequencies), counts an exact surface match above a stemmed one, adds a proximity bonus for
 // query terms that stand close together in the body, and optionally favours fresh pages.
 import type { AnalyzerOptions } from '../../text/index.js';
-import { analyze } from '../../text/index.js';
+import { analyze, englishStem } from '../../text/index.js';
 import type { AnalyzedQuery, QueryTerm } from '../analysis.js';
 
 export type Field = 'title' | 'headings' | 'body';
@@ -112,10 +112,17 @@ interface FieldCounts {
   positions: number[] | undefined;
 }
 
+/**
+ * Which query term (by index, -1 for none) each surface form stands for, filled as candidates are
+ * read: one small map per query instead of stemming every word of every candidate.
+ */
+type SurfaceIndex = Map<string, number>;
+
 function countField(
   text: string,
   query: AnalyzedQuery,
   termIndex: ReadonlyMap<string, number>,
+  bySurface: SurfaceIndex,
   surfaces: ReadonlyArray<ReadonlySet<string>>,
   analyzer: AnalyzerOptions,
   withPositions: boolean,
@@ -128,15 +135,24 @@ function countField(
     positions: withPositions ? [] : undefined,
   };
   let position = 0;
-  counts.length = analyze(text, analyzer, (term, surface) => {
-    const i = termIndex.get(term);
-    if (i !== undefined) {
-      counts.tf[i] = (counts.tf[i] ?? 0) + 1;
-      if (surfaces[i]?.has(surface)) counts.exact[i] = (counts.exact[i] ?? 0) + 1;
-      counts.positions?.push(i, position);
-    }
-    position++;
-  });
+  counts.length = analyze(
+    text,
+    analyzer,
+    (_term, surface) => {
+      let i = bySurface.get(surface);
+      if (i === undefined) {
+        i = termIndex.get(englishStem(surface)) ?? -1;
+        bySurface.set(surface, i);
+      }
+      if (i >= 0) {
+        counts.tf[i] = (counts.tf[i] ?? 0) + 1;
+        if (surfaces[i]?.has(surface)) counts.exact[i] = (counts.exact[i] ?? 0) + 1;
+        counts.positions?.push(i, position);
+      }
+      position++;
+    },
+    false,
+  );
   return counts;
 }
 
@@ -196,6 +212,7 @@ export function rankCandidates<K>(
     termIndex.set(t.term, i);
   });
   const surfaces = query.terms.map((t) => new Set(t.surfaces));
+  const bySurface: SurfaceIndex = new Map();
   const idfs = new Float64Array(n);
   for (let i = 0; i < n; i++) idfs[i] = idf(stats.docs, dfs[i] ?? 0) * (query.terms[i]?.weight ?? 1);
   const titleCache = new Map<string, FieldCounts>();
@@ -203,11 +220,19 @@ export function rankCandidates<K>(
   for (const c of candidates) {
     let title = titleCache.get(c.title);
     if (!title) {
-      title = countField(c.title, query, termIndex, surfaces, analyzer, false);
+      title = countField(c.title, query, termIndex, bySurface, surfaces, analyzer, false);
       titleCache.set(c.title, title);
     }
-    const headings = countField(c.headings, query, termIndex, surfaces, analyzer, false);
-    const body = countField(c.body, query, termIndex, surfaces, analyzer, params.proximityWeight > 0);
+    const headings = countField(c.headings, query, termIndex, bySurface, surfaces, analyzer, false);
+    const body = countField(
+      c.body,
+      query,
+      termIndex,
+      bySurface,
+      surfaces,
+      analyzer,
+      params.proximityWeight > 0,
+    );
     const fields: Array<[Field, FieldCounts]> = [
       ['title', title],
       ['headings', headings],

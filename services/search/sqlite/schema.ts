@@ -1,10 +1,12 @@
 // Schema of the embedded index. Passages keep their original text (for snippets, answers and
-// re-ranking) and their analyzed field lengths (for BM25 length normalization); the FTS5 table is
-// contentless and holds only the analyzed token streams, which keeps the file small.
-// contentless_delete lets a re-indexed page's old rows be removed (SQLite ≥ 3.43). Marks count as
-// token characters so words of Indic and other scripts stay whole, as the analyzer keeps them.
-// Version 2: stems + exact column, field lengths, running totals, vectors.
-export const SCHEMA_VERSION = 2;
+// re-ranking) and their field lengths in tokens (for BM25 length normalization); the FTS5 table is
+// contentless and holds only the token streams, which keeps the file small. Its tokenizer stems
+// English with Porter; marks count as token characters so words of Indic and other scripts stay
+// whole, as the analyzer keeps them. contentless_delete lets a re-indexed page's old rows be
+// removed (SQLite ≥ 3.43). A page's passages take the rowids page rowid × 65,536 + i, so a page's
+// passages are found by range without an index of their own. Version 3: Porter in FTS5, field
+// lengths, running totals, vectors, passage rowids by page.
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -42,7 +44,6 @@ CREATE TABLE IF NOT EXISTS passages (
   headings_len INTEGER NOT NULL,
   body_len INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS passages_page ON passages(page_id);
 CREATE TABLE IF NOT EXISTS passage_vectors (
   rowid INTEGER PRIMARY KEY,
   vector BLOB NOT NULL
@@ -56,8 +57,8 @@ CREATE TABLE IF NOT EXISTS totals (
 );
 INSERT OR IGNORE INTO totals(id, passages, title_len, headings_len, body_len) VALUES (1, 0, 0, 0, 0);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-  title, headings, body, exact,
-  tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'",
+  title, headings, body,
+  tokenize = "porter unicode61 remove_diacritics 2 categories 'L* N* Co M*'",
   content = '',
   contentless_delete = 1
 );

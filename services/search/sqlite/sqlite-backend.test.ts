@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../logger.js';
 import { defineBackendContract, makePage } from '../backend-contract.testkit.js';
@@ -50,5 +51,151 @@ describe('sqlite backend specifics', () => {
     const hits = await backend.search({ text: 'volcanoes', limit: 2 });
     expect(hits[0]?.passage.url).toBe('https://a.example/title');
     await backend.close();
+  });
+});
+
+describe('sqlite analysis and ranking', () => {
+  async function open(options: Partial<ConstructorParameters<typeof SqliteBackend>[0]> = {}) {
+    const backend = new SqliteBackend({ path: tempDb(), logger: silentLogger(), ...options });
+    await backend.open();
+    return backend;
+  }
+
+  it('matches other inflections of a word, and stop-word queries still find their text', async () => {
+    const backend = await open();
+    await backend.replacePages([
+      makePage('https://a.example/bees', ['Honey bees communicated with dances.']),
+      makePage('https://a.example/hamlet', ['To be, or not to be, that is the question.']),
+    ]);
+    expect((await backend.search({ text: 'communicating bee', limit: 3 }))[0]?.passage.url).toBe(
+      'https://a.example/bees',
+    );
+    expect((await backend.search({ text: 'to be or not to be', limit: 3 }))[0]?.passage.url).toBe(
+      'https://a.example/hamlet',
+    );
+    await backend.close();
+  });
+
+  it('finds the letters of a token that mixes letters and digits', async () => {
+    const backend = await open();
+    await backend.replacePages([
+      makePage('https://a.example/foxo', ['FOXO transcription factors are regulated by SIRT1.']),
+      makePage('https://a.example/other', ['Transcription happens in the nucleus.']),
+    ]);
+    const hits = await backend.search({ text: 'FoxO3a activation', limit: 3 });
+    expect(hits[0]?.passage.url).toBe('https://a.example/foxo');
+    await backend.close();
+  });
+
+  it('ranks a passage holding the query words close together above one holding them apart', async () => {
+    const backend = await open();
+    const filler = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod';
+    await backend.replacePages([
+      makePage('https://a.example/apart', [`solar ${filler} ${filler} panels ${filler}`]),
+      makePage('https://a.example/near', [`${filler} solar panels ${filler} ${filler}`]),
+    ]);
+    const hits = await backend.search({ text: 'solar panels', limit: 2 });
+    expect(hits.map((h) => h.passage.url)).toEqual(['https://a.example/near', 'https://a.example/apart']);
+    await backend.close();
+  });
+
+  it('still answers when every query word is too common to rank in FTS5 (capped candidates)', async () => {
+    // A budget of 2 postings makes both terms (in 6 and 3 passages) "common" in this small index.
+    const backend = await open({ retrieval: { budget: 2 } });
+    await backend.replacePages(
+      Array.from({ length: 6 }, (_, i) =>
+        makePage(`https://a.example/${i}`, [
+          i === 4
+            ? 'river banks and more river banks'
+            : i % 2 === 0
+              ? `river banks ${i}`
+              : `river number ${i}`,
+        ]),
+      ),
+    );
+    const hits = await backend.search({ text: 'river banks', limit: 6 });
+    // Passages holding both words are candidates first, then those holding either; all re-ranked.
+    expect(hits[0]?.passage.url).toBe('https://a.example/4');
+    expect(hits).toHaveLength(6);
+    expect(hits.slice(0, 3).every((h) => h.passage.text.includes('banks'))).toBe(true);
+    await backend.close();
+  });
+
+  it('adds feedback terms for a short query in a large enough index', async () => {
+    const pages = [
+      makePage('https://a.example/1', ['statins lower cholesterol in the blood']),
+      makePage('https://a.example/2', ['statins and cholesterol: a review of trials']),
+      makePage('https://a.example/3', ['lowering cholesterol with diet and exercise']),
+      makePage('https://a.example/4', ['gardening tips for spring']),
+    ];
+    const plain = await open();
+    const withFeedback = await open({
+      ranking: { feedback: { docs: 2, terms: 3, weight: 0.5, fullUpTo: 2, offFrom: 4, minPassages: 0 } },
+    });
+    for (const b of [plain, withFeedback]) await b.replacePages(pages);
+    // Only the feedback run learns "cholesterol" from the statin passages and finds page 3.
+    expect((await plain.search({ text: 'statins', limit: 5 })).map((h) => h.passage.url)).not.toContain(
+      'https://a.example/3',
+    );
+    expect((await withFeedback.search({ text: 'statins', limit: 5 })).map((h) => h.passage.url)).toContain(
+      'https://a.example/3',
+    );
+    await plain.close();
+    await withFeedback.close();
+  });
+
+  it('replaces a page in place: old passages and vectors go, counts stay right', async () => {
+    const backend = await open();
+    const first = makePage('https://a.example/p', ['alpha one', 'alpha two', 'alpha three']);
+    await backend.replacePages([
+      { page: first.page, passages: first.passages.map((p, i) => ({ ...p, vector: [1, i, 0] })) },
+    ]);
+    expect((await backend.stats()).passages).toBe(3);
+    await backend.replacePages([makePage('https://a.example/p', ['beta only'])]);
+    expect((await backend.stats()).passages).toBe(1);
+    expect(await backend.search({ text: 'alpha', limit: 5 })).toHaveLength(0);
+    expect(await backend.searchVectors({ vector: [1, 0, 0], limit: 5 })).toHaveLength(0);
+    await backend.close();
+  });
+
+  it('searches stored vectors by cosine, with filters', async () => {
+    const backend = await open();
+    const a = makePage('https://a.example/x', ['north'], { lang: 'en' });
+    const b = makePage('https://b.example/y', ['east'], { lang: 'de' });
+    await backend.replacePages([
+      { page: a.page, passages: a.passages.map((p) => ({ ...p, vector: [0, 2] })) },
+      { page: b.page, passages: b.passages.map((p) => ({ ...p, vector: [3, 0.1] })) },
+    ]);
+    const hits = await backend.searchVectors({ vector: [1, 0], limit: 2 });
+    expect(hits.map((h) => h.passage.url)).toEqual(['https://b.example/y', 'https://a.example/x']);
+    expect(hits[0]?.score).toBeCloseTo(3 / Math.hypot(3, 0.1), 5);
+    const filtered = await backend.searchVectors({ vector: [1, 0], limit: 2, lang: 'en' });
+    expect(filtered.map((h) => h.passage.url)).toEqual(['https://a.example/x']);
+    await backend.close();
+  });
+
+  it('keeps the analysis an index was built with', async () => {
+    const path = tempDb();
+    const first = new SqliteBackend({ path, logger: silentLogger(), analyzer: { cjk: 'icu' } });
+    await first.open();
+    await first.close();
+    const second = new SqliteBackend({ path, logger: silentLogger() });
+    await second.open();
+    expect(second.analyzer.cjk).toBe('icu');
+    await second.close();
+  });
+
+  it('refuses an index of another schema version with a clear message, without touching it', async () => {
+    const path = tempDb();
+    const old = new DatabaseSync(path);
+    old.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO meta VALUES ('schema_version', '1'), ('generation', '7');`);
+    old.close();
+    const backend = new SqliteBackend({ path, logger: silentLogger() });
+    await expect(backend.open()).rejects.toThrow(/schema version 1; this Citebox needs \d+\. Reindex/);
+    const check = new DatabaseSync(path);
+    const tables = check.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`).all();
+    check.close();
+    expect(tables.map((t) => (t as { name: string }).name)).toEqual(['meta']);
   });
 });

@@ -40,8 +40,8 @@ import {
 } from './ranking.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 
-/** FTS5 bm25() weights of the columns title, headings, body, exact (candidate generation only). */
-export const FIELD_WEIGHTS = { title: 1.5, headings: 1.5, body: 1.0, exact: 0.2 } as const;
+/** FTS5 bm25() weights of the columns title, headings, body (candidate generation only). */
+export const FIELD_WEIGHTS = { title: 1.5, headings: 1.5, body: 1.0 } as const;
 
 interface PassageRow {
   rid: number;
@@ -81,6 +81,9 @@ export interface SqliteBackendOptions {
   /** Candidate-generation parameters over the defaults (tuning and benchmarks). */
   readonly retrieval?: Partial<RetrievalParams> | undefined;
 }
+
+/** Rowids per page: page rowid × PASSAGE_SLOTS + i is the rowid of its passage i. */
+const PASSAGE_SLOTS = 65_536;
 
 /** How long a term's document frequency may be reused after the index changed. */
 const DF_CACHE_MS = 30_000;
@@ -168,13 +171,13 @@ export class SqliteBackend implements SearchBackend {
 
   private prepare(db: DatabaseSync) {
     return {
-      pageIdByUrl: db.prepare('SELECT id FROM pages WHERE url = ?'),
-      passageRows: db.prepare(
-        'SELECT rowid AS rid, title_len, headings_len, body_len FROM passages WHERE page_id = ?',
+      pageByUrl: db.prepare('SELECT rowid AS prid, id FROM pages WHERE url = ?'),
+      passageRange: db.prepare(
+        'SELECT rowid AS rid, title_len, headings_len, body_len FROM passages WHERE rowid >= ? AND rowid < ?',
       ),
       deleteFts: db.prepare('DELETE FROM passages_fts WHERE rowid = ?'),
-      deleteVector: db.prepare('DELETE FROM passage_vectors WHERE rowid = ?'),
-      deletePassages: db.prepare('DELETE FROM passages WHERE page_id = ?'),
+      deleteVectorRange: db.prepare('DELETE FROM passage_vectors WHERE rowid >= ? AND rowid < ?'),
+      deletePassageRange: db.prepare('DELETE FROM passages WHERE rowid >= ? AND rowid < ?'),
       deletePage: db.prepare('DELETE FROM pages WHERE id = ?'),
       upsertPage: db.prepare(
         `INSERT INTO pages(id, url, host, title, description, lang, published_at, fetched_at, content_hash, passage_count, indexed_at)
@@ -182,15 +185,14 @@ export class SqliteBackend implements SearchBackend {
          ON CONFLICT(id) DO UPDATE SET url = excluded.url, host = excluded.host, title = excluded.title,
            description = excluded.description, lang = excluded.lang, published_at = excluded.published_at,
            fetched_at = excluded.fetched_at, content_hash = excluded.content_hash,
-           passage_count = excluded.passage_count, indexed_at = excluded.indexed_at`,
+           passage_count = excluded.passage_count, indexed_at = excluded.indexed_at
+         RETURNING rowid AS prid`,
       ),
       insertPassage: db.prepare(
-        `INSERT INTO passages(id, page_id, position, headings, text, word_count, url, host, title, lang, published_at, title_len, headings_len, body_len)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO passages(rowid, id, page_id, position, headings, text, word_count, url, host, title, lang, published_at, title_len, headings_len, body_len)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      insertFts: db.prepare(
-        'INSERT INTO passages_fts(rowid, title, headings, body, exact) VALUES (?, ?, ?, ?, ?)',
-      ),
+      insertFts: db.prepare('INSERT INTO passages_fts(rowid, title, headings, body) VALUES (?, ?, ?, ?)'),
       insertVector: db.prepare('INSERT OR REPLACE INTO passage_vectors(rowid, vector) VALUES (?, ?)'),
       addTotals: db.prepare(
         `UPDATE totals SET passages = passages + ?, title_len = title_len + ?, headings_len = headings_len + ?,
@@ -244,35 +246,43 @@ export class SqliteBackend implements SearchBackend {
     }
   }
 
-  private removePageRows(pageId: string): void {
+  /** Removes the passages of the page stored at `pageRowid` (its rowid range) from every table. */
+  private removePageRows(pageRowid: number): void {
     const s = this.stmts;
-    const rows = s.passageRows.all(pageId) as Array<{
+    const first = pageRowid * PASSAGE_SLOTS;
+    const rows = s.passageRange.all(first, first + PASSAGE_SLOTS) as Array<{
       rid: number;
       title_len: number;
       headings_len: number;
       body_len: number;
     }>;
+    if (rows.length === 0) return;
     for (const row of rows) {
       s.deleteFts.run(row.rid);
-      s.deleteVector.run(row.rid);
       this.#pending.passages--;
       this.#pending.title -= row.title_len;
       this.#pending.headings -= row.headings_len;
       this.#pending.body -= row.body_len;
     }
-    if (rows.length > 0) s.deletePassages.run(pageId);
+    s.deletePassageRange.run(first, first + PASSAGE_SLOTS);
+    s.deleteVectorRange.run(first, first + PASSAGE_SLOTS);
   }
 
   private writePage(item: PageWithPassages): void {
     const s = this.stmts;
     const { page, passages } = item;
-    const existing = s.pageIdByUrl.get(page.url) as { id: string } | undefined;
+    if (passages.length > PASSAGE_SLOTS) {
+      throw new CiteboxError(
+        'INDEX_WRITE_FAILED',
+        `${page.url} has ${passages.length} passages; at most ${PASSAGE_SLOTS} fit`,
+      );
+    }
+    const existing = s.pageByUrl.get(page.url) as { prid: number; id: string } | undefined;
     if (existing) {
-      this.removePageRows(existing.id);
+      this.removePageRows(existing.prid);
       if (existing.id !== page.id) s.deletePage.run(existing.id);
     }
-    if (existing?.id !== page.id) this.removePageRows(page.id);
-    s.upsertPage.run({
+    const { prid } = s.upsertPage.get({
       $id: page.id,
       $url: page.url,
       $host: page.host,
@@ -284,10 +294,13 @@ export class SqliteBackend implements SearchBackend {
       $content_hash: page.contentHash,
       $passage_count: passages.length,
       $indexed_at: new Date().toISOString(),
-    });
+    }) as { prid: number };
+    // The same page id under another URL (it cannot happen with ids hashed from URLs, but a caller
+    // may choose ids): its old passages sit in the same rowid range.
+    if (!existing || existing.id !== page.id) this.removePageRows(prid);
     // A page's passages share its title: analyze it once.
     const titles = new Map<string, ReturnType<typeof analyzeField>>();
-    for (const p of passages) {
+    passages.forEach((p, i) => {
       let title = titles.get(p.title);
       if (!title) {
         title = analyzeField(p.title, this.#analyzer);
@@ -295,7 +308,10 @@ export class SqliteBackend implements SearchBackend {
       }
       const headings = analyzeField(p.headings.join(' \n '), this.#analyzer);
       const body = analyzeField(p.text, this.#analyzer);
-      const result = s.insertPassage.run(
+      // Passages of a page take consecutive rowids in the page's range: no page index to maintain.
+      const rowid = prid * PASSAGE_SLOTS + i;
+      s.insertPassage.run(
+        rowid,
         p.id,
         page.id,
         p.position,
@@ -311,15 +327,13 @@ export class SqliteBackend implements SearchBackend {
         headings.length,
         body.length,
       );
-      const rowid = result.lastInsertRowid;
-      const exact = [title.exact, headings.exact, body.exact].filter((e) => e.length > 0).join(' ');
-      s.insertFts.run(rowid, title.terms, headings.terms, body.terms, exact);
+      s.insertFts.run(rowid, title.text, headings.text, body.text);
       if (p.vector && p.vector.length > 0) s.insertVector.run(rowid, encodeVector(p.vector));
       this.#pending.passages++;
       this.#pending.title += title.length;
       this.#pending.headings += headings.length;
       this.#pending.body += body.length;
-    }
+    });
   }
 
   async replacePages(items: readonly PageWithPassages[]): Promise<BulkReport> {
@@ -347,10 +361,10 @@ export class SqliteBackend implements SearchBackend {
   }
 
   async deletePage(url: string): Promise<boolean> {
-    const existing = this.stmts.pageIdByUrl.get(url) as { id: string } | undefined;
+    const existing = this.stmts.pageByUrl.get(url) as { prid: number; id: string } | undefined;
     if (!existing) return false;
     this.transaction(() => {
-      this.removePageRows(existing.id);
+      this.removePageRows(existing.prid);
       this.stmts.deletePage.run(existing.id);
     });
     return true;
@@ -408,7 +422,7 @@ export class SqliteBackend implements SearchBackend {
         key,
         () => `SELECT f.rowid AS rid FROM passages_fts f ${join}
           WHERE passages_fts MATCH $match ${where.map((c) => `AND ${c}`).join(' ')}
-          ORDER BY bm25(passages_fts, ${w.title}, ${w.headings}, ${w.body}, ${w.exact}) LIMIT $limit`,
+          ORDER BY bm25(passages_fts, ${w.title}, ${w.headings}, ${w.body}) LIMIT $limit`,
       );
       const rows = stmt.all({ ...params, $match: match.join(' OR '), $limit: plan.limit }) as Array<{
         rid: number;
@@ -466,7 +480,19 @@ export class SqliteBackend implements SearchBackend {
         const added = feedbackTerms(analyzed, docs, feedback, this.#analyzer, stopWordsFor(analyzed.lang));
         if (added.length > 0) {
           const expanded = { ...analyzed, terms: [...analyzed.terms, ...added] };
-          pass = this.retrievalPass(expanded, query, context, pass.pool);
+          // The second pass retrieves by the added terms only (the query's own were read already)
+          // and re-ranks what both passes found with the expanded query.
+          const first = pass;
+          const second = this.retrievalPass(expanded, query, context, first.pool, analyzed.terms.length);
+          const seen = new Set(second.pool);
+          pass = {
+            ...second,
+            rowids: [...first.rowids, ...second.rowids].filter((rid) => {
+              if (seen.has(rid)) return false;
+              seen.add(rid);
+              return true;
+            }),
+          };
         }
       }
       // The rest follow in FTS5's order, scored just below the re-ranked ones.
@@ -508,19 +534,26 @@ export class SqliteBackend implements SearchBackend {
   }
 
   /**
-   * One retrieval pass: candidates from FTS5 (bounded by the planner), the best `rerankDepth` of
-   * them (plus `extra`, from an earlier pass) re-ranked. Returns the candidates in FTS5 order, the
-   * re-ranked ones best first, and the pool that was re-ranked.
+   * One retrieval pass: candidates from FTS5 (bounded by the planner; from the terms at
+   * `retrieveFrom` onwards), the best `rerankDepth` of them (plus `extra`, from an earlier pass)
+   * re-ranked with all the terms. Returns the candidates in FTS5 order, the re-ranked ones best
+   * first, and the pool that was re-ranked.
    */
   private retrievalPass(
     analyzed: AnalyzedQuery,
     query: SearchQuery,
     context: SearchContext,
     extra: readonly number[],
+    retrieveFrom = 0,
   ): { rowids: number[]; reranked: Array<{ key: number; score: number }>; pool: number[] } {
     const dfs = analyzed.terms.map((t) => this.documentFrequency(t.term, context.generation, context.now));
-    const plan = planCandidates(dfs, query.limit, this.#retrieval);
-    const rowids = this.candidates(analyzed, plan, query);
+    // Terms before `retrieveFrom` count in re-ranking but find no candidates in this pass.
+    const plan = planCandidates(
+      dfs.map((df, i) => (i < retrieveFrom ? 0 : df)),
+      query.limit,
+      this.#retrieval,
+    );
+    const rowids = retrieveFrom > 0 && plan.kind === 'capped' ? [] : this.candidates(analyzed, plan, query);
     // Capped candidates come in rowid order and are all re-ranked; ranked ones only at the top.
     const depth =
       plan.kind === 'capped'
