@@ -13,6 +13,7 @@ import type { ChatTurn, LlmClient } from '../llm/index.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { SearchBackend } from '../search/index.js';
+import { makeSnippet, normalizeForMatch, queryTerms } from '../text/index.js';
 import type {
   AnswerEvent,
   AnswerMode,
@@ -25,7 +26,7 @@ import type {
 } from '../types.js';
 import { AnswerAssembler, type CitationUse } from './answer-assembler.js';
 import { AnswerCache, answerCacheKey } from './answer-cache.js';
-import { extractiveAnswer } from './extractive.js';
+import { definitionSubject, extractiveAnswer } from './extractive.js';
 import { cleanRewrite, needsContext, standaloneQueryFallback } from './followup.js';
 import { questionLanguage, wrongLanguage } from './language-check.js';
 import {
@@ -40,7 +41,7 @@ import {
   standaloneQuestionPrompt,
 } from './prompt.js';
 import { renumberAnswer } from './renumber.js';
-import { ABSTAIN_BELOW, retrievalCoverage } from './retrieval-confidence.js';
+import { retrievalCoverage, tooWeakToAnswer } from './retrieval-confidence.js';
 
 export const DEFAULT_TOP_K = 5;
 export const MAX_TOP_K = 20;
@@ -175,7 +176,7 @@ export class AnswerService {
       return;
     }
 
-    const hits = await this.#backend.search({
+    let hits = await this.#backend.search({
       text: question,
       limit: topK,
       maxPerPage: MAX_SOURCES_PER_PAGE,
@@ -183,6 +184,8 @@ export class AnswerService {
       lang: request.filters?.lang,
       since: request.filters?.since,
     });
+    const subject = definitionSubject(question);
+    if (subject) hits = await this.#withLeadPassages(hits, subject, question, topK);
     signal?.throwIfAborted();
     const retrieved = performance.now();
     const coverage = retrievalCoverage(
@@ -194,7 +197,7 @@ export class AnswerService {
         headings: h.passage.headings,
       })),
     );
-    if (hits.length === 0 || coverage < ABSTAIN_BELOW) {
+    if (hits.length === 0 || tooWeakToAnswer(coverage)) {
       yield* this.#abstain(query, hits, started, retrieved);
       return;
     }
@@ -369,6 +372,33 @@ export class AnswerService {
     assembler.push(result.text);
     assembler.end();
     return assembler;
+  }
+
+  /**
+   * "What is X?" is best answered by how a page about X opens. The opening passages of the pages
+   * retrieved that name X join the sources, right after the first passage of their page.
+   */
+  async #withLeadPassages(
+    hits: readonly SearchHit[],
+    subject: string,
+    question: string,
+    topK: number,
+  ): Promise<SearchHit[]> {
+    const have = new Set(hits.map((h) => h.passage.id));
+    const pages = [...new Set(hits.map((h) => h.passage.pageId))].slice(0, 3);
+    const wanted = pages.map((pageId) => `${pageId}-0`).filter((id) => !have.has(id));
+    if (wanted.length === 0) return [...hits];
+    const leads = (await this.#backend.getPassages(wanted)).filter((p) =>
+      normalizeForMatch(`${p.title}\n${p.text}`).includes(subject),
+    );
+    const terms = queryTerms(question);
+    const out = [...hits];
+    for (const lead of leads) {
+      const at = out.findIndex((h) => h.passage.pageId === lead.pageId);
+      const score = out[at]?.score ?? 0;
+      out.splice(at + 1, 0, { passage: lead, score, snippet: makeSnippet(lead.text, terms) });
+    }
+    return out.slice(0, topK);
   }
 
   #fit(question: string, hits: readonly SearchHit[], history: readonly ChatMessage[]): SearchHit[] {

@@ -11,6 +11,17 @@ export interface VerifiablePassage {
   readonly headings?: readonly string[] | undefined;
 }
 
+/** Stems plus the parts of compound identifiers ("citebox_data_dir" → "citebox", "data", "dir"). */
+export function identifierParts(stems: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const stem of stems) {
+    out.add(stem);
+    if (!/[_.:/-]/.test(stem)) continue;
+    for (const part of stem.split(/[_.:/-]+/)) if (part.length > 1) out.add(lightStem(part));
+  }
+  return out;
+}
+
 /** A passage prepared once for many checks. */
 export class PassageEvidence {
   readonly n: number;
@@ -23,9 +34,7 @@ export class PassageEvidence {
     this.n = passage.n;
     const full = [passage.title ?? '', ...(passage.headings ?? []), passage.text].join('\n');
     this.#text = normalizeForMatch(full);
-    const stems = new Set<string>();
-    for (const token of wordTokens(full)) stems.add(lightStem(token));
-    this.#stems = stems;
+    this.#stems = identifierParts(wordTokens(full).map(lightStem));
     this.#numbers = new Set(numbersIn(full));
   }
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { answerTypeOf, extractiveAnswer, looksLikeProse } from './extractive.js';
+import {
+  answerTypeOf,
+  answerWordCount,
+  definitionSubject,
+  extractiveAnswer,
+  looksLikeProse,
+  rankSentences,
+} from './extractive.js';
 
 const passages = [
   {
@@ -55,6 +62,9 @@ describe('extractiveAnswer', () => {
     ['To crawl a site, run npx citebox crawl <url> with the address of its home page.', true],
     ['The wall stretches for about 21,196 kilometres (13,171 mi).', true],
     ['长城是中国古代的军事防御工程。', true],
+    ['Set CITEBOX_ALLOW_PRIVATE_NETWORKS=true to crawl a site on your own machine.', true],
+    ['He was ill for nine months; he nearly died.', true],
+    ['if (x == 1) return y;', false],
   ])('tells prose from code: %s', (sentence, prose) => {
     expect(looksLikeProse(sentence)).toBe(prose);
   });
@@ -66,7 +76,101 @@ describe('extractiveAnswer', () => {
     ['Who wrote Hamlet?', 'person'],
     ['Why is the sky blue?', 'other'],
     ['长城是什么时候建造的？', 'time'],
+    ['What is Citebox?', 'definition'],
+    ['Where was Tesla born?', 'place'],
+    ['How do I crawl my site?', 'howto'],
+    ['What is the capital of France?', 'other'],
   ])('classifies %s as %s', (q, type) => {
     expect(answerTypeOf(q)).toBe(type);
+  });
+
+  it.each([
+    ['What is Citebox?', 'citebox'],
+    ['What are passages?', 'passages'],
+    ['What does SSE mean?', 'sse'],
+    ['什么是长城？', '长城'],
+    ['What is the capital of France?', undefined],
+    ['What is the best way to crawl a site?', undefined],
+  ])('finds what %s asks to define: %s', (q, subject) => {
+    expect(definitionSubject(q)).toBe(subject);
+  });
+
+  it('answers "What is X?" with the sentence that defines X, first', () => {
+    const a = extractiveAnswer({
+      query: 'What is Citebox?',
+      passages: [
+        { n: 1, text: 'CITEBOX_DATA_DIR holds the index. Citebox reads robots.txt before it crawls a site.' },
+        {
+          n: 2,
+          title: 'Citebox',
+          text: 'Citebox is a self-hosted, answer-first search engine over the sites you choose. You run it on your own machine.',
+        },
+      ],
+    });
+    expect(a.text.startsWith('Citebox is a self-hosted, answer-first search engine')).toBe(true);
+    expect(a.text).not.toContain('CITEBOX_DATA_DIR');
+  });
+
+  it('answers "How do I…?" with the instruction, completed by the command after its colon', () => {
+    const a = extractiveAnswer({
+      query: 'How do I run the tests?',
+      passages: [
+        {
+          n: 1,
+          text: 'The tests start real servers on port 0 and stop by themselves. CI runs the tests on every push.',
+        },
+        {
+          n: 2,
+          text: 'On first start the index is empty. Run the tests with:\n\nnpm test\n\nThey take a minute.',
+        },
+      ],
+    });
+    expect(a.text.startsWith('Run the tests with: `npm test` [2]')).toBe(true);
+  });
+
+  it('matches the words of a setting name', () => {
+    const ranked = rankSentences({
+      query: 'Which setting holds the data?',
+      passages: [
+        {
+          n: 1,
+          text: 'Pages are fetched politely by the crawler. CITEBOX_DATA_DIR (./data) holds everything kept.',
+        },
+      ],
+    });
+    expect(ranked[0]?.text).toContain('CITEBOX_DATA_DIR');
+  });
+
+  it('cuts a long sentence to the window around its matches, marked with an ellipsis', () => {
+    const filler = Array.from(
+      { length: 30 },
+      (_, i) => ['lorem', 'ipsum', 'dolor', 'sit', 'amet'][i % 5],
+    ).join(' ');
+    const a = extractiveAnswer({
+      query: 'What did the committee decide about the harbour?',
+      passages: [
+        {
+          n: 1,
+          text: `${filler} and then the committee decided to close the harbour for the winter, ${filler}.`,
+        },
+      ],
+      maxWords: 30,
+    });
+    expect(a.text).toMatch(/^….*committee decided to close the harbour.*… \[1\]$/);
+    expect(answerWordCount(a.text.replace(/\[\d+\]/g, ''))).toBeLessThanOrEqual(30);
+  });
+
+  it('fills the budget with a neighbour of the best sentence, in reading order', () => {
+    const a = extractiveAnswer({
+      query: 'Who founded the Ming dynasty?',
+      passages: [
+        {
+          n: 1,
+          text: 'The Ming dynasty ruled China from 1368 to 1644. It was founded by Zhu Yuanzhang, a former monk. Its capital moved to Beijing.',
+        },
+      ],
+    });
+    expect(a.text).toContain('Zhu Yuanzhang');
+    expect(a.text.indexOf('ruled China')).toBeLessThan(a.text.indexOf('Zhu Yuanzhang'));
   });
 });

@@ -13,6 +13,7 @@ import {
   splitSentences,
   wordTokens,
 } from '../text/index.js';
+import { identifierParts } from './citation-verifier.js';
 
 export interface ExtractiveInput {
   readonly query: string;
@@ -41,10 +42,36 @@ export interface ExtractiveAnswer {
 }
 
 /** What kind of answer a question asks for, from its wording. */
-export type AnswerType = 'time' | 'number' | 'person' | 'place' | 'other';
+export type AnswerType = 'definition' | 'howto' | 'time' | 'number' | 'person' | 'place' | 'other';
+
+/**
+ * What a "What is X?" question asks to define ("citebox" for "What is Citebox?"), or undefined
+ * for other questions ("What is the capital of France?" asks for a fact, not a definition).
+ */
+export function definitionSubject(question: string): string | undefined {
+  const q = normalizeForMatch(question).replace(/\s+/g, ' ').trim();
+  const m =
+    /^(?:what|who) (?:is|are|was|were) (?:an? |the )?(.+?) ?\??$/.exec(q) ??
+    /^what does (?:an? |the )?(.+?) (?:mean|do|stand for) ?\??$/.exec(q) ??
+    /^(?:define|explain) (?:an? |the )?(.+?) ?\??$/.exec(q) ??
+    /^什么是(.+?)[？?]?$/u.exec(q) ??
+    /^(.+?)是什么[？?]?$/u.exec(q);
+  const subject = m?.[1]?.trim();
+  if (!subject || subject.split(' ').length > 3) return undefined;
+  if (/\b(of|in|on|for|with|from|by|to|at|that|which|when|where|who|how|why|my|your|our)\b/.test(subject))
+    return undefined;
+  return subject;
+}
 
 export function answerTypeOf(question: string): AnswerType {
+  if (definitionSubject(question)) return 'definition';
   const q = question.toLowerCase();
+  if (
+    /^\s*(how (do|can|should|would|could) (i|we|you|one)|how to)\b|^\s*(can|should) (i|we)\b|如何|怎么|怎样/.test(
+      q,
+    )
+  )
+    return 'howto';
   if (
     /^\s*(when|what (year|date|time|century|decade|day|month|era|period))\b|\b(in|by|since|until) (what|which) (year|century|decade|month)\b|\bwhat year\b|什么时候|何时|哪一年|哪年|哪个世纪|什么年代|哪天/.test(
       q,
@@ -78,6 +105,8 @@ const TYPE_WORDS = new Set(
   ),
 );
 
+const HOW_TO =
+  /^(?:to [^,]{2,60}, )?(?:you can |just )?(?:run|use|set|add|start|open|point|pass|give|call|send|install|copy|put|create|enable|disable|change|edit|write|ask|crawl|type|click|choose|pick|export|configure|delete|remove|stop|restart|back up|restore|mount|build|deploy|upgrade|install)\b/i;
 const MONTHS = /\b(january|february|march|april|may|june|july|august|september|october|november|december)\b/i;
 const NUMBER_WORDS =
   /\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half)\b/i;
@@ -86,9 +115,27 @@ const NUMBER_WORDS =
  * Whether a sentence holds an answer of the asked type that the question does not already hold:
  * "What year…" wants a year the question does not name.
  */
-function holdsAnswerType(sentence: string, type: AnswerType, question: ReadonlySet<string>): boolean {
+function holdsAnswerType(
+  sentence: string,
+  type: AnswerType,
+  question: ReadonlySet<string>,
+  subject: string | undefined,
+): boolean {
   const fresh = (token: string) => !question.has(normalizeForMatch(token));
   switch (type) {
+    case 'howto':
+      // Instructions: "Run …", "To crawl a site, run …", "Set X to …".
+      return HOW_TO.test(sentence);
+    case 'definition': {
+      // "Citebox is a …", "Citebox, a …, is …", "长城是…"
+      if (!subject) return false;
+      const s = normalizeForMatch(sentence);
+      const at = s.indexOf(subject);
+      if (at < 0 || at > 4) return false;
+      return /^(?:\s*(?:is|are|was|were|means|refers|stands)\b|\s*,|\s*\(|\s*是)/u.test(
+        s.slice(at + subject.length),
+      );
+    }
     case 'time': {
       for (const m of sentence.matchAll(/\b(1[0-9]{3}|20[0-9]{2})s?\b|\d+\s*(?:年|世纪)/g))
         if (fresh(m[0])) return true;
@@ -111,11 +158,13 @@ function holdsAnswerType(sentence: string, type: AnswerType, question: ReadonlyS
 
 /** Whether a sentence reads as prose (not a command line, URL, code or table debris). */
 export function looksLikeProse(sentence: string): boolean {
-  // Semicolons are prose; a semicolon closing a statement is code.
-  if (sentence.includes('://') || /[{}=]|\$\(|&&|\);|;\s*$/.test(sentence)) return false;
+  // Semicolons are prose, and so is a setting written NAME=value; a semicolon closing a
+  // statement, braces and spaced operators are code.
+  if (sentence.includes('://') || /[{}]|\s=\s|==|=>|\$\(|&&|\);|;\s*$/.test(sentence)) return false;
   const compact = sentence.replace(/\s+/g, '');
   if (compact.length === 0) return false;
-  const odd = compact.match(/[<>|\\/_*#@^~`+[\]]/g)?.length ?? 0;
+  // Underscores are left out: setting names (CITEBOX_DATA_DIR) are prose in documentation.
+  const odd = compact.match(/[<>|\\/*#@^~`+[\]]/g)?.length ?? 0;
   const letters = compact.match(/\p{L}/gu)?.length ?? 0;
   return odd / compact.length <= 0.05 && letters / compact.length >= 0.6;
 }
@@ -137,6 +186,8 @@ interface Candidate {
   score: number;
   next?: Candidate;
   previous?: Candidate;
+  /** The command that follows a sentence ending in a colon. */
+  continuation?: string;
 }
 
 interface Token {
@@ -179,6 +230,8 @@ export const EXTRACTIVE_WEIGHTS = {
   pairs: 0.3,
   /** The sentence holds an answer of the asked type (a year for "when") not in the question. */
   typed: 0.2,
+  /** The same for a definition ("X is …") or an instruction ("Run …"), which are the answer. */
+  typedStrong: 0.5,
   /** Passage rank: 1/(1 + rank) times this. */
   rank: 0.4,
   /** Position in the passage: 1/(1 + position) times this. */
@@ -221,6 +274,7 @@ interface Prepared {
 
 function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined {
   const type = answerTypeOf(input.query);
+  const subject = definitionSubject(input.query);
   const questionTokens = new Set(wordTokens(input.query));
   let terms = [...new Set(queryTerms(input.query).map(lightStem))].filter((t) => !TYPE_WORDS.has(t));
   if (terms.length === 0) terms = [...new Set(queryTerms(input.query).map(lightStem))];
@@ -229,12 +283,20 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
   const candidates: Candidate[] = [];
   input.passages.forEach((passage, rank) => {
     let previous: Candidate | undefined;
-    const topic = new Set(stemsOfText([passage.title ?? '', ...(passage.headings ?? [])].join(' ')));
+    const topic = identifierParts(stemsOfText([passage.title ?? '', ...(passage.headings ?? [])].join(' ')));
     splitSentences(passage.text).forEach((raw, position) => {
       const text = raw.replace(/\s+/g, ' ').trim();
       const tokens = tokenize(text);
       const words = tokens.length;
       if (words < MIN_SENTENCE_WORDS || words > maxWords * 3 || !looksLikeProse(text)) {
+        // "Run the tests with:" followed by a command: the command completes the sentence.
+        if (
+          previous?.text.endsWith(':') &&
+          !previous.continuation &&
+          /^[^\n]{2,100}(?<!\\)$/.test(raw.trim())
+        ) {
+          previous.continuation = raw.trim();
+        }
         previous = undefined;
         return;
       }
@@ -245,10 +307,10 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
         text,
         words,
         tokens,
-        stemSet: new Set(tokens.map((t) => t.stem)),
+        stemSet: identifierParts(tokens.map((t) => t.stem)),
         lower: normalizeForMatch(text),
         topic,
-        typed: holdsAnswerType(text, type, questionTokens),
+        typed: holdsAnswerType(text, type, questionTokens, subject),
         coverage: 0,
         score: 0,
       };
@@ -335,7 +397,7 @@ function scoreAll(prepared: Prepared, query: string, w: ExtractiveWeights): void
       c.coverage +
       w.pairs * pairScore(c, pairs) +
       w.density * Math.min(1, density) +
-      (c.typed && type !== 'other' ? w.typed : 0) +
+      (c.typed ? (type === 'definition' || type === 'howto' ? w.typedStrong : w.typed) : 0) +
       w.rank / (1 + c.rank) +
       w.position / (1 + c.position) -
       (w.length * Math.max(0, c.words - 25)) / 25;
@@ -375,6 +437,8 @@ function typedToken(c: Candidate, token: Token, type: AnswerType): boolean {
     case 'person':
     case 'place':
       return /^\p{Lu}/u.test(raw);
+    case 'definition':
+    case 'howto':
     case 'other':
       return false;
   }
@@ -429,7 +493,9 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
     let room = Math.min(maxWords - words, w.partWords);
     for (;;) {
       if (room < w.minPart) return false;
-      const text = cut(c, room, prepared, w);
+      const whole =
+        c.continuation && c.words <= room ? `${c.text} \`${c.continuation.replaceAll('`', '')}\`` : undefined;
+      const text = whole && answerWordCount(whole) <= room ? whole : cut(c, room, prepared, w);
       // Count as readers (and the budget) do; cut again when the count comes out higher.
       const count = answerWordCount(text);
       if (words + count > maxWords) {
@@ -446,15 +512,26 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
   // The sentence after the best one often completes it ("… on July 20, 1969."), when the question
   // asks for something the best sentence does not hold.
   if (prepared.type !== 'other' && !best.typed && best.next?.typed) add(best.next);
+  // A definition or an instruction found is the answer: only its neighbours and other sentences of
+  // the same form may follow it.
+  const found = best.typed && (prepared.type === 'definition' || prepared.type === 'howto');
   for (const c of ranked.slice(1)) {
     if (c.score < best.score * w.fillRatio || words >= maxWords) break;
+    if (found && !c.typed && !chosen.some((p) => p.c.next === c || p.c.previous === c)) continue;
     // Filling the budget with sentences that share little with the question only adds noise,
     // unless they continue (or lead into) a sentence already chosen.
     const adjacent = chosen.some((p) => p.c.next === c || p.c.previous === c);
     if (c.coverage >= w.fillCoverage || adjacent) add(c);
   }
-  // Read in a natural order: by passage rank, then by position in the passage.
-  chosen.sort((a, b) => a.c.rank - b.c.rank || a.c.position - b.c.position);
+  // The best sentence's passage first (the answer comes first); within a passage, sentences keep
+  // their order, so neighbours read as the text they came from.
+  const firstPick = new Map<number, number>();
+  chosen.forEach((p, i) => {
+    if (!firstPick.has(p.c.rank)) firstPick.set(p.c.rank, i);
+  });
+  chosen.sort(
+    (a, b) => (firstPick.get(a.c.rank) ?? 0) - (firstPick.get(b.c.rank) ?? 0) || a.c.position - b.c.position,
+  );
   const cited: number[] = [];
   const parts = chosen.map(({ c, text }) => {
     if (!cited.includes(c.n)) cited.push(c.n);
