@@ -176,14 +176,14 @@ export const SETTINGS: readonly Setting[] = [
     env: ['LLM_TIMEOUT_MS'],
     kind: { type: 'int', min: 100, max: 600_000 },
     default: '30000',
-    doc: 'Timeout of one LLM request, in ms.',
+    doc: 'The LLM’s first token must come within this many ms (retries included), and no later pause may be longer; otherwise the answer is extractive.',
   },
   {
     key: 'llmContextTokens',
     env: ['LLM_CONTEXT_TOKENS'],
     kind: { type: 'int', min: 1024, max: 2_000_000 },
-    default: '8192',
-    doc: 'Context window of the LLM in tokens; the retrieved passages are cut to fit it (Ollama’s default is 4096 or more, set by `num_ctx`).',
+    default: '4096',
+    doc: 'Context window of the LLM in tokens; the retrieved passages are cut to fit it. 4096 is what Ollama gives a model by default on small GPUs (`OLLAMA_CONTEXT_LENGTH`); raise both together.',
   },
   {
     key: 'llmJudge',

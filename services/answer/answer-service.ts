@@ -128,7 +128,7 @@ export class AnswerService {
     this.#logger = deps.logger.child({ component: 'answer' });
     this.#llm = deps.llm;
     this.#cache = new AnswerCache(deps.settings?.cacheSize ?? 500);
-    this.#contextTokens = deps.settings?.contextTokens ?? 8192;
+    this.#contextTokens = deps.settings?.contextTokens ?? 4096;
     this.#judge = deps.settings?.llmJudge ?? false;
     this.#metrics = deps.metrics;
   }
