@@ -265,7 +265,7 @@ export class AnswerService {
     }));
     let correction: string | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const assembler = new AnswerAssembler(passages);
+      const assembler = new AnswerAssembler(passages, { citeUncited: true });
       const messages: ChatTurn[] = [
         { role: 'system', content: answerSystemPrompt(context.lang) },
         { role: 'user', content: answerUserPrompt(context.question, passages, context.lang) },

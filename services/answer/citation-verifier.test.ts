@@ -128,4 +128,54 @@ describe('AnswerAssembler', () => {
     const { out } = feed('The wall is 21,196 kilometres long [9].');
     expect(out).toBe('The wall is 21,196 kilometres long.');
   });
+
+  describe('with citeUncited', () => {
+    const feedCiting = (text: string, size = 3) => {
+      const assembler = new AnswerAssembler(passages, { citeUncited: true });
+      let out = '';
+      for (let i = 0; i < text.length; i += size) out += assembler.push(text.slice(i, i + size));
+      out += assembler.end();
+      return { out, assembler };
+    };
+
+    it.each([
+      [
+        'cites a sentence the model left bare, before its full stop',
+        'The wall stretches for about 21,196 kilometres in total. Apollo 11 landed on July 20, 1969 [1].',
+        'The wall stretches for about 21,196 kilometres in total [2]. Apollo 11 landed on July 20, 1969 [1].',
+      ],
+      [
+        'cites the last sentence too',
+        'Apollo 11 landed on July 20, 1969 [1]. The wall stretches for about 21,196 kilometres in total.',
+        'Apollo 11 landed on July 20, 1969 [1]. The wall stretches for about 21,196 kilometres in total [2].',
+      ],
+      [
+        'leaves a sentence no passage supports',
+        'Honey bees dance to show flowers.',
+        'Honey bees dance to show flowers.',
+      ],
+      ['leaves short sentences', 'Yes, it is. See above.', 'Yes, it is. See above.'],
+      [
+        'leaves code alone',
+        '```\nThe wall stretches for about 21,196 kilometres in total.\n```\n',
+        '```\nThe wall stretches for about 21,196 kilometres in total.\n```\n',
+      ],
+      ['cites Chinese without a space', '长城总长度约为21196千米。', '长城总长度约为21196千米[3]。'],
+      [
+        'does not cite twice when the marker follows the full stop',
+        'The wall stretches for about 21,196 kilometres in total. [2] It is old.',
+        'The wall stretches for about 21,196 kilometres in total. [2] It is old.',
+      ],
+    ])('%s', (_name, text, expected) => {
+      for (const size of [1, 4, 1000]) expect(feedCiting(text, size).out).toBe(expected);
+    });
+
+    it('counts and records what it added', () => {
+      const { assembler } = feedCiting('The wall stretches for about 21,196 kilometres in total.');
+      expect(assembler.counts.added).toBe(1);
+      expect(assembler.uses).toEqual([
+        { n: 2, supported: true, claim: 'The wall stretches for about 21,196 kilometres in total.' },
+      ]);
+    });
+  });
 });
