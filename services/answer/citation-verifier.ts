@@ -12,12 +12,15 @@ export interface VerifiablePassage {
 }
 
 /** Stems plus the parts of compound identifiers ("citebox_data_dir" → "citebox", "data", "dir"). */
-export function identifierParts(stems: Iterable<string>): Set<string> {
+export function identifierParts(
+  stems: Iterable<string>,
+  stem: (token: string) => string = lightStem,
+): Set<string> {
   const out = new Set<string>();
-  for (const stem of stems) {
-    out.add(stem);
-    if (!/[_.:/-]/.test(stem)) continue;
-    for (const part of stem.split(/[_.:/-]+/)) if (part.length > 1) out.add(lightStem(part));
+  for (const s of stems) {
+    out.add(s);
+    if (!/[_.:/-]/.test(s)) continue;
+    for (const part of s.split(/[_.:/-]+/)) if (part.length > 1) out.add(stem(part));
   }
   return out;
 }

@@ -6,8 +6,8 @@
 // already in the question, and by the rank of their passage. Pure: ranked passages in, Markdown out.
 import {
   CJK_CHAR,
+  englishStem,
   isStopWord,
-  lightStem,
   normalizeForMatch,
   queryTerms,
   splitSentences,
@@ -160,7 +160,15 @@ function holdsAnswerType(
 export function looksLikeProse(sentence: string): boolean {
   // Semicolons are prose, and so is a setting written NAME=value; a semicolon closing a
   // statement, braces and spaced operators are code.
-  if (sentence.includes('://') || /[{}]|\s=\s|==|=>|\$\(|&&|\);|;\s*$/.test(sentence)) return false;
+  if (
+    /[{}]|\s=\s|==|=>|\$\(|&&|\);|;\s*$|^\s*(?:curl|npm|npx|node|docker|git|sudo|cd|export)\s|^\s*[A-Z][A-Z0-9_]*=\S*\s/.test(
+      sentence,
+    )
+  ) {
+    return false;
+  }
+  // A command line: two or more options (`-m x --port 8081`).
+  if ((sentence.match(/(?:^|\s)--?[a-z][\w-]*/gi)?.length ?? 0) >= 2) return false;
   const compact = sentence.replace(/\s+/g, '');
   if (compact.length === 0) return false;
   // Underscores are left out: setting names (CITEBOX_DATA_DIR) are prose in documentation.
@@ -199,17 +207,17 @@ interface Token {
 const wordSegmenter = new Intl.Segmenter('und', { granularity: 'word' });
 
 function stemsOfText(text: string): string[] {
-  return wordTokens(text).map(lightStem);
+  return wordTokens(text).map(englishStem);
 }
 
-/** Word tokens of a text with their offsets (normalized and stemmed like wordTokens + lightStem). */
+/** Word tokens of a text with their offsets (normalized and stemmed like wordTokens + englishStem). */
 function tokenize(text: string): Token[] {
   const out: Token[] = [];
   for (const seg of wordSegmenter.segment(text)) {
     if (!seg.isWordLike) continue;
     const token = normalizeForMatch(seg.segment).replace(/^[.'’_-]+|[.'’_-]+$/g, '');
     if (token.length > 0)
-      out.push({ stem: lightStem(token), start: seg.index, end: seg.index + seg.segment.length });
+      out.push({ stem: englishStem(token), start: seg.index, end: seg.index + seg.segment.length });
   }
   return out;
 }
@@ -276,14 +284,23 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
   const type = answerTypeOf(input.query);
   const subject = definitionSubject(input.query);
   const questionTokens = new Set(wordTokens(input.query));
-  let terms = [...new Set(queryTerms(input.query).map(lightStem))].filter((t) => !TYPE_WORDS.has(t));
-  if (terms.length === 0) terms = [...new Set(queryTerms(input.query).map(lightStem))];
+  let terms = [
+    ...new Set(
+      queryTerms(input.query)
+        .filter((t) => !TYPE_WORDS.has(t))
+        .map(englishStem),
+    ),
+  ];
+  if (terms.length === 0) terms = [...new Set(queryTerms(input.query).map(englishStem))];
   if (terms.length === 0 || input.passages.length === 0) return undefined;
 
   const candidates: Candidate[] = [];
   input.passages.forEach((passage, rank) => {
     let previous: Candidate | undefined;
-    const topic = identifierParts(stemsOfText([passage.title ?? '', ...(passage.headings ?? [])].join(' ')));
+    const topic = identifierParts(
+      stemsOfText([passage.title ?? '', ...(passage.headings ?? [])].join(' ')),
+      englishStem,
+    );
     splitSentences(passage.text).forEach((raw, position) => {
       const text = raw.replace(/\s+/g, ' ').trim();
       const tokens = tokenize(text);
@@ -307,7 +324,10 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
         text,
         words,
         tokens,
-        stemSet: identifierParts(tokens.map((t) => t.stem)),
+        stemSet: identifierParts(
+          tokens.map((t) => t.stem),
+          englishStem,
+        ),
         lower: normalizeForMatch(text),
         topic,
         typed: holdsAnswerType(text, type, questionTokens, subject),
@@ -341,9 +361,8 @@ function has(c: Candidate, term: string): boolean {
 /** Pairs of the question's content words, in question order. */
 function questionPairs(query: string): Array<readonly [string, string]> {
   const content = wordTokens(query)
-    .filter((t) => !isStopWord(t))
-    .map(lightStem)
-    .filter((t) => !TYPE_WORDS.has(t));
+    .filter((t) => !isStopWord(t) && !TYPE_WORDS.has(t))
+    .map(englishStem);
   const pairs: Array<readonly [string, string]> = [];
   for (let i = 0; i + 1 < content.length; i++) pairs.push([content[i] as string, content[i + 1] as string]);
   return pairs;
