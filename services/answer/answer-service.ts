@@ -55,6 +55,8 @@ const MAX_SOURCES_PER_PAGE = 4;
 const REPLY_TOKENS = 700;
 /** Side calls (rewrite, related questions, judge) get at most this long. */
 const SIDE_CALL_TIMEOUT_MS = 8_000;
+/** Characters of a streamed answer within which its language is checked. */
+const LANGUAGE_CHECK_CHARS = 400;
 /** Doubtful citations the LLM judge looks at, at most, per answer. */
 const MAX_JUDGED = 6;
 
@@ -273,6 +275,7 @@ export class AnswerService {
       if (correction) messages.push({ role: 'system', content: correction });
       let emitted = false;
       let wrong: string | undefined;
+      let checkLanguage = true;
       try {
         for await (const chunk of llm.stream({ messages, maxTokens: REPLY_TOKENS, signal: context.signal })) {
           context.signal?.throwIfAborted();
@@ -281,8 +284,12 @@ export class AnswerService {
             emitted = true;
             yield { type: 'delta', text };
           }
-          wrong = wrongLanguage(context.lang, assembler.plain);
-          if (wrong) break; // leaving the loop aborts the upstream request
+          // The language shows in the first sentences; later text is not checked again.
+          if (checkLanguage) {
+            checkLanguage = assembler.plain.length <= LANGUAGE_CHECK_CHARS;
+            wrong = wrongLanguage(context.lang, assembler.plain);
+            if (wrong) break; // leaving the loop aborts the upstream request
+          }
         }
         if (!wrong) {
           const rest = assembler.end();
