@@ -489,7 +489,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (config.llmBaseUrl && !config.llmModel)
     throw invalid('LLM_MODEL', 'must be set when LLM_BASE_URL is set');
   if (config.embeddingsModel && !config.llmBaseUrl) {
-    throw invalid('EMBEDDINGS_MODEL', 'needs LLM_BASE_URL, the OpenAI-compatible endpoint that serves the model');
+    throw invalid(
+      'EMBEDDINGS_MODEL',
+      'needs LLM_BASE_URL, the OpenAI-compatible endpoint that serves the model',
+    );
   }
   return Object.freeze(config);
 }
