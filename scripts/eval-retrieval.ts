@@ -7,7 +7,7 @@
 // queries per second. A document cut into several passages ranks by its best passage.
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { pageToRecords } from '../indexer/index.js';
+import { type ChunkOptions, pageToRecords } from '../indexer/index.js';
 import {
   type BackendKind,
   createLogger,
@@ -27,7 +27,8 @@ const USAGE = `Usage: npm run eval:retrieval -- <dir> [options]
   --queries N           run only the first N queries (quick checks)
   --cjk HOW             sqlite only: Chinese/Japanese segmentation (bigram, icu, jieba, jieba-search)
   --set KEY=VALUE       sqlite only, repeatable: ranking / candidate parameters (k1=1.2, b.body=0.7,
-                        weights.title=2, exactWeight=0.2, proximityWeight=0.5, budget=60000, …)`;
+                        weights.title=2, exactWeight=0.2, proximityWeight=0.5, feedback.docs=0, budget=…)
+  --chunk KEY=VALUE     passage cutting, repeatable: maxWords=250, minWords=80, overlapWords=40`;
 
 const DEPTH = 100;
 const BATCH_PAGES = 500;
@@ -50,6 +51,7 @@ function docToPage(collection: string, doc: CorpusDoc): ExtractedPage {
 async function indexCollection(
   backend: SearchBackend,
   collection: RetrievalCollection,
+  chunking: ChunkOptions,
 ): Promise<{ pageToDoc: Map<string, string>; passages: number; seconds: number }> {
   const pageToDoc = new Map<string, string>();
   let passages = 0;
@@ -64,7 +66,7 @@ async function indexCollection(
     batch = [];
   };
   for (const doc of collection.docs) {
-    const records = pageToRecords(docToPage(collection.name, doc));
+    const records = pageToRecords(docToPage(collection.name, doc), chunking);
     pageToDoc.set(records.page.id, doc.id);
     passages += records.passages.length;
     batch.push(records);
@@ -95,6 +97,16 @@ async function runQueries(
   return { runs, seconds: (performance.now() - started) / 1000, ran: queries.length };
 }
 
+function parseChunking(assignments: readonly string[]): ChunkOptions {
+  const out: Record<string, number> = {};
+  for (const a of assignments) {
+    const m = /^(maxWords|minWords|overlapWords)=(\d+)$/.exec(a);
+    if (!m?.[1]) throw new Error(`--chunk ${a}: expected maxWords=N, minWords=N or overlapWords=N`);
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
 function fmt(x: number): string {
   return x.toFixed(4);
 }
@@ -108,6 +120,7 @@ async function main(): Promise<void> {
       queries: { type: 'string' },
       cjk: { type: 'string' },
       set: { type: 'string', multiple: true, default: [] },
+      chunk: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -119,12 +132,13 @@ async function main(): Promise<void> {
   if (!BACKENDS.includes(kind)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}`);
   const maxQueries = values.queries !== undefined ? Number(values.queries) : Number.POSITIVE_INFINITY;
   const tuning = parseTuning(values.set, values.cjk);
+  const chunking = parseChunking(values.chunk);
   const logger = createLogger({ logLevel: 'warn' }, pino.destination(2));
   const collection = loadCollection(positionals[0] ?? '');
   const opened = await openEvalBackend(kind, logger, tuning);
   let figures: RetrievalFigures & Record<string, unknown>;
   try {
-    const indexed = await indexCollection(opened.backend, collection);
+    const indexed = await indexCollection(opened.backend, collection, chunking);
     const { runs, seconds, ran } = await runQueries(
       opened.backend,
       collection,
@@ -142,6 +156,7 @@ async function main(): Promise<void> {
       index_seconds: Math.round(indexed.seconds * 100) / 100,
       ...(values.cjk ? { cjk: values.cjk } : {}),
       ...(values.set.length > 0 ? { set: values.set } : {}),
+      ...(values.chunk.length > 0 ? { chunk: values.chunk } : {}),
     };
   } finally {
     await opened.close();

@@ -12,14 +12,17 @@ describe('candidate planner', () => {
   it.each([
     // dfs, expected plan
     [[0, 0], { kind: 'none' }],
-    [[10, 20, 30], { kind: 'ranked', terms: [0, 1, 2], limit: 50 }],
+    [[10, 20, 30], { kind: 'ranked', terms: [0, 1, 2], limit: 50, operator: 'OR' }],
     // rarest first, as long as their postings fit the budget; the common one only re-ranks
-    [[900, 50, 400], { kind: 'ranked', terms: [1, 2], limit: 50 }],
-    [[5000, 0, 80], { kind: 'ranked', terms: [2], limit: 50 }],
-    // even the rarest is over budget: newest passages holding all the terms
-    [[5000, 3000], { kind: 'capped', all: [1, 0], limit: 150 }],
-  ])('plans %j', (dfs, plan) => {
-    expect(planCandidates(dfs, 10, params)).toEqual(plan);
+    [[900, 50, 400], { kind: 'ranked', terms: [1, 2], limit: 50, operator: 'OR' }],
+    [[5000, 0, 80], { kind: 'ranked', terms: [2], limit: 50, operator: 'OR' }],
+    // even the rarest is over budget, but few passages hold both: read 800 postings, rank ~150
+    [[5000, 3000], { kind: 'ranked', terms: [1, 0], limit: 50, operator: 'AND' }],
+    // too many hold both: newest passages holding all the terms
+    [[50_000, 30_000], { kind: 'capped', all: [1, 0], limit: 150 }],
+    [[5000], { kind: 'capped', all: [0], limit: 150 }],
+  ])('plans %j in an index of 100,000 passages', (dfs, plan) => {
+    expect(planCandidates(dfs, 10, params, 100_000)).toEqual(plan);
   });
 
   it('fetches more candidates for more results, within bounds', () => {

@@ -4,9 +4,10 @@
 // English with Porter; marks count as token characters so words of Indic and other scripts stay
 // whole, as the analyzer keeps them. contentless_delete lets a re-indexed page's old rows be
 // removed (SQLite ≥ 3.43). A page's passages take the rowids page rowid × 65,536 + i, so a page's
-// passages are found by range without an index of their own. Version 3: Porter in FTS5, field
-// lengths, running totals, vectors, passage rowids by page.
-export const SCHEMA_VERSION = 3;
+// passages are found by range without an index of their own, and a passage by its id
+// (`<page id>-<n>`) through its page. Version 3: Porter in FTS5, field
+// lengths, running totals, vectors, passage rowids by page. Version 4: no index of passage ids.
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -29,7 +30,7 @@ CREATE TABLE IF NOT EXISTS pages (
 CREATE INDEX IF NOT EXISTS pages_host ON pages(host);
 CREATE TABLE IF NOT EXISTS passages (
   rowid INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
+  id TEXT NOT NULL,
   page_id TEXT NOT NULL,
   position INTEGER NOT NULL,
   headings TEXT NOT NULL,

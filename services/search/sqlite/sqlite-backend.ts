@@ -82,6 +82,9 @@ export interface SqliteBackendOptions {
   readonly retrieval?: Partial<RetrievalParams> | undefined;
 }
 
+/** FTS5 segments merged at once (its default is 4). */
+const FTS_AUTOMERGE = 8;
+
 /** Rowids per page: page rowid × PASSAGE_SLOTS + i is the rowid of its passage i. */
 const PASSAGE_SLOTS = 65_536;
 
@@ -133,7 +136,10 @@ export class SqliteBackend implements SearchBackend {
       db.exec('PRAGMA foreign_keys = ON');
       db.exec('PRAGMA cache_size = -65536');
       db.exec('PRAGMA temp_store = MEMORY');
-      db.exec('PRAGMA mmap_size = 1073741824');
+      db.exec('PRAGMA mmap_size = 17179869184');
+      // Checkpoint the WAL every ~40 MB instead of every 4 MB: bulk writes checkpoint (and sync)
+      // ten times less often.
+      db.exec('PRAGMA wal_autocheckpoint = 10000');
       this.checkVersion(db);
       db.exec(SCHEMA_SQL);
       const version = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get();
@@ -141,6 +147,9 @@ export class SqliteBackend implements SearchBackend {
         db.prepare(
           `INSERT INTO meta(key, value) VALUES ('schema_version', ?), ('generation', '0'), ('analyzer', ?)`,
         ).run(String(SCHEMA_VERSION), JSON.stringify(this.#analyzer));
+        // Merge 8 segments of a level at a time rather than 4: each posting is rewritten about half
+        // as often while an index grows (indexing ~1.4× faster here), at no measurable query cost.
+        db.exec(`INSERT INTO passages_fts(passages_fts, rank) VALUES ('automerge', ${FTS_AUTOMERGE})`);
       }
       this.#analyzer = readAnalyzer(db, this.#path);
       this.#db = db;
@@ -176,17 +185,18 @@ export class SqliteBackend implements SearchBackend {
         'SELECT rowid AS rid, title_len, headings_len, body_len FROM passages WHERE rowid >= ? AND rowid < ?',
       ),
       deleteFts: db.prepare('DELETE FROM passages_fts WHERE rowid = ?'),
-      deleteVectorRange: db.prepare('DELETE FROM passage_vectors WHERE rowid >= ? AND rowid < ?'),
-      deletePassageRange: db.prepare('DELETE FROM passages WHERE rowid >= ? AND rowid < ?'),
+      deleteVector: db.prepare('DELETE FROM passage_vectors WHERE rowid = ?'),
+      deletePassage: db.prepare('DELETE FROM passages WHERE rowid = ?'),
       deletePage: db.prepare('DELETE FROM pages WHERE id = ?'),
-      upsertPage: db.prepare(
+      pageById: db.prepare('SELECT rowid AS prid FROM pages WHERE id = ?'),
+      insertPage: db.prepare(
         `INSERT INTO pages(id, url, host, title, description, lang, published_at, fetched_at, content_hash, passage_count, indexed_at)
-         VALUES ($id, $url, $host, $title, $description, $lang, $published_at, $fetched_at, $content_hash, $passage_count, $indexed_at)
-         ON CONFLICT(id) DO UPDATE SET url = excluded.url, host = excluded.host, title = excluded.title,
-           description = excluded.description, lang = excluded.lang, published_at = excluded.published_at,
-           fetched_at = excluded.fetched_at, content_hash = excluded.content_hash,
-           passage_count = excluded.passage_count, indexed_at = excluded.indexed_at
-         RETURNING rowid AS prid`,
+         VALUES ($id, $url, $host, $title, $description, $lang, $published_at, $fetched_at, $content_hash, $passage_count, $indexed_at)`,
+      ),
+      updatePage: db.prepare(
+        `UPDATE pages SET id = $id, url = $url, host = $host, title = $title, description = $description, lang = $lang,
+           published_at = $published_at, fetched_at = $fetched_at, content_hash = $content_hash,
+           passage_count = $passage_count, indexed_at = $indexed_at WHERE rowid = $prid`,
       ),
       insertPassage: db.prepare(
         `INSERT INTO passages(rowid, id, page_id, position, headings, text, word_count, url, host, title, lang, published_at, title_len, headings_len, body_len)
@@ -204,7 +214,11 @@ export class SqliteBackend implements SearchBackend {
       ),
       generation: db.prepare(`SELECT CAST(value AS INTEGER) AS g FROM meta WHERE key = 'generation'`),
       df: db.prepare('SELECT doc FROM passages_vocab WHERE term = ?'),
-      passageById: db.prepare(`SELECT ${PASSAGE_COLUMNS} FROM passages WHERE id = ?`),
+      pageRowidById: db.prepare('SELECT rowid AS prid FROM pages WHERE id = ?'),
+      passageInRange: db.prepare(
+        `SELECT ${PASSAGE_COLUMNS} FROM passages WHERE rowid >= ? AND rowid < ? AND id = ?`,
+      ),
+      passageByIdScan: db.prepare(`SELECT ${PASSAGE_COLUMNS} FROM passages WHERE id = ?`),
       passagesByRowids: db.prepare(
         `SELECT ${PASSAGE_COLUMNS} FROM passages WHERE rowid IN (SELECT value FROM json_each(?))`,
       ),
@@ -256,16 +270,17 @@ export class SqliteBackend implements SearchBackend {
       headings_len: number;
       body_len: number;
     }>;
-    if (rows.length === 0) return;
+    // Row by row: a statement that may change several rows opens a savepoint, and a savepoint
+    // makes FTS5 flush its pending terms to disk.
     for (const row of rows) {
       s.deleteFts.run(row.rid);
+      s.deletePassage.run(row.rid);
+      s.deleteVector.run(row.rid);
       this.#pending.passages--;
       this.#pending.title -= row.title_len;
       this.#pending.headings -= row.headings_len;
       this.#pending.body -= row.body_len;
     }
-    s.deletePassageRange.run(first, first + PASSAGE_SLOTS);
-    s.deleteVectorRange.run(first, first + PASSAGE_SLOTS);
   }
 
   private writePage(item: PageWithPassages): void {
@@ -277,12 +292,7 @@ export class SqliteBackend implements SearchBackend {
         `${page.url} has ${passages.length} passages; at most ${PASSAGE_SLOTS} fit`,
       );
     }
-    const existing = s.pageByUrl.get(page.url) as { prid: number; id: string } | undefined;
-    if (existing) {
-      this.removePageRows(existing.prid);
-      if (existing.id !== page.id) s.deletePage.run(existing.id);
-    }
-    const { prid } = s.upsertPage.get({
+    const row = {
       $id: page.id,
       $url: page.url,
       $host: page.host,
@@ -294,10 +304,24 @@ export class SqliteBackend implements SearchBackend {
       $content_hash: page.contentHash,
       $passage_count: passages.length,
       $indexed_at: new Date().toISOString(),
-    }) as { prid: number };
-    // The same page id under another URL (it cannot happen with ids hashed from URLs, but a caller
-    // may choose ids): its old passages sit in the same rowid range.
-    if (!existing || existing.id !== page.id) this.removePageRows(prid);
+    };
+    // Plain INSERT or UPDATE, not an upsert: an upsert opens a statement savepoint, and a savepoint
+    // makes FTS5 write its pending terms to disk — before every page (indexing ran at half speed).
+    const byUrl = s.pageByUrl.get(page.url) as { prid: number; id: string } | undefined;
+    if (byUrl && byUrl.id !== page.id) {
+      this.removePageRows(byUrl.prid);
+      s.deletePage.run(byUrl.id);
+    }
+    const byId =
+      byUrl && byUrl.id === page.id ? byUrl : (s.pageById.get(page.id) as { prid: number } | undefined);
+    let prid: number;
+    if (byId) {
+      prid = byId.prid;
+      this.removePageRows(prid);
+      s.updatePage.run({ ...row, $prid: prid });
+    } else {
+      prid = Number(s.insertPage.run(row).lastInsertRowid);
+    }
     // A page's passages share its title: analyze it once.
     const titles = new Map<string, ReturnType<typeof analyzeField>>();
     passages.forEach((p, i) => {
@@ -424,10 +448,21 @@ export class SqliteBackend implements SearchBackend {
           WHERE passages_fts MATCH $match ${where.map((c) => `AND ${c}`).join(' ')}
           ORDER BY bm25(passages_fts, ${w.title}, ${w.headings}, ${w.body}) LIMIT $limit`,
       );
-      const rows = stmt.all({ ...params, $match: match.join(' OR '), $limit: plan.limit }) as Array<{
+      const rows = stmt.all({
+        ...params,
+        $match: match.join(` ${plan.operator} `),
+        $limit: plan.limit,
+      }) as Array<{
         rid: number;
       }>;
-      return rows.map((r) => r.rid);
+      if (plan.operator === 'OR' || rows.length >= plan.limit) return rows.map((r) => r.rid);
+      // Fewer passages hold all the terms than wanted: add the newest holding any of them.
+      const newest = this.candidates(query, { kind: 'capped', all: plan.terms, limit: plan.limit }, filters);
+      return mergeUnique(
+        rows.map((r) => r.rid),
+        newest,
+        plan.limit,
+      );
     }
     const expressions = plan.all.map((i) =>
       ftsTermExpression(query.terms[i] ?? { term: '', surfaces: [], position: 0 }),
@@ -445,9 +480,9 @@ export class SqliteBackend implements SearchBackend {
     const any = stmt.all({ ...params, $match: expressions.join(' OR '), $limit: plan.limit }) as Array<{
       rid: number;
     }>;
-    const seen = new Set(all.map((r) => r.rid));
-    return [...all.map((r) => r.rid), ...any.map((r) => r.rid).filter((rid) => !seen.has(rid))].slice(
-      0,
+    return mergeUnique(
+      all.map((r) => r.rid),
+      any.map((r) => r.rid),
       plan.limit,
     );
   }
@@ -551,7 +586,8 @@ export class SqliteBackend implements SearchBackend {
     const plan = planCandidates(
       dfs.map((df, i) => (i < retrieveFrom ? 0 : df)),
       query.limit,
-      this.#retrieval,
+      retrieveFrom > 0 ? { ...this.#retrieval, budget: this.#retrieval.feedbackBudget } : this.#retrieval,
+      context.stats.docs,
     );
     const rowids = retrieveFrom > 0 && plan.kind === 'capped' ? [] : this.candidates(analyzed, plan, query);
     // Capped candidates come in rowid order and are all re-ranked; ranked ones only at the top.
@@ -634,10 +670,26 @@ export class SqliteBackend implements SearchBackend {
   async getPassages(ids: readonly string[]): Promise<PassageRecord[]> {
     const out: PassageRecord[] = [];
     for (const id of ids) {
-      const row = this.stmts.passageById.get(id) as PassageRow | undefined;
+      const row = this.passageById(id);
       if (row) out.push(toPassage(row));
     }
     return out;
+  }
+
+  /**
+   * A passage by id. Ids are `<page id>-<n>`: the page gives the rowid range to look in, so no
+   * index of passage ids is kept (one index less to write per passage). An id of another shape is
+   * found by a scan.
+   */
+  private passageById(id: string): PassageRow | undefined {
+    const cut = id.lastIndexOf('-');
+    if (cut > 0) {
+      const page = this.stmts.pageRowidById.get(id.slice(0, cut)) as { prid: number } | undefined;
+      if (!page) return undefined;
+      const first = page.prid * PASSAGE_SLOTS;
+      return this.stmts.passageInRange.get(first, first + PASSAGE_SLOTS, id) as PassageRow | undefined;
+    }
+    return this.stmts.passageByIdScan.get(id) as PassageRow | undefined;
   }
 
   async refresh(): Promise<void> {
@@ -747,6 +799,20 @@ function passesFilters(row: PassageRow, filters: SearchFilters): boolean {
   // Vector rows carry no fetch date; a page without a publication date passes the date filter.
   if (filters.since && row.published_at && row.published_at < filters.since) return false;
   return true;
+}
+
+/** `first`, then the items of `then` not in it, at most `limit`. */
+function mergeUnique(first: readonly number[], then: readonly number[], limit: number): number[] {
+  const seen = new Set(first);
+  const out = [...first];
+  for (const x of then) {
+    if (out.length >= limit) break;
+    if (!seen.has(x)) {
+      seen.add(x);
+      out.push(x);
+    }
+  }
+  return out.slice(0, limit);
 }
 
 /** Keeps at most maxPerPage results of one page, in order, up to limit. */
