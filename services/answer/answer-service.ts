@@ -268,11 +268,13 @@ export class AnswerService {
     let correction: string | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
       const assembler = new AnswerAssembler(passages, { citeUncited: true });
+      // The correction goes into the user turn: many chat templates allow a system message only
+      // first, and roles that alternate.
+      const user = answerUserPrompt(context.question, passages, context.lang);
       const messages: ChatTurn[] = [
         { role: 'system', content: answerSystemPrompt(context.lang) },
-        { role: 'user', content: answerUserPrompt(context.question, passages, context.lang) },
+        { role: 'user', content: correction ? `${user}\n\n${correction}` : user },
       ];
-      if (correction) messages.push({ role: 'system', content: correction });
       let emitted = false;
       let wrong: string | undefined;
       let checkLanguage = true;

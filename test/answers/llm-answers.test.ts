@@ -195,6 +195,7 @@ describe('LLM answers against a scripted OpenAI-compatible server', () => {
     // The English attempt was cut off upstream; the retry carried the correction.
     await llm.waitForAbort(answerRequests()[0]?.index ?? -1);
     const retry = answerRequests()[1]?.body.messages?.at(-1)?.content ?? '';
+    expect(answerRequests()[1]?.body.messages?.map((m) => m.role)).toEqual(['system', 'user']);
     expect(retry).toMatch(/must be written in Chinese/);
     expect(answerRequests()[0]?.body.messages?.[0]?.content).toMatch(/Write the answer in Chinese/);
   });
