@@ -158,10 +158,10 @@ function holdsAnswerType(
 
 /** Whether a sentence reads as prose (not a command line, URL, code or table debris). */
 export function looksLikeProse(sentence: string): boolean {
-  // Semicolons are prose, and so is a setting written NAME=value; a semicolon closing a
-  // statement, braces and spaced operators are code.
+  // Semicolons are prose (list items end with them), and so is a setting written NAME=value;
+  // a call closed with `);`, braces, spaced operators and command lines are code.
   if (
-    /[{}]|\s=\s|==|=>|\$\(|&&|\);|;\s*$|^\s*(?:curl|npm|npx|node|docker|git|sudo|cd|export)\s|^\s*[A-Z][A-Z0-9_]*=\S*\s/.test(
+    /[{}]|\s=\s|==|=>|\$\(|&&|\);|^\s*(?:curl|npm|npx|node|docker|git|sudo|cd|export)\s|^\s*[A-Z][A-Z0-9_]*=\S*\s/.test(
       sentence,
     )
   ) {
@@ -528,6 +528,10 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
     }
   };
   add(best);
+  // A sentence that ends in a colon announces what follows: the list items or lines after it.
+  if (best.text.endsWith(':') && !best.continuation) {
+    for (let next = best.next, i = 0; next && i < 3; next = next.next, i++) add(next);
+  }
   // The sentence after the best one often completes it ("… on July 20, 1969."), when the question
   // asks for something the best sentence does not hold.
   if (prepared.type !== 'other' && !best.typed && best.next?.typed) add(best.next);
