@@ -19,8 +19,8 @@ describe('candidate planner', () => {
     // even the rarest is over budget, but few passages hold both: read 800 postings, rank ~150
     [[5000, 3000], { kind: 'ranked', terms: [1, 0], limit: 50, operator: 'AND' }],
     // too many hold both: newest passages holding all the terms
-    [[50_000, 30_000], { kind: 'capped', all: [1, 0], limit: 150 }],
-    [[5000], { kind: 'capped', all: [0], limit: 150 }],
+    [[50_000, 30_000], { kind: 'capped', all: [1, 0], limit: 60 }],
+    [[5000], { kind: 'capped', all: [0], limit: 60 }],
   ])('plans %j in an index of 100,000 passages', (dfs, plan) => {
     expect(planCandidates(dfs, 10, params, 100_000)).toEqual(plan);
   });

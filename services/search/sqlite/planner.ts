@@ -25,13 +25,13 @@ export interface RetrievalParams {
 }
 
 export const DEFAULT_RETRIEVAL: RetrievalParams = Object.freeze({
-  budget: 15_000,
+  budget: 8_000,
   minCandidates: 100,
   candidatesPerResult: 3,
   maxCandidates: 1000,
-  cappedCandidates: 150,
-  rerankDepth: 30,
-  feedbackBudget: 5_000,
+  cappedCandidates: 60,
+  rerankDepth: 20,
+  feedbackBudget: 3_000,
 });
 
 export type CandidatePlan =

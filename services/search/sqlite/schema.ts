@@ -27,7 +27,6 @@ CREATE TABLE IF NOT EXISTS pages (
   passage_count INTEGER NOT NULL DEFAULT 0,
   indexed_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS pages_host ON pages(host);
 CREATE TABLE IF NOT EXISTS passages (
   rowid INTEGER PRIMARY KEY,
   id TEXT NOT NULL,

@@ -134,7 +134,8 @@ export class SqliteBackend implements SearchBackend {
       db.exec('PRAGMA journal_mode = WAL');
       db.exec('PRAGMA synchronous = NORMAL');
       db.exec('PRAGMA foreign_keys = ON');
-      db.exec('PRAGMA cache_size = -65536');
+      // Up to 256 MB of page cache (allocated as used): FTS5 merges big segments while an index grows.
+      db.exec('PRAGMA cache_size = -262144');
       db.exec('PRAGMA temp_store = MEMORY');
       db.exec('PRAGMA mmap_size = 17179869184');
       // Checkpoint the WAL every ~40 MB instead of every 4 MB: bulk writes checkpoint (and sync)
