@@ -77,11 +77,14 @@ export async function openEvalBackend(
   if (kind === 'elasticsearch' && !base.elasticsearchUrl) {
     throw new Error('--backend elasticsearch needs ELASTICSEARCH_URL');
   }
+  // A fresh index of its own in an engine, never the one Citebox serves from.
+  const indexName = `citebox-eval-${process.pid}-${Date.now().toString(36)}`;
   const config: Config = Object.freeze({
     ...base,
     backend: kind,
     dataDir,
     opensearchUrl,
+    indexName,
     bootstrapDocs: false,
   });
   const tuned =
@@ -127,6 +130,8 @@ export function parseTuning(assignments: readonly string[], cjk: string | undefi
     'candidatesPerResult',
     'maxCandidates',
     'cappedCandidates',
+    'rerankDepth',
+    'feedbackBudget',
   ]);
   const rankingKeys = new Set([
     'k1',
