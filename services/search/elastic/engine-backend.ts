@@ -22,6 +22,7 @@ import type {
   SiteStats,
 } from '../../types.js';
 import type { BulkReport, PageWithPassages, SearchBackend } from '../backend.js';
+import { fuseLexicalAndDense } from '../hybrid.js';
 import type { BulkOperation, BulkOptions, EngineClient } from './engine-client.js';
 import {
   type EngineFlavor,
@@ -37,13 +38,11 @@ import {
 } from './index-design.js';
 import {
   bm25SearchBody,
-  capPerPage,
   hasSearchableText,
   knnSearchBody,
   type RawSearchResponse,
   readSearchHits,
 } from './query-builder.js';
-import { fuseRankings } from './rank-fusion.js';
 
 /** A kNN query: a vector, filters, how many. */
 export interface VectorQuery extends SearchFilters {
@@ -346,17 +345,13 @@ export class EngineBackend implements SearchBackend {
         `The query vector has ${vector.length} dimensions; the index has ${this.#options.vectorDims}`,
       );
     }
-    // Hybrid: BM25 and kNN lists fetched side by side, deeper than asked and without the per-page
-    // cap, fused by rank; the cap applies to the fused list.
-    const depth = Math.max(query.limit * 3, 30);
-    const lexicalQuery = { ...query, vector: undefined, limit: depth, maxPerPage: undefined };
-    const [bm25, dense] = await Promise.all([
-      this.#client.search(this.#alias, bm25SearchBody(lexicalQuery)),
-      this.searchVectors({ sites: query.sites, lang: query.lang, since: query.since, vector, limit: depth }),
-    ]);
-    const lexical = readSearchHits(bm25 as RawSearchResponse, lexicalQuery);
-    const fused = fuseRankings([lexical, dense], (h) => h.passage.id);
-    return capPerPage(fused, query.maxPerPage).slice(0, query.limit);
+    // Hybrid: BM25 and kNN lists fused by rank in our own code, as for every backend.
+    return fuseLexicalAndDense(
+      { ...query, vector },
+      async (q) =>
+        readSearchHits((await this.#client.search(this.#alias, bm25SearchBody(q))) as RawSearchResponse, q),
+      (q) => this.searchVectors(q),
+    );
   }
 
   /** Passages nearest to a query vector (the engine's kNN), best first; [] without a vector field. */

@@ -1,6 +1,7 @@
 // The shared index design and query builder, table by table (pure functions, no engine).
 import { describe, expect, it } from 'vitest';
 import type { SearchHit } from '../../types.js';
+import { reciprocalRankFusion } from '../hybrid.js';
 import { concreteIndexName, indexNumber } from './engine-backend.js';
 import { engineError, redactUrl, reindexSource } from './engine-client.js';
 import { hostSuffixes, indexBody, pageDocId, passageFromSource, toIsoDate } from './index-design.js';
@@ -15,7 +16,6 @@ import {
   snippetFor,
   textQuery,
 } from './query-builder.js';
-import { fuseRankings } from './rank-fusion.js';
 
 describe('index design', () => {
   it.each([
@@ -220,14 +220,14 @@ describe('query builder', () => {
 describe('rank fusion and errors', () => {
   it('fuses by reciprocal rank: agreement beats a single first place', () => {
     const item = (id: string) => ({ id, score: 0 });
-    const fused = fuseRankings(
+    const fused = reciprocalRankFusion(
       [
         [item('a'), item('b')],
         [item('b'), item('c')],
       ],
       (x) => x.id,
     );
-    expect(fused.map((x) => x.id)).toEqual(['b', 'a', 'c']);
+    expect(fused.map((x) => x.item.id)).toEqual(['b', 'a', 'c']);
     expect(fused[0]?.score).toBeCloseTo(1 / 62 + 1 / 61);
   });
 
