@@ -1,4 +1,6 @@
 // The `citebox` command: serve | crawl | ask | status.
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import {
@@ -16,6 +18,7 @@ import { runStatus } from './commands/status.js';
 import { runWorker, workerHealth } from './commands/worker.js';
 import { packageVersion } from './runtime.js';
 import { startServer } from './serve.js';
+import { type ClusterMessage, isClusterMessage, runServePrimary } from './serve-cluster.js';
 
 const USAGE = `Usage: citebox <command> [options]
 
@@ -59,8 +62,25 @@ async function serve(config: Config): Promise<void> {
     }
   });
   const logger = createLogger(config, destination);
+  const workers = config.workers === 'auto' ? availableParallelism() : config.workers;
+  if (workers > 1 && cluster.isPrimary) {
+    await runServePrimary(config, logger, workers);
+    return;
+  }
   const server = await startServer(config, logger);
-  logger.info({ url: server.url, backend: config.backend, dataDir: config.dataDir }, 'Citebox is listening');
+  // Which process answered a scrape of /metrics (each worker has its own counters).
+  server.runtime.metrics
+    .gauge('citebox_server_process', 'This server process: cluster worker id (0 when alone) and pid', [
+      'worker',
+      'pid',
+    ])
+    .set({ worker: String(cluster.worker?.id ?? 0), pid: String(process.pid) }, 1);
+  if (!cluster.isWorker) {
+    logger.info(
+      { url: server.url, backend: config.backend, dataDir: config.dataDir },
+      'Citebox is listening',
+    );
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -86,6 +106,18 @@ async function serve(config: Config): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  if (cluster.isWorker) {
+    // The primary says when all workers listen; it also asks them to stop.
+    logger.info({ url: server.url, worker: cluster.worker?.id, pid: process.pid }, 'server worker listening');
+    process.send?.({ type: 'citebox:listening', url: server.url } satisfies ClusterMessage);
+    process.on('message', (message: unknown) => {
+      if (isClusterMessage(message) && message.type === 'citebox:shutdown' && !stopping) stop('primary');
+    });
+    // A primary that died leaves no one to hand out connections: stop too.
+    process.on('disconnect', () => {
+      if (!stopping) stop('disconnect');
+    });
+  }
 }
 
 export async function main(argv: readonly string[]): Promise<void> {

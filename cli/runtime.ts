@@ -15,6 +15,7 @@ import {
   Metrics,
   type SearchBackend,
   withDenseRetrieval,
+  withSearchResultCache,
 } from '../services/index.js';
 
 export interface Runtime {
@@ -36,7 +37,11 @@ export async function openRuntime(
   options: { crawlPoliteness?: Partial<PolitenessOptions> | undefined } = {},
 ): Promise<Runtime> {
   const metrics = new Metrics();
-  const backend = withDenseRetrieval(createSearchBackend(config, logger), config, logger);
+  // Outermost, the search-result cache: a repeated query costs neither an embedding nor a search.
+  const backend = withSearchResultCache(
+    withDenseRetrieval(createSearchBackend(config, logger), config, logger),
+    { maxEntries: config.searchCacheSize, logger, metrics },
+  );
   await backend.open();
   const indexer = new Indexer({ backend, logger });
   const llm = createLlmClient(config, logger);

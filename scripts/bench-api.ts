@@ -4,33 +4,41 @@
 // data directory (kept between runs, rebuilt when its size differs), the real server is started
 // as its own process (`node bin/citebox.js serve`, default logging, rate limits on but out of
 // reach) and autocannon drives it from this process on 127.0.0.1:
-//   - GET /v1/search?q=… with rotating queries,
-//   - GET /v1/answer?q=…&mode=extractive with rotating queries (the answer cache off, so every
-//     answer is computed),
+//   - GET /v1/search?q=…&limit=10,
+//   - GET /v1/answer?q=…&mode=extractive (the answer cache off, so every answer is composed),
 //   - GET /v1/models for up to 10 s: the API's own per-request cost, with no search behind it,
-// each for S seconds (default 30) over C connections (default 32), after a short warm-up.
-// Printed per route: requests/s, latency p50 / p95 / p99 (ms, from every response), errors
-// (connection errors + timeouts + non-2xx). With --profile DIR the server writes a V8 CPU profile.
+// each for S seconds (default 30) over C connections (default 32), after 3 s of warm-up.
+// Queries come as a busy engine receives them: drawn from a pool of 100,000 distinct queries with
+// Zipfian popularity (lib/synthetic-api-corpus.ts QueryStream; warm-up and measurement continue one
+// stream), so some repeat and the search-result cache (CITEBOX_SEARCH_CACHE_SIZE) answers those.
+// The same streams are then run against a second server with that cache off, so both figures are
+// printed: per route requests/s, latency p50 / p95 / p99 (ms, from every response), errors
+// (connection errors + timeouts + non-2xx), server CPU per request (all its processes), the share
+// of queries that repeated an earlier one and the cache's hit rate (from the server's /metrics).
+// With --profile DIR the server writes a V8 CPU profile.
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
   createWriteStream,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { get } from 'node:http';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createSearchBackend, loadConfig, silentLogger } from '../services/index.js';
-import { SyntheticCorpus } from './lib/synthetic-api-corpus.js';
+import { QueryStream, SyntheticCorpus } from './lib/synthetic-api-corpus.js';
 
 const USAGE = `Usage: npm run bench:api -- [--passages N] [--duration S] [--connections C] [--json]
                               [--data-dir DIR] [--rebuild] [--profile DIR] [--only ROUTE] [--env K=V]
+                              [--cache both|on|off] [--no-cache] [--workers N] [--pool N] [--zipf A]
 
   --passages N     passages in the synthetic index (default 100000)
   --duration S     seconds of load per route (default 30), after 3 s of warm-up
@@ -40,6 +48,11 @@ const USAGE = `Usage: npm run bench:api -- [--passages N] [--duration S] [--conn
   --profile DIR    run the server with --cpu-prof, writing the profile into DIR
   --only ROUTE     measure one route (search, answer or models)
   --env KEY=VALUE  extra server environment (repeatable), e.g. --env CITEBOX_ACCESS_LOG=false
+  --cache WHICH    run with the search-result cache on, off, or both (default both: on first)
+  --no-cache       the same as --cache off
+  --workers N      server processes (CITEBOX_WORKERS, default 1)
+  --pool N         distinct queries the stream draws from (default 100000)
+  --zipf A         Zipf exponent of their popularity (default 0.9)
   --json           print the figures as one JSON object on the last line`;
 
 interface AutocannonResult {
@@ -90,15 +103,82 @@ export interface RouteFigures {
   readonly errors: number;
   readonly non2xx: number;
   readonly timeouts: number;
+  /** Share of the measured queries that repeated one sent earlier (warm-up included). */
+  readonly repeat_share?: number | undefined;
+  /** Share of the measured searches the server's search-result cache answered. */
+  readonly cache_hit_rate?: number | undefined;
 }
 
-/** CPU seconds a process has used (user + system, all threads), from /proc (Linux). */
+/** The process and all its descendants (cluster workers), from /proc (Linux). */
+function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    const p = out[i] as number;
+    if (!existsSync(`/proc/${p}/task`)) continue;
+    for (const task of readdirSync(`/proc/${p}/task`)) {
+      const file = `/proc/${p}/task/${task}/children`;
+      if (!existsSync(file)) continue;
+      for (const child of readFileSync(file, 'utf8').split(' ')) {
+        if (child.trim()) out.push(Number(child));
+      }
+    }
+  }
+  return out;
+}
+
+/** CPU seconds a process and its descendants have used (user + system, all threads), from /proc. */
 function cpuSeconds(pid: number | undefined): number {
   if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return Number.NaN;
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  let total = 0;
+  for (const p of processTree(pid)) {
+    if (!existsSync(`/proc/${p}/stat`)) continue;
+    const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second).
+    total += (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+  return total;
+}
+
+/** GET over a connection of its own (fetch would reuse a pooled one: always the same worker). */
+function getFresh(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        body += c;
+      });
+      res.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
+}
+
+/**
+ * The search-result cache's hits and misses so far, summed over the server's processes: /metrics
+ * answers for the process that got the connection, so it is asked over fresh connections until
+ * every worker (told apart by its pid) has answered.
+ */
+async function cacheCounts(url: string, workers: number): Promise<{ hits: number; misses: number }> {
+  const seen = new Map<string, { hits: number; misses: number }>();
+  for (let attempt = 0; attempt < workers * 8 && seen.size < workers; attempt++) {
+    const text = await getFresh(`${url}/metrics`);
+    const started = /^citebox_server_process\{[^}]*pid="(\d+)"/m.exec(text)?.[1] ?? String(attempt);
+    const count = (result: string) =>
+      Number(
+        new RegExp(`^citebox_search_cache_requests_total\\{result="${result}"\\} (\\S+)`, 'm').exec(
+          text,
+        )?.[1] ?? 0,
+      );
+    seen.set(started, { hits: count('hit'), misses: count('miss') });
+  }
+  let hits = 0;
+  let misses = 0;
+  for (const c of seen.values()) {
+    hits += c.hits;
+    misses += c.misses;
+  }
+  return { hits, misses };
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -204,11 +284,10 @@ async function startServerProcess(
 
 function load(
   url: string,
-  paths: readonly string[],
+  nextPath: () => string,
   seconds: number,
   connections: number,
 ): Promise<{ result: AutocannonResult; latencies: Float64Array }> {
-  let next = 0;
   const latencies: number[] = [];
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -221,7 +300,7 @@ function load(
           {
             method: 'GET',
             setupRequest: (request) => {
-              request.path = paths[next++ % paths.length] ?? '/healthz';
+              request.path = nextPath();
               return request;
             },
           },
@@ -238,21 +317,33 @@ function load(
   });
 }
 
+/** A route's requests: a stream of queries (or one fixed path) turned into paths. */
+interface RouteLoad {
+  readonly route: string;
+  readonly seconds: number;
+  readonly path: () => string;
+  readonly stream?: QueryStream | undefined;
+}
+
 async function measure(
-  route: string,
-  pid: number | undefined,
-  url: string,
-  paths: readonly string[],
-  seconds: number,
+  load_: RouteLoad,
+  server: { pid: number | undefined; url: string; workers: number },
   connections: number,
   log: (s: string) => void,
 ): Promise<RouteFigures> {
+  const { route, seconds } = load_;
   log(`${route}: warm-up 3 s`);
-  await load(url, paths, 3, connections);
+  await load(server.url, load_.path, 3, connections);
   log(`${route}: ${seconds} s over ${connections} connections`);
-  const cpuBefore = cpuSeconds(pid);
-  const { result, latencies } = await load(url, paths, seconds, connections);
-  const cpu = cpuSeconds(pid) - cpuBefore;
+  const sentBefore = load_.stream?.counts();
+  const cacheBefore = await cacheCounts(server.url, server.workers);
+  const cpuBefore = cpuSeconds(server.pid);
+  const { result, latencies } = await load(server.url, load_.path, seconds, connections);
+  const cpu = cpuSeconds(server.pid) - cpuBefore;
+  const cacheAfter = await cacheCounts(server.url, server.workers);
+  const sentAfter = load_.stream?.counts();
+  const lookups = cacheAfter.hits + cacheAfter.misses - cacheBefore.hits - cacheBefore.misses;
+  const share = (part: number, whole: number) => Math.round((part / Math.max(1, whole)) * 1000) / 1000;
   return {
     route,
     requests: result.requests.total,
@@ -265,7 +356,21 @@ async function measure(
     errors: result.errors + result.non2xx,
     non2xx: result.non2xx,
     timeouts: result.timeouts,
+    ...(sentBefore && sentAfter
+      ? {
+          repeat_share: share(sentAfter.repeats - sentBefore.repeats, sentAfter.sent - sentBefore.sent),
+          cache_hit_rate: lookups > 0 ? share(cacheAfter.hits - cacheBefore.hits, lookups) : 0,
+        }
+      : {}),
   };
+}
+
+function describe(f: RouteFigures): string {
+  const cache =
+    f.repeat_share === undefined
+      ? ''
+      : `  repeats ${(f.repeat_share * 100).toFixed(1)}%  cache hits ${((f.cache_hit_rate ?? 0) * 100).toFixed(1)}%`;
+  return `${f.route.padEnd(11)} ${String(f.rps).padStart(8)} req/s  p50 ${f.p50_ms} ms  p95 ${f.p95_ms} ms  p99 ${f.p99_ms} ms  max ${f.max_ms} ms  errors ${f.errors} (timeouts ${f.timeouts}, non-2xx ${f.non2xx})  server CPU ${f.server_cpu_ms_per_request} ms/request${cache}`;
 }
 
 async function main(): Promise<void> {
@@ -279,6 +384,11 @@ async function main(): Promise<void> {
       profile: { type: 'string' },
       only: { type: 'string' },
       env: { type: 'string', multiple: true },
+      cache: { type: 'string', default: 'both' },
+      'no-cache': { type: 'boolean', default: false },
+      workers: { type: 'string', default: '1' },
+      pool: { type: 'string', default: '100000' },
+      zipf: { type: 'string', default: '0.9' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -290,7 +400,15 @@ async function main(): Promise<void> {
   const passages = Number(values.passages);
   const seconds = Number(values.duration);
   const connections = Number(values.connections);
-  if (![passages, seconds, connections].every((n) => Number.isInteger(n) && n > 0)) {
+  const workers = Number(values.workers);
+  const poolSize = Number(values.pool);
+  const exponent = Number(values.zipf);
+  const cacheModes = values['no-cache'] ? ['off'] : values.cache === 'both' ? ['on', 'off'] : [values.cache];
+  if (
+    ![passages, seconds, connections, workers, poolSize].every((n) => Number.isInteger(n) && n > 0) ||
+    !(exponent >= 0) ||
+    !cacheModes.every((m) => m === 'on' || m === 'off')
+  ) {
     console.error(USAGE);
     process.exitCode = 2;
     return;
@@ -301,60 +419,91 @@ async function main(): Promise<void> {
   await buildIndex(dataDir, corpus, values.rebuild, log);
   if (values.profile) mkdirSync(values.profile, { recursive: true });
 
-  const extraEnv: Record<string, string> = {};
+  const extraEnv: Record<string, string> = { CITEBOX_WORKERS: String(workers) };
   for (const pair of values.env ?? []) {
     const at = pair.indexOf('=');
     if (at <= 0) throw new Error(`--env wants KEY=VALUE, not "${pair}"`);
     extraEnv[pair.slice(0, at)] = pair.slice(at + 1);
   }
-  const server = await startServerProcess(dataDir, values.profile, extraEnv);
-  log(`server: ${server.url} (pid ${server.child.pid}), logs in ${server.logFile}`);
-  const figures: RouteFigures[] = [];
-  try {
-    // What is measured is an answer with sources and citations, not an empty one.
-    const sample = (await (
-      await fetch(
-        `${server.url}/v1/answer?q=${encodeURIComponent(corpus.queries(1, 5)[0] ?? 'x')}&mode=extractive`,
-      )
-    ).json()) as {
-      answer_mode?: string;
-      sources?: unknown[];
-      citations?: unknown[];
-    };
-    log(
-      `sample answer: mode ${sample.answer_mode}, ${sample.sources?.length} sources, ${sample.citations?.length} citations`,
-    );
-    const queries = corpus.queries(5000);
-    const routes: Array<[string, string[], number]> = [
-      ['/v1/search', queries.map((q) => `/v1/search?q=${encodeURIComponent(q)}&limit=10`), seconds],
-      ['/v1/answer', queries.map((q) => `/v1/answer?q=${encodeURIComponent(q)}&mode=extractive`), seconds],
+  const pool = corpus.queryPool(poolSize);
+  log(`queries: a pool of ${pool.length} distinct queries, Zipf exponent ${exponent}`);
+  const runs: Record<string, RouteFigures[]> = {};
+  let logBytes = 0;
+  for (const mode of cacheModes) {
+    const env = mode === 'off' ? { ...extraEnv, CITEBOX_SEARCH_CACHE_SIZE: '0' } : extraEnv;
+    const server = await startServerProcess(dataDir, values.profile, env);
+    log(`server (search cache ${mode}): ${server.url} (pid ${server.child.pid}), logs in ${server.logFile}`);
+    const figures: RouteFigures[] = [];
+    try {
+      // What is measured is an answer with sources and citations, not an empty one.
+      const sample = (await (
+        await fetch(
+          `${server.url}/v1/answer?q=${encodeURIComponent(corpus.queries(1, 5)[0] ?? 'x')}&mode=extractive`,
+        )
+      ).json()) as {
+        answer_mode?: string;
+        sources?: unknown[];
+        citations?: unknown[];
+      };
+      log(
+        `sample answer: mode ${sample.answer_mode}, ${sample.sources?.length} sources, ${sample.citations?.length} citations`,
+      );
+      // Each server gets the same streams (one per route), from their start.
+      const searchStream = new QueryStream(pool, { exponent, seed: 4242 });
+      const answerStream = new QueryStream(pool, { exponent, seed: 2424 });
+      const routes: RouteLoad[] = [
+        {
+          route: '/v1/search',
+          seconds,
+          stream: searchStream,
+          path: () => `/v1/search?q=${encodeURIComponent(searchStream.next())}&limit=10`,
+        },
+        {
+          route: '/v1/answer',
+          seconds,
+          stream: answerStream,
+          path: () => `/v1/answer?q=${encodeURIComponent(answerStream.next())}&mode=extractive`,
+        },
+      ];
       // The API's own cost (auth, rate limit, headers, metrics, access log, serialization): a
-      // route that does no work of its own.
-      ['/v1/models', ['/v1/models'], Math.min(seconds, 10)],
-    ];
-    for (const [route, paths, duration] of routes) {
-      if (values.only && !route.endsWith(values.only)) continue;
-      figures.push(await measure(route, server.child.pid, server.url, paths, duration, connections, log));
+      // route that does no work of its own. Once is enough.
+      if (mode === cacheModes[0]) {
+        routes.push({ route: '/v1/models', seconds: Math.min(seconds, 10), path: () => '/v1/models' });
+      }
+      for (const route of routes) {
+        if (values.only && !route.route.endsWith(values.only)) continue;
+        figures.push(
+          await measure(route, { pid: server.child.pid, url: server.url, workers }, connections, log),
+        );
+      }
+    } finally {
+      server.child.kill('SIGTERM');
+      await new Promise((resolve) => server.child.once('exit', resolve));
     }
-  } finally {
-    server.child.kill('SIGTERM');
-    await new Promise((resolve) => server.child.once('exit', resolve));
+    logBytes = statSync(server.logFile).size;
+    runs[mode] = figures;
   }
 
-  const logBytes = statSync(server.logFile).size;
+  const byRoute = (figures: RouteFigures[] | undefined) =>
+    figures ? Object.fromEntries(figures.map((f) => [f.route, f])) : undefined;
   const summary = {
     passages,
     connections,
     duration_s: seconds,
     cpus: cpus().length,
     node: process.version,
+    workers,
+    query_pool: pool.length,
+    zipf_exponent: exponent,
     server_log_bytes: logBytes,
-    routes: Object.fromEntries(figures.map((f) => [f.route, f])),
+    // The first run's routes (the cache on, unless only off was asked for).
+    routes: byRoute(runs[cacheModes[0] ?? 'on']),
+    ...(runs['on'] ? { cached: byRoute(runs['on']) } : {}),
+    ...(runs['off'] ? { uncached: byRoute(runs['off']) } : {}),
   };
-  for (const f of figures) {
-    log(
-      `${f.route.padEnd(11)} ${String(f.rps).padStart(8)} req/s  p50 ${f.p50_ms} ms  p95 ${f.p95_ms} ms  p99 ${f.p99_ms} ms  max ${f.max_ms} ms  errors ${f.errors} (timeouts ${f.timeouts}, non-2xx ${f.non2xx})  server CPU ${f.server_cpu_ms_per_request} ms/request`,
-    );
+  for (const mode of cacheModes) {
+    log(`search-result cache ${mode}:`);
+    for (const f of runs[mode] ?? []) log(`  ${describe(f)}`);
   }
   log(`server log: ${(logBytes / 1e6).toFixed(1)} MB`);
   if (values.json) console.log(JSON.stringify(summary));

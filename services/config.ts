@@ -27,6 +27,10 @@ export interface Config {
   readonly llmJudge: boolean;
   /** Finished answers kept in memory (0: no answer cache). */
   readonly answerCacheSize: number;
+  /** Search result lists kept in memory (0: no search-result cache). */
+  readonly searchCacheSize: number;
+  /** Server processes of `citebox serve` (node:cluster); `auto`: one per CPU. */
+  readonly workers: number | 'auto';
   readonly adminKey: string | undefined;
   readonly apiKeys: readonly string[];
   readonly crawlDelayMs: number;
@@ -77,6 +81,8 @@ type Kind =
   | { type: 'secret' }
   | { type: 'url' }
   | { type: 'int'; min: number; max: number }
+  /** A whole number, or the word `auto`. */
+  | { type: 'intOrAuto'; min: number; max: number }
   | { type: 'bool' }
   | { type: 'enum'; values: readonly string[] }
   | { type: 'list' };
@@ -198,6 +204,20 @@ export const SETTINGS: readonly Setting[] = [
     kind: { type: 'int', min: 0, max: 100_000 },
     default: '500',
     doc: 'Finished answers kept in memory, keyed by question, filters, mode and index generation (a new crawl invalidates them); `0` turns the cache off.',
+  },
+  {
+    key: 'searchCacheSize',
+    env: ['CITEBOX_SEARCH_CACHE_SIZE'],
+    kind: { type: 'int', min: 0, max: 1_000_000 },
+    default: '2000',
+    doc: 'Search result lists kept in memory per server process, keyed by query, limit, filters and index generation (any write to the index invalidates them); answers use it for their retrieval too. `0` turns the cache off.',
+  },
+  {
+    key: 'workers',
+    env: ['CITEBOX_WORKERS'],
+    kind: { type: 'intOrAuto', min: 1, max: 256 },
+    default: '1',
+    doc: '`citebox serve` processes sharing the port (`auto`: one per CPU). Each opens the index; one of them runs crawl jobs and indexes the docs at first start. Rate limits, caches and `/metrics` are per process.',
   },
   {
     key: 'adminKey',
@@ -404,6 +424,13 @@ function parseValue(setting: Setting, variable: string, raw: string): unknown {
     }
     case 'int': {
       if (!/^-?\d+$/.test(text)) throw invalid(variable, `"${text}" is not a whole number`);
+      const n = Number(text);
+      if (n < kind.min || n > kind.max) throw invalid(variable, `${n} is outside ${kind.min}..${kind.max}`);
+      return n;
+    }
+    case 'intOrAuto': {
+      if (text.toLowerCase() === 'auto') return 'auto';
+      if (!/^-?\d+$/.test(text)) throw invalid(variable, `"${text}" is neither a whole number nor auto`);
       const n = Number(text);
       if (n < kind.min || n > kind.max) throw invalid(variable, `${n} is outside ${kind.min}..${kind.max}`);
       return n;

@@ -1,7 +1,10 @@
 // A deterministic synthetic corpus for load benchmarks: pages of English-like prose whose words
 // follow a Zipf distribution (as real text does, so posting lists have realistic lengths), spread
 // over many hosts, each page cut into passages under headings. Also gives queries drawn from the
-// same vocabulary, skewed towards content words as real queries are.
+// same vocabulary, skewed towards content words as real queries are, and a query stream in which
+// people ask popular questions again: draws from a pool of distinct queries whose popularity
+// follows Zipf's law, as query frequencies in search engine logs do (Xie & O'Hallaron, "Locality
+// in search engine queries and its implications for caching", INFOCOM 2002).
 import type { PageWithPassages } from '../../services/index.js';
 
 /** Mulberry32: small, fast, seedable. */
@@ -191,5 +194,76 @@ export class SyntheticCorpus {
       }
       return random() < 0.3 ? `what is the ${words.join(' ')}` : words.join(' ');
     });
+  }
+
+  /** `size` distinct queries (see `queries`), in a fixed random order. */
+  queryPool(size: number, seed = 99): string[] {
+    const pool = new Set<string>();
+    let round = 0;
+    while (pool.size < size && round < 10) {
+      for (const q of this.queries(Math.ceil((size - pool.size) * 1.1) + 10, seed + round * 7919)) {
+        if (pool.size >= size) break;
+        pool.add(q);
+      }
+      round++;
+    }
+    return [...pool];
+  }
+}
+
+export interface QueryStreamOptions {
+  /** Distinct queries to draw from (default 100,000). */
+  readonly pool?: number;
+  /** Zipf exponent of their popularity (default 0.9: about half the queries of a 20,000-query run repeat an earlier one). */
+  readonly exponent?: number;
+  readonly seed?: number;
+}
+
+/**
+ * An endless stream of queries as a busy search engine receives them: each drawn independently
+ * from `pool`, the query of popularity rank r (pool order) with probability ∝ 1 / r^exponent. How
+ * many of the first n queries repeat an earlier one grows with n (0.9 over 100,000 queries: ~44%
+ * of 10,000, ~50% of 20,000, ~55% of 30,000); `repeatShare` counts it for the queries actually sent.
+ */
+export class QueryStream {
+  readonly #pool: readonly string[];
+  readonly #cumulative: Float64Array;
+  readonly #random: () => number;
+  readonly #seen = new Set<number>();
+  #sent = 0;
+  #repeats = 0;
+
+  constructor(pool: readonly string[], options: QueryStreamOptions = {}) {
+    const exponent = options.exponent ?? 0.9;
+    this.#pool = pool;
+    this.#cumulative = new Float64Array(pool.length);
+    let sum = 0;
+    for (let r = 0; r < pool.length; r++) {
+      sum += 1 / (r + 1) ** exponent;
+      this.#cumulative[r] = sum;
+    }
+    this.#random = seededRandom(options.seed ?? 4242);
+  }
+
+  /** The next query of the stream. */
+  next(): string {
+    const total = this.#cumulative[this.#cumulative.length - 1] ?? 1;
+    const x = this.#random() * total;
+    let lo = 0;
+    let hi = this.#cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.#cumulative[mid] ?? 0) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    this.#sent++;
+    if (this.#seen.has(lo)) this.#repeats++;
+    else this.#seen.add(lo);
+    return this.#pool[lo] ?? '';
+  }
+
+  /** Queries drawn so far, and how many of them had been drawn before. */
+  counts(): { readonly sent: number; readonly repeats: number } {
+    return { sent: this.#sent, repeats: this.#repeats };
   }
 }

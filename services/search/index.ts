@@ -11,6 +11,14 @@ export {
   reciprocalRankFusion,
   withDenseRetrieval,
 } from './hybrid.js';
+export {
+  CachedSearchBackend,
+  normalizeQueryText,
+  type SearchResultCacheOptions,
+  type SearchResultCacheStats,
+  searchCacheKey,
+  withSearchResultCache,
+} from './result-cache.js';
 export { DEFAULT_RETRIEVAL, type RetrievalParams } from './sqlite/planner.js';
 export { DEFAULT_RANKING, type RankingParams } from './sqlite/ranking.js';
 export { FIELD_WEIGHTS, SqliteBackend, type SqliteBackendOptions } from './sqlite/sqlite-backend.js';

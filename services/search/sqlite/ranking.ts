@@ -3,8 +3,14 @@
 // frequencies), counts an exact surface match above a stemmed one, adds a proximity bonus for
 // query terms that stand close together in the body, and optionally favours fresh pages.
 import type { AnalyzerOptions } from '../../text/index.js';
-import { analyze, englishStem } from '../../text/index.js';
 import type { AnalyzedQuery, QueryTerm } from '../analysis.js';
+import {
+  type FieldTokens,
+  type QueryLookup,
+  SurfaceVocabulary,
+  tokenizeFields,
+  tokenizeText,
+} from './field-tokens.js';
 
 export type Field = 'title' | 'headings' | 'body';
 export const FIELDS: readonly Field[] = ['title', 'headings', 'body'];
@@ -113,46 +119,51 @@ interface FieldCounts {
 }
 
 /**
- * Which query term (by index, -1 for none) each surface form stands for, filled as candidates are
- * read: one small map per query instead of stemming every word of every candidate.
+ * What one query makes of each surface id, filled as candidates are read: the query term it stands
+ * for (its index, -1 for none) and whether it is one of the query's own surface forms (+ 2^16), so
+ * each distinct word of the candidates is looked at once per query.
  */
-type SurfaceIndex = Map<string, number>;
+const EXACT_FLAG = 1 << 16;
+
+function surfaceCode(
+  id: number,
+  vocabulary: SurfaceVocabulary,
+  termIndex: ReadonlyMap<string, number>,
+  surfaces: ReadonlyArray<ReadonlySet<string>>,
+): number {
+  const i = termIndex.get(vocabulary.stem(id)) ?? -1;
+  if (i < 0) return -1;
+  return surfaces[i]?.has(vocabulary.surface(id)) ? i + EXACT_FLAG : i;
+}
 
 function countField(
-  text: string,
-  query: AnalyzedQuery,
+  tokens: Int32Array,
+  n: number,
+  codes: QueryLookup,
+  vocabulary: SurfaceVocabulary,
   termIndex: ReadonlyMap<string, number>,
-  bySurface: SurfaceIndex,
   surfaces: ReadonlyArray<ReadonlySet<string>>,
-  analyzer: AnalyzerOptions,
   withPositions: boolean,
 ): FieldCounts {
-  const n = query.terms.length;
   const counts: FieldCounts = {
-    length: 0,
+    length: tokens.length,
     tf: new Float64Array(n),
     exact: new Float64Array(n),
     positions: withPositions ? [] : undefined,
   };
-  let position = 0;
-  counts.length = analyze(
-    text,
-    analyzer,
-    (_term, surface) => {
-      let i = bySurface.get(surface);
-      if (i === undefined) {
-        i = termIndex.get(englishStem(surface)) ?? -1;
-        bySurface.set(surface, i);
-      }
-      if (i >= 0) {
-        counts.tf[i] = (counts.tf[i] ?? 0) + 1;
-        if (surfaces[i]?.has(surface)) counts.exact[i] = (counts.exact[i] ?? 0) + 1;
-        counts.positions?.push(i, position);
-      }
-      position++;
-    },
-    false,
-  );
+  for (let position = 0; position < tokens.length; position++) {
+    const id = tokens[position] as number;
+    let code = codes.get(id);
+    if (code === undefined) {
+      code = surfaceCode(id, vocabulary, termIndex, surfaces);
+      codes.set(id, code);
+    }
+    if (code < 0) continue;
+    const i = code & (EXACT_FLAG - 1);
+    counts.tf[i] = (counts.tf[i] ?? 0) + 1;
+    if (code >= EXACT_FLAG) counts.exact[i] = (counts.exact[i] ?? 0) + 1;
+    counts.positions?.push(i, position);
+  }
   return counts;
 }
 
@@ -206,51 +217,81 @@ export function rankCandidates<K>(
   analyzer: AnalyzerOptions,
   now = Date.now(),
 ): Scored<K>[] {
+  const vocabulary = new SurfaceVocabulary();
+  const titles = new Map<string, Int32Array>();
+  const tokenized = candidates.map((c) => {
+    let title = titles.get(c.title);
+    if (!title) {
+      title = tokenizeText(c.title, analyzer, vocabulary);
+      titles.set(c.title, title);
+    }
+    return {
+      key: c.key,
+      publishedAt: c.publishedAt,
+      tokens: {
+        title,
+        headings: tokenizeText(c.headings, analyzer, vocabulary),
+        body: tokenizeText(c.body, analyzer, vocabulary),
+      },
+    };
+  });
+  return rankTokenized(query, dfs, tokenized, stats, params, vocabulary, now);
+}
+
+/** A candidate whose fields are already tokenized (field-tokens.ts). */
+export interface TokenizedCandidate<K> {
+  readonly key: K;
+  readonly tokens: FieldTokens;
+  readonly publishedAt?: string | undefined;
+}
+
+/** rankCandidates over tokenized candidates, whose ids come from `vocabulary`. */
+export function rankTokenized<K>(
+  query: AnalyzedQuery,
+  dfs: readonly number[],
+  candidates: readonly TokenizedCandidate<K>[],
+  stats: CollectionStats,
+  params: RankingParams,
+  vocabulary: SurfaceVocabulary,
+  now = Date.now(),
+): Scored<K>[] {
   const n = query.terms.length;
   const termIndex = new Map<string, number>();
   query.terms.forEach((t, i) => {
     termIndex.set(t.term, i);
   });
   const surfaces = query.terms.map((t) => new Set(t.surfaces));
-  const bySurface: SurfaceIndex = new Map();
+  const codes = vocabulary.lookup();
   const idfs = new Float64Array(n);
   for (let i = 0; i < n; i++) idfs[i] = idf(stats.docs, dfs[i] ?? 0) * (query.terms[i]?.weight ?? 1);
-  const titleCache = new Map<string, FieldCounts>();
+  // A page's passages share their title: count each title once.
+  const titleCache = new Map<Int32Array, FieldCounts>();
   const out: Scored<K>[] = [];
   for (const c of candidates) {
-    let title = titleCache.get(c.title);
+    let title = titleCache.get(c.tokens.title);
     if (!title) {
-      title = countField(c.title, query, termIndex, bySurface, surfaces, analyzer, false);
-      titleCache.set(c.title, title);
+      title = countField(c.tokens.title, n, codes, vocabulary, termIndex, surfaces, false);
+      titleCache.set(c.tokens.title, title);
     }
-    const headings = countField(c.headings, query, termIndex, bySurface, surfaces, analyzer, false);
+    const headings = countField(c.tokens.headings, n, codes, vocabulary, termIndex, surfaces, false);
     const body = countField(
-      c.body,
-      query,
+      c.tokens.body,
+      n,
+      codes,
+      vocabulary,
       termIndex,
-      bySurface,
       surfaces,
-      analyzer,
       params.proximityWeight > 0,
     );
-    const fields: Array<[Field, FieldCounts]> = [
-      ['title', title],
-      ['headings', headings],
-      ['body', body],
-    ];
     let score = 0;
     let matched = 0;
     let possible = 0;
     for (let i = 0; i < n; i++) {
       possible += idfs[i] ?? 0;
       let tf = 0;
-      for (const [name, counts] of fields) {
-        const raw = (counts.tf[i] ?? 0) + params.exactWeight * (counts.exact[i] ?? 0);
-        if (raw === 0) continue;
-        const avg = stats.avgLength[name] > 0 ? stats.avgLength[name] : 1;
-        const norm = 1 - params.b[name] + params.b[name] * (counts.length / avg);
-        tf += (params.weights[name] * raw) / norm;
-      }
+      tf = addField(tf, 'title', title, i, params, stats);
+      tf = addField(tf, 'headings', headings, i, params, stats);
+      tf = addField(tf, 'body', body, i, params, stats);
       if (tf > 0) {
         score += ((idfs[i] ?? 0) * tf * (params.k1 + 1)) / (params.k1 + tf);
         matched += idfs[i] ?? 0;
@@ -265,6 +306,22 @@ export function rankCandidates<K>(
   }
   out.sort((a, b) => b.score - a.score);
   return out;
+}
+
+/** `tf` plus field `name`'s length-normalized, weighted frequency of term `i`. */
+function addField(
+  tf: number,
+  name: Field,
+  counts: FieldCounts,
+  i: number,
+  params: RankingParams,
+  stats: CollectionStats,
+): number {
+  const raw = (counts.tf[i] ?? 0) + params.exactWeight * (counts.exact[i] ?? 0);
+  if (raw === 0) return tf;
+  const avg = stats.avgLength[name] > 0 ? stats.avgLength[name] : 1;
+  const norm = 1 - params.b[name] + params.b[name] * (counts.length / avg);
+  return tf + (params.weights[name] * raw) / norm;
 }
 
 export interface FeedbackDoc {
@@ -286,20 +343,47 @@ export function feedbackTerms(
   analyzer: AnalyzerOptions,
   stopWords: ReadonlySet<string>,
 ): QueryTerm[] {
+  const vocabulary = new SurfaceVocabulary();
+  const tokenized = docs.map((d) => ({ score: d.score, tokens: tokenizeFields(d, analyzer, vocabulary) }));
+  return feedbackTermsTokenized(query, tokenized, params, vocabulary, stopWords);
+}
+
+/** feedbackTerms over tokenized passages, whose ids come from `vocabulary`. */
+export function feedbackTermsTokenized(
+  query: AnalyzedQuery,
+  docs: ReadonlyArray<{ readonly tokens: FieldTokens; readonly score: number }>,
+  params: FeedbackParams,
+  vocabulary: SurfaceVocabulary,
+  stopWords: ReadonlySet<string>,
+): QueryTerm[] {
   const weight = feedbackWeight(params, query.terms.length);
   const used = docs.slice(0, params.docs).filter((d) => d.score > 0);
   const total = used.reduce((a, d) => a + d.score, 0);
   if (weight <= 0 || used.length === 0 || total <= 0 || params.terms <= 0) return [];
   const own = new Set(query.terms.map((t) => t.term));
+  // Whether each surface id may be a feedback term: 1 yes, 0 no (decided once per id).
+  const usable = vocabulary.lookup();
   const relevance = new Map<string, number>();
   for (const doc of used) {
     const counts = new Map<string, number>();
     let length = 0;
-    for (const text of [doc.title, doc.headings, doc.body]) {
-      length += analyze(text, analyzer, (term, surface) => {
-        if (own.has(term) || stopWords.has(surface) || term.length < 2 || DIGITS.test(term)) return;
+    for (const tokens of [doc.tokens.title, doc.tokens.headings, doc.tokens.body]) {
+      length += tokens.length;
+      for (let k = 0; k < tokens.length; k++) {
+        const id = tokens[k] as number;
+        let ok = usable.get(id);
+        if (ok === undefined) {
+          const term = vocabulary.stem(id);
+          ok =
+            own.has(term) || stopWords.has(vocabulary.surface(id)) || term.length < 2 || DIGITS.test(term)
+              ? 0
+              : 1;
+          usable.set(id, ok);
+        }
+        if (ok === 0) continue;
+        const term = vocabulary.stem(id);
         counts.set(term, (counts.get(term) ?? 0) + 1);
-      });
+      }
     }
     if (length === 0) continue;
     const w = doc.score / total;

@@ -30,13 +30,15 @@ import type {
 import { type AnalyzedQuery, analyzeField, analyzeQuery, ftsTermExpression } from '../analysis.js';
 import type { BulkReport, PageWithPassages, SearchBackend } from '../backend.js';
 import { fuseLexicalAndDense } from '../hybrid.js';
+import type { FieldTokens } from './field-tokens.js';
+import { PassageTokenCache } from './passage-cache.js';
 import { type CandidatePlan, DEFAULT_RETRIEVAL, planCandidates, type RetrievalParams } from './planner.js';
 import {
   type CollectionStats,
   DEFAULT_RANKING,
-  feedbackTerms,
+  feedbackTermsTokenized,
   type RankingParams,
-  rankCandidates,
+  rankTokenized,
 } from './ranking.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 
@@ -80,6 +82,8 @@ export interface SqliteBackendOptions {
   readonly ranking?: Partial<RankingParams> | undefined;
   /** Candidate-generation parameters over the defaults (tuning and benchmarks). */
   readonly retrieval?: Partial<RetrievalParams> | undefined;
+  /** Passages whose tokens the re-ranker keeps (default 20,000; 0: none). */
+  readonly passageCacheSize?: number | undefined;
 }
 
 /** FTS5 segments merged at once (its default is 4). */
@@ -87,6 +91,9 @@ const FTS_AUTOMERGE = 8;
 
 /** Rowids per page: page rowid × PASSAGE_SLOTS + i is the rowid of its passage i. */
 const PASSAGE_SLOTS = 65_536;
+
+/** Passages whose tokens the re-ranker keeps, by default (~1.5 KB each with their text). */
+const PASSAGE_CACHE_SIZE = 20_000;
 
 /** How long a term's document frequency may be reused after the index changed. */
 const DF_CACHE_MS = 30_000;
@@ -106,6 +113,9 @@ export class SqliteBackend implements SearchBackend {
   readonly #dfCache = new Map<string, { df: number; generation: number; at: number }>();
   /** Running totals changed by the current write transaction. */
   #pending = { passages: 0, title: 0, headings: 0, body: 0 };
+  readonly #passageCacheSize: number;
+  /** Tokens of passages lately re-ranked (made for the index's analyzer, once it is open). */
+  #tokens: PassageTokenCache;
 
   constructor(options: SqliteBackendOptions) {
     this.#path = options.path;
@@ -117,6 +127,21 @@ export class SqliteBackend implements SearchBackend {
       feedback: { ...DEFAULT_RANKING.feedback, ...options.ranking?.feedback },
     };
     this.#retrieval = { ...DEFAULT_RETRIEVAL, ...options.retrieval };
+    this.#passageCacheSize = options.passageCacheSize ?? PASSAGE_CACHE_SIZE;
+    this.#tokens = this.newTokenCache();
+  }
+
+  private newTokenCache(): PassageTokenCache {
+    return new PassageTokenCache({
+      maxEntries: this.#passageCacheSize,
+      analyzer: this.#analyzer,
+      headingsText,
+    });
+  }
+
+  /** Hits and misses of the re-ranker's passage cache (benchmarks, tests). */
+  passageCacheStats(): ReturnType<PassageTokenCache['stats']> {
+    return this.#tokens.stats();
   }
 
   /** The analysis this index uses (fixed when the index was created). */
@@ -153,6 +178,7 @@ export class SqliteBackend implements SearchBackend {
         db.exec(`INSERT INTO passages_fts(passages_fts, rank) VALUES ('automerge', ${FTS_AUTOMERGE})`);
       }
       this.#analyzer = readAnalyzer(db, this.#path);
+      this.#tokens = this.newTokenCache();
       this.#db = db;
       this.#stmts = this.prepare(db);
       this.#logger.debug({ path: this.#path, analyzer: this.#analyzer }, 'opened index');
@@ -500,6 +526,8 @@ export class SqliteBackend implements SearchBackend {
     const analyzed = analyzeQuery(query.text, this.#analyzer);
     if (analyzed.terms.length === 0 || query.limit <= 0) return [];
     try {
+      // Every token id of this search comes from the vocabulary as it is now.
+      this.#tokens.begin();
       const context: SearchContext = {
         generation: await this.generation(),
         now: Date.now(),
@@ -509,11 +537,17 @@ export class SqliteBackend implements SearchBackend {
       let pass = this.retrievalPass(analyzed, query, context, []);
       const feedback = this.#ranking.feedback;
       if (feedback.docs > 0 && context.stats.docs >= feedback.minPassages && pass.reranked.length > 0) {
-        const docs = pass.reranked.slice(0, feedback.docs).map((r) => {
-          const row = context.rows.get(r.key) as PassageRow;
-          return { title: row.title, headings: headingsText(row.headings), body: row.text, score: r.score };
-        });
-        const added = feedbackTerms(analyzed, docs, feedback, this.#analyzer, stopWordsFor(analyzed.lang));
+        const docs = pass.reranked.slice(0, feedback.docs).map((r) => ({
+          tokens: this.tokensOf(context.rows.get(r.key) as PassageRow),
+          score: r.score,
+        }));
+        const added = feedbackTermsTokenized(
+          analyzed,
+          docs,
+          feedback,
+          this.#tokens.vocabulary,
+          stopWordsFor(analyzed.lang),
+        );
         if (added.length > 0) {
           const expanded = { ...analyzed, terms: [...analyzed.terms, ...added] };
           // The second pass retrieves by the added terms only (the query's own were read already)
@@ -540,12 +574,8 @@ export class SqliteBackend implements SearchBackend {
           .filter((rid) => !reranked.has(rid))
           .map((rid, i) => ({ key: rid, score: floor - (i + 1) * 1e-6 })),
       ];
-      const picked = diversify(
-        ranked,
-        (rid) => context.rows.get(rid)?.page_id ?? '',
-        query.limit,
-        query.maxPerPage,
-      );
+      // A passage's page is its rowid's range (see PASSAGE_SLOTS): no row needed to tell.
+      const picked = diversify(ranked, pageOfRowid, query.limit, query.maxPerPage);
       const missing = picked.filter((p) => !context.rows.has(p.key)).map((p) => p.key);
       this.loadRows(missing, context.rows);
       const terms = queryTerms(query.text);
@@ -558,6 +588,11 @@ export class SqliteBackend implements SearchBackend {
     } catch (err) {
       throw wrapError(err, 'BACKEND_ERROR', 'Search failed');
     }
+  }
+
+  /** A passage row's fields as the re-ranker reads them (tokenized once, then cached). */
+  private tokensOf(row: PassageRow): FieldTokens {
+    return this.#tokens.tokens(row.rid, { title: row.title, headings: row.headings, body: row.text });
   }
 
   /** Loads passage rows not yet in `rows`. */
@@ -599,30 +634,19 @@ export class SqliteBackend implements SearchBackend {
           ? 0
           : Math.max(query.limit, this.#retrieval.rerankDepth);
     const pool = [...new Set([...rowids.slice(0, depth), ...extra])];
-    // Rows are needed for diversity (page ids) and for re-ranking.
-    this.loadRows(rowids, context.rows);
+    // Rows are needed for re-ranking (the others are loaded if they make the results).
     this.loadRows(pool, context.rows);
     const candidates = pool.flatMap((rid) => {
       const r = context.rows.get(rid);
-      return r
-        ? [
-            {
-              key: r.rid,
-              title: r.title,
-              headings: headingsText(r.headings),
-              body: r.text,
-              publishedAt: r.published_at ?? undefined,
-            },
-          ]
-        : [];
+      return r ? [{ key: r.rid, tokens: this.tokensOf(r), publishedAt: r.published_at ?? undefined }] : [];
     });
-    const reranked = rankCandidates(
+    const reranked = rankTokenized(
       analyzed,
       dfs,
       candidates,
       context.stats,
       this.#ranking,
-      this.#analyzer,
+      this.#tokens.vocabulary,
       context.now,
     );
     return { rowids, reranked, pool };
@@ -742,6 +766,7 @@ export class SqliteBackend implements SearchBackend {
       this.#stmts = undefined;
       this.#shapes.clear();
       this.#dfCache.clear();
+      this.#tokens.clear();
     }
   }
 }
@@ -819,12 +844,12 @@ function mergeUnique(first: readonly number[], then: readonly number[], limit: n
 /** Keeps at most maxPerPage results of one page, in order, up to limit. */
 export function diversify<K>(
   ranked: ReadonlyArray<{ key: K; score: number }>,
-  pageOf: (key: K) => string,
+  pageOf: (key: K) => string | number,
   limit: number,
   maxPerPage: number | undefined,
 ): Array<{ key: K; score: number }> {
   const cap = maxPerPage ?? Number.POSITIVE_INFINITY;
-  const perPage = new Map<string, number>();
+  const perPage = new Map<string | number, number>();
   const out: Array<{ key: K; score: number }> = [];
   for (const r of ranked) {
     if (out.length >= limit) break;
@@ -835,6 +860,11 @@ export function diversify<K>(
     out.push(r);
   }
   return out;
+}
+
+/** The page a passage belongs to, as its page's rowid. */
+function pageOfRowid(rowid: number): number {
+  return Math.floor(rowid / PASSAGE_SLOTS);
 }
 
 function headingsText(json: string): string {

@@ -1,0 +1,195 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../logger.js';
+import { Metrics } from '../metrics.js';
+import type { SearchHit, SearchQuery } from '../types.js';
+import type { SearchBackend } from './backend.js';
+import { defineBackendContract, makePage } from './backend-contract.testkit.js';
+import {
+  CachedSearchBackend,
+  normalizeQueryText,
+  searchCacheKey,
+  withSearchResultCache,
+} from './result-cache.js';
+import { SqliteBackend } from './sqlite/sqlite-backend.js';
+
+const dirs: string[] = [];
+function tempDb(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'citebox-cache-'));
+  dirs.push(dir);
+  return join(dir, 'index.sqlite');
+}
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+// The cached backend is a backend: every contract test holds through it (writes show at once).
+defineBackendContract(
+  'sqlite behind the search-result cache',
+  async () =>
+    new CachedSearchBackend(new SqliteBackend({ path: tempDb(), logger: silentLogger() }), {
+      maxEntries: 50,
+    }),
+);
+
+/** A backend that counts searches and answers from a fixed list; its generation is settable. */
+function countingBackend(): SearchBackend & { calls: SearchQuery[]; gen: number; fail: boolean } {
+  const hit = (id: string): SearchHit => ({
+    passage: {
+      id,
+      pageId: id,
+      url: `https://a.example/${id}`,
+      host: 'a.example',
+      title: id,
+      headings: [],
+      text: id,
+      position: 0,
+      wordCount: 1,
+    },
+    score: 1,
+    snippet: id,
+  });
+  const backend = {
+    kind: 'sqlite' as const,
+    calls: [] as SearchQuery[],
+    gen: 1,
+    fail: false,
+    async open() {},
+    async replacePages() {
+      backend.gen++;
+      return { written: 1, failed: [] };
+    },
+    async deletePage() {
+      backend.gen++;
+      return true;
+    },
+    async search(query: SearchQuery) {
+      backend.calls.push(query);
+      await new Promise((r) => setTimeout(r, 5));
+      if (backend.fail) throw new Error('engine down');
+      return [hit(`${query.text}-${backend.gen}`)];
+    },
+    async getPassages() {
+      return [];
+    },
+    async refresh() {},
+    async stats() {
+      return { backend: 'sqlite' as const, pages: 0, passages: 0, sites: [], generation: backend.gen };
+    },
+    async generation() {
+      return backend.gen;
+    },
+    async ping() {
+      return { ok: true };
+    },
+    async close() {},
+  };
+  return backend;
+}
+
+describe('search-result cache', () => {
+  it('answers a repeated query from memory and counts hits and misses', async () => {
+    const inner = countingBackend();
+    const metrics = new Metrics({ defaultMetrics: false });
+    const cache = new CachedSearchBackend(inner, { maxEntries: 10, metrics });
+    const first = await cache.search({ text: 'rust borrow', limit: 10 });
+    const second = await cache.search({ text: '  rust \t borrow\n', limit: 10 });
+    expect(second).toEqual(first);
+    expect(second).not.toBe(first);
+    expect(inner.calls).toHaveLength(1);
+    expect(cache.cacheStats()).toMatchObject({ hits: 1, misses: 1, entries: 1 });
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('citebox_search_cache_requests_total{result="hit"} 1');
+    expect(text).toContain('citebox_search_cache_requests_total{result="miss"} 1');
+  });
+
+  it('keys on limit, per-page cap and every filter, but not on spacing', () => {
+    const base: SearchQuery = { text: 'a b', limit: 10 };
+    const keys = [
+      searchCacheKey(base, 1),
+      searchCacheKey({ ...base, limit: 20 }, 1),
+      searchCacheKey({ ...base, maxPerPage: 3 }, 1),
+      searchCacheKey({ ...base, sites: ['a.example'] }, 1),
+      searchCacheKey({ ...base, lang: 'en' }, 1),
+      searchCacheKey({ ...base, since: '2025-01-01' }, 1),
+      searchCacheKey({ ...base, text: 'A b' }, 1),
+      searchCacheKey(base, 2),
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(searchCacheKey({ ...base, vector: [0.1, 0.2] }, 1)).toBeUndefined();
+    expect(normalizeQueryText(' a \n\t b  ')).toBe('a b');
+    // Only ASCII white space: other spaces may matter to an analyzer.
+    expect(normalizeQueryText('a\u00a0 b')).toBe('a\u00a0 b');
+  });
+
+  it('misses after a write: the index generation is part of the key', async () => {
+    const inner = countingBackend();
+    const cache = new CachedSearchBackend(inner, { maxEntries: 10 });
+    expect((await cache.search({ text: 'x', limit: 5 }))[0]?.passage.id).toBe('x-1');
+    await cache.replacePages([]);
+    expect((await cache.search({ text: 'x', limit: 5 }))[0]?.passage.id).toBe('x-2');
+    // A write by another process moves the generation too.
+    inner.gen = 7;
+    expect((await cache.search({ text: 'x', limit: 5 }))[0]?.passage.id).toBe('x-7');
+    expect(inner.calls).toHaveLength(3);
+  });
+
+  it('shares one backend call between concurrent identical searches', async () => {
+    const inner = countingBackend();
+    const cache = new CachedSearchBackend(inner, { maxEntries: 10 });
+    const results = await Promise.all([1, 2, 3].map(() => cache.search({ text: 'same', limit: 5 })));
+    expect(inner.calls).toHaveLength(1);
+    expect(results[0]).toEqual(results[2]);
+  });
+
+  it('forgets a failed search and evicts the least recently used entry', async () => {
+    const inner = countingBackend();
+    const cache = new CachedSearchBackend(inner, { maxEntries: 2 });
+    inner.fail = true;
+    await expect(cache.search({ text: 'f', limit: 5 })).rejects.toThrow('engine down');
+    inner.fail = false;
+    await cache.search({ text: 'f', limit: 5 });
+    expect(inner.calls).toHaveLength(2);
+    await cache.search({ text: 'a', limit: 5 });
+    await cache.search({ text: 'f', limit: 5 }); // f is now the most recent
+    await cache.search({ text: 'b', limit: 5 }); // evicts a
+    expect(cache.cacheStats().entries).toBe(2);
+    await cache.search({ text: 'f', limit: 5 });
+    expect(inner.calls.map((c) => c.text)).toEqual(['f', 'f', 'a', 'b']);
+    await cache.search({ text: 'a', limit: 5 });
+    expect(inner.calls.map((c) => c.text)).toEqual(['f', 'f', 'a', 'b', 'a']);
+  });
+
+  it('is left out when its size is 0', () => {
+    const inner = countingBackend();
+    expect(withSearchResultCache(inner, { maxEntries: 0 })).toBe(inner);
+    expect(withSearchResultCache(inner, { maxEntries: 5 })).toBeInstanceOf(CachedSearchBackend);
+  });
+
+  it('gives the same results as the backend it wraps, before and after a page is rewritten', async () => {
+    const path = tempDb();
+    const plain = new SqliteBackend({ path, logger: silentLogger() });
+    const cached = new CachedSearchBackend(new SqliteBackend({ path, logger: silentLogger() }), {
+      maxEntries: 10,
+    });
+    await plain.open();
+    await cached.open();
+    await plain.replacePages([
+      makePage('https://a.example/1', ['lighthouse keepers trim the lamp wick at dusk', 'fog horns sound']),
+      makePage('https://a.example/2', ['the lighthouse stood on a rock']),
+    ]);
+    const query = { text: 'lighthouse lamp', limit: 5, maxPerPage: 2 };
+    expect(await cached.search(query)).toEqual(await plain.search(query));
+    expect(await cached.search(query)).toEqual(await plain.search(query));
+    // Rewritten by the other connection: same URL, same rowids, other text.
+    await plain.replacePages([makePage('https://a.example/1', ['the lamp of the lighthouse was electric'])]);
+    const after = await cached.search(query);
+    expect(after).toEqual(await plain.search(query));
+    expect(after.map((h) => h.passage.text)).toContain('the lamp of the lighthouse was electric');
+    expect(cached.cacheStats()).toMatchObject({ hits: 1, misses: 2 });
+    await plain.close();
+    await cached.close();
+  });
+});

@@ -1,0 +1,122 @@
+// Candidate passages as the re-ranker reads them: each field's tokens as ids of interned surface
+// forms, each id knowing its surface and its Porter stem (the term the index holds). Analyzing a
+// passage once and keeping the ids (passage-cache.ts) spares re-tokenizing and re-stemming the
+// same text for every query that re-ranks it; a query then maps each id to one of its terms once.
+import { type AnalyzerOptions, analyze, englishStem } from '../../text/index.js';
+
+/** Interned surface forms: id ↔ surface, with each surface's stem. Grows; owners bound it. */
+export class SurfaceVocabulary {
+  readonly #ids = new Map<string, number>();
+  readonly #surfaces: string[] = [];
+  readonly #stems: string[] = [];
+  /** Per-query scratch (see QueryLookup): the epoch a slot was written in, and its value. */
+  #epochOf = new Int32Array(1024);
+  #valueOf = new Int32Array(1024);
+  #epoch = 0;
+
+  get size(): number {
+    return this.#surfaces.length;
+  }
+
+  /** The id of a surface form, interning it (and stemming it) the first time. */
+  id(surface: string): number {
+    let id = this.#ids.get(surface);
+    if (id === undefined) {
+      id = this.#surfaces.length;
+      this.#ids.set(surface, id);
+      this.#surfaces.push(surface);
+      this.#stems.push(englishStem(surface));
+    }
+    return id;
+  }
+
+  surface(id: number): string {
+    return this.#surfaces[id] ?? '';
+  }
+
+  /** The term the analyzer gives this surface (its stem; CJK and other scripts unchanged). */
+  stem(id: number): string {
+    return this.#stems[id] ?? '';
+  }
+
+  /**
+   * A fresh id → integer memo for one synchronous computation (a query's re-ranking): reads
+   * `undefined` for ids not set since. Backed by two shared arrays and an epoch, so starting one
+   * costs nothing; a later `lookup()` invalidates the earlier one.
+   */
+  lookup(): QueryLookup {
+    this.#epoch++;
+    if (this.#epoch >= 0x7fffffff) {
+      this.#epochOf.fill(0);
+      this.#epoch = 1;
+    }
+    return new QueryLookup(this, this.#epoch);
+  }
+
+  /** @internal */ slotGet(id: number, epoch: number): number | undefined {
+    return id < this.#epochOf.length && this.#epochOf[id] === epoch ? this.#valueOf[id] : undefined;
+  }
+
+  /** @internal */ slotSet(id: number, epoch: number, value: number): void {
+    if (id >= this.#epochOf.length) {
+      let size = this.#epochOf.length;
+      while (size <= id) size *= 2;
+      const epochs = new Int32Array(size);
+      epochs.set(this.#epochOf);
+      const values = new Int32Array(size);
+      values.set(this.#valueOf);
+      this.#epochOf = epochs;
+      this.#valueOf = values;
+    }
+    this.#epochOf[id] = epoch;
+    this.#valueOf[id] = value;
+  }
+}
+
+export class QueryLookup {
+  readonly #vocabulary: SurfaceVocabulary;
+  readonly #epoch: number;
+
+  constructor(vocabulary: SurfaceVocabulary, epoch: number) {
+    this.#vocabulary = vocabulary;
+    this.#epoch = epoch;
+  }
+
+  get(id: number): number | undefined {
+    return this.#vocabulary.slotGet(id, this.#epoch);
+  }
+
+  set(id: number, value: number): void {
+    this.#vocabulary.slotSet(id, this.#epoch, value);
+  }
+}
+
+/** The three fields of a passage as surface ids, in token order. */
+export interface FieldTokens {
+  readonly title: Int32Array;
+  readonly headings: Int32Array;
+  readonly body: Int32Array;
+}
+
+/** A text's tokens, as the analyzer emits them, as surface ids. */
+export function tokenizeText(
+  text: string,
+  analyzer: AnalyzerOptions,
+  vocabulary: SurfaceVocabulary,
+): Int32Array {
+  const ids: number[] = [];
+  analyze(text, analyzer, (_term, surface) => ids.push(vocabulary.id(surface)), false);
+  return Int32Array.from(ids);
+}
+
+export function tokenizeFields(
+  fields: { readonly title: string; readonly headings: string; readonly body: string },
+  analyzer: AnalyzerOptions,
+  vocabulary: SurfaceVocabulary,
+): FieldTokens {
+  return {
+    title: tokenizeText(fields.title, analyzer, vocabulary),
+    headings: tokenizeText(fields.headings, analyzer, vocabulary),
+    body: tokenizeText(fields.body, analyzer, vocabulary),
+  };
+}

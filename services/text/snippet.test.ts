@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { makeSnippet } from './snippet.js';
+
+const filler = (n: number, word = 'filler') => Array.from({ length: n }, () => word).join(' ');
+
+describe('makeSnippet', () => {
+  it('returns short text whole, spaces collapsed', () => {
+    expect(makeSnippet('  a   short\n\ntext ', ['short'])).toBe('a short text');
+  });
+
+  it.each([
+    // [terms, the word the window must hold]
+    [['landed'], 'landing'],
+    [['Landing'], 'LANDING'],
+    [['e.g'], 'e.g.'],
+    [['3.14'], '3.14'],
+    [['il6'], 'IL6'],
+  ])('finds %j in ASCII text (%s)', (terms, word) => {
+    const text = `${filler(60)} ${word} gear ${filler(60, 'other')}`;
+    const snippet = makeSnippet(text, terms);
+    expect(snippet).toContain(word);
+    expect(snippet.startsWith('… ')).toBe(true);
+  });
+
+  it('picks the window with the most hits', () => {
+    const text = `${filler(10)} lamp ${filler(60)} lamp lighthouse lamp keeper ${filler(60)}`;
+    expect(makeSnippet(text, ['lamp', 'lighthouse'])).toMatch(/lamp lighthouse lamp/);
+  });
+
+  it('does not take a word that merely starts like a term', () => {
+    const text = `${filler(20)} landscape ${filler(60)} land ${filler(60)}`;
+    const snippet = makeSnippet(text, ['land']);
+    expect(snippet).toContain(' land ');
+    expect(snippet).not.toContain('landscape');
+  });
+
+  it('gives the same window in ASCII text as in the same text with a non-ASCII word far away', () => {
+    // The second text takes the general (regular expression) path; the first the ASCII scan.
+    const body = `${filler(30)} Pilots piloted the PILOT boat; pilotage fees ${filler(40)}`;
+    const terms = ['pilot', 'fees'];
+    const ascii = makeSnippet(body, terms);
+    const general = makeSnippet(`${body} ${filler(40)} naïve`, terms);
+    expect(general.replace(/ …$/, '')).toContain(ascii.replace(/ …$/, ''));
+  });
+
+  it('finds CJK terms anywhere, and folded Latin words', () => {
+    expect(makeSnippet(`${filler(50, '文字')} 北京大学 ${filler(50, '文字')}`, ['北京'])).toContain(
+      '北京大学',
+    );
+    expect(makeSnippet(`${filler(50)} café ${filler(50)}`, ['café'])).toContain('café');
+  });
+});

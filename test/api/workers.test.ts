@@ -1,0 +1,165 @@
+// `citebox serve` with CITEBOX_WORKERS=2 (node:cluster): two server processes share the port, both
+// answer searches from the one index, only the first indexes the docs, and SIGTERM to the primary
+// ends an in-flight answer stream with a final event in whichever worker holds it; every process
+// exits and the primary exits 0.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseSse } from './helpers.js';
+import { type SlowLlm, startSlowLlm } from './slow-llm.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+interface Spawned {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly logs: Array<Record<string, unknown>>;
+  readonly exit: Promise<number | null>;
+}
+
+async function spawnServer(env: Record<string, string>): Promise<Spawned> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'citebox.js'), 'serve'], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr += c.toString('utf8');
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 60_000);
+    child.stdout?.on('data', (c: Buffer) => {
+      buffer += c.toString('utf8');
+      let nl = buffer.indexOf('\n');
+      while (nl >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        nl = buffer.indexOf('\n');
+        // Every line is a whole JSON log line: the primary relays worker output line by line.
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        logs.push(entry);
+        if (entry['msg'] === 'Citebox is listening') {
+          clearTimeout(timer);
+          resolve(String(entry['url']));
+        }
+      }
+    });
+    void exit.then((code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
+  });
+  return { child, url, logs, exit };
+}
+
+/** GET over a connection of its own (fetch would reuse a pooled one, always the same worker's). */
+function getFresh(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        body += c;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('citebox serve with two workers', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'citebox-workers-'));
+  let llm: SlowLlm | undefined;
+  let server: Spawned | undefined;
+  afterAll(async () => {
+    server?.child.kill('SIGKILL');
+    await llm?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves from both processes and shuts down gracefully on SIGTERM', async () => {
+    llm = await startSlowLlm({
+      chunk: 'Crawl it with the crawl command [1]. ',
+      chunks: 200,
+      intervalMs: 100,
+    });
+    server = await spawnServer({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      CITEBOX_DATA_DIR: dataDir,
+      CITEBOX_BOOTSTRAP_DOCS: 'true',
+      CITEBOX_WORKERS: '2',
+      LLM_BASE_URL: llm.url,
+      LLM_MODEL: 'slow',
+      CITEBOX_SHUTDOWN_GRACE_MS: '700',
+      LOG_LEVEL: 'info',
+    });
+    const { url } = server;
+    const primary = server.logs.find((l) => l['msg'] === 'Citebox is listening');
+    expect(primary).toMatchObject({ workers: 2, url });
+    const workerPids = (primary?.['pids'] ?? []) as number[];
+    expect(new Set(workerPids).size).toBe(2);
+    // Only the first worker indexed the docs.
+    expect(server.logs.filter((l) => l['msg'] === 'indexed Citebox documentation')).toHaveLength(1);
+
+    // New connections go to both workers; each answers a search from the shared index.
+    const answeredBy = new Set<string>();
+    for (let i = 0; i < 12 && answeredBy.size < 2; i++) {
+      const metrics = await getFresh(`${url}/metrics`);
+      const pid = /^citebox_server_process\{[^}]*pid="(\d+)"/m.exec(metrics.body)?.[1];
+      if (pid) answeredBy.add(pid);
+    }
+    for (let i = 0; i < 4; i++) {
+      const res = await getFresh(`${url}/v1/search?q=crawl`);
+      expect(res.status).toBe(200);
+      expect((JSON.parse(res.body) as { results: unknown[] }).results.length).toBeGreaterThan(0);
+    }
+    expect([...answeredBy].map(Number).sort()).toEqual([...workerPids].sort());
+
+    // An answer stream in flight when the primary is told to stop.
+    const res = await fetch(`${url}/v1/answer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'How do I crawl my site with Citebox?', stream: true, mode: 'llm' }),
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body?.getReader();
+    if (!reader) throw new Error('no body');
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!/event: delta/.test(text)) {
+      const chunk = await reader.read();
+      if (chunk.done) throw new Error(`stream ended early: ${text}`);
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    server.child.kill('SIGTERM');
+    for (;;) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    const events = parseSse(text);
+    expect(events.at(-1)?.event).toBe('error');
+    expect(JSON.parse(events.at(-1)?.data ?? '{}')).toMatchObject({ error: { code: 'SHUTTING_DOWN' } });
+
+    expect(await server.exit).toBe(0);
+    expect(server.logs.filter((l) => l['msg'] === 'server stopped').length).toBe(3);
+    expect(server.logs.find((l) => l['msg'] === 'server stopped' && l['ok'] !== undefined)).toMatchObject({
+      ok: true,
+      workers: 2,
+    });
+    for (const pid of workerPids) expect(alive(pid)).toBe(false);
+  });
+});
