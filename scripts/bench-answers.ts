@@ -183,6 +183,9 @@ async function main(): Promise<number> {
     llmModel: 'bench-model',
     llmTimeoutMs: 30_000,
     answerCacheSize: 0,
+    // Every question is searched more than once below (a warm-up pass, then each mode): with the
+    // search-result cache on, all but the first would be cache hits and measure nothing.
+    searchCacheSize: 0,
     logLevel: 'warn',
     // Settings of the API layer that would get in the way of a benchmark, where they exist.
     rateLimitPerMinute: 0,
