@@ -231,6 +231,16 @@ function intOption(value: string | undefined, name: string): number | undefined 
   return Number(value);
 }
 
+// `citebox ask … | head`: a reader that stops reading early is not an error. (The server and the
+// worker log to stdout; for them a closed stdout is left to the logger.)
+const command = process.argv[2];
+if (command !== 'serve' && command !== 'worker') {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (isCiteboxError(err)) fail(`${err.code}: ${err.message}`);
   if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))

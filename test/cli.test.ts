@@ -77,6 +77,20 @@ describe('citebox CLI', () => {
     expect(s.crawl_jobs[0]?.status).toBe('done');
   });
 
+  it('stops quietly when its reader goes away (citebox ask … | head -1)', async () => {
+    // A long answer whose output stream is closed before it is written: EPIPE, exit 0, no stack.
+    const child = spawn(process.execPath, [BIN, 'ask', 'Who invented the Fresnel lens?'], {
+      env: { ...process.env, ...vars },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
+  });
+
   it('exits with a clear message on bad input', async () => {
     const badUrl = await run(['crawl', 'ftp://example.com/'], vars);
     expect(badUrl.code).toBe(1);
