@@ -176,8 +176,11 @@ export function urlAnnotations(content: string, sources: readonly Source[]): Url
 }
 
 /**
- * Token counts are estimates (about four characters per token): extractive answers use no model,
- * and the LLM's own counts are in the Prometheus metrics.
+ * Token counts here are estimates (about four characters per token) of the conversation and the
+ * answer: extractive answers use no model, and one answer may take several LLM calls (follow-up
+ * rewrite, answer, related questions, judge) with prompts of their own. The LLM server's own
+ * counts, when it reports them, are totals across answers in the Prometheus metrics
+ * (`citebox_llm_tokens_total`), not per response.
  */
 export function estimateTokens(text: string): number {
   return text.length === 0 ? 0 : Math.ceil(text.length / 4);

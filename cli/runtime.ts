@@ -44,7 +44,7 @@ export async function openRuntime(
   );
   await backend.open();
   const indexer = new Indexer({ backend, logger });
-  const llm = createLlmClient(config, logger);
+  const llm = createLlmClient(config, logger, metrics);
   const answers = new AnswerService({
     backend,
     logger,

@@ -3,6 +3,9 @@
 // so two components asking for the same metric share it. Names start with `citebox_`.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
+/** Latency buckets for LLM calls: from a cached prompt on a local model to a long reply. */
+const LLM_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120];
+
 export class Metrics {
   readonly registry = new Registry();
 
@@ -102,24 +105,74 @@ export class Metrics {
     return this.gauge('citebox_index_documents', 'Pages and passages in the index', ['kind']);
   }
 
-  /** LLM tokens by kind (`prompt`, `completion`) and model. Recorded by the LLM client. */
-  llmTokens(): Counter<'kind' | 'model'> {
-    return this.counter('citebox_llm_tokens_total', 'LLM tokens used', ['kind', 'model']);
+  // ---- The LLM client's metrics (services/llm/llm-metrics.ts records them). One request is one
+  // call of the client (its retries included); `purpose` says what the answer pipeline asked for
+  // (`answer`, `rewrite`, `related`, `judge`, or `other`).
+
+  /**
+   * LLM requests by model, purpose and outcome: `ok`, `timeout` (LLM_TIMEOUT), `unavailable`
+   * (LLM_UNAVAILABLE), `error` (LLM_ERROR), `aborted` (the caller went away or stopped reading).
+   */
+  llmRequests(): Counter<'model' | 'purpose' | 'outcome'> {
+    return this.counter('citebox_llm_requests_total', 'LLM requests, by outcome', [
+      'model',
+      'purpose',
+      'outcome',
+    ]);
   }
 
-  /** LLM requests by model and outcome (`ok`, `error`, `timeout`). Recorded by the LLM client. */
-  llmRequests(): Counter<'model' | 'outcome'> {
-    return this.counter('citebox_llm_requests_total', 'LLM requests', ['model', 'outcome']);
+  /** LLM request latency, from the call to the end of the reply (retries included). */
+  llmDuration(): Histogram<'model' | 'purpose' | 'outcome'> {
+    return this.histogram(
+      'citebox_llm_request_duration_seconds',
+      'LLM request latency, retries included',
+      ['model', 'purpose', 'outcome'],
+      LLM_BUCKETS,
+    );
   }
 
-  /** LLM errors by error code (`LLM_TIMEOUT`, `LLM_UNAVAILABLE`, `LLM_ERROR`…). Recorded by the LLM client. */
+  /** Time from the call to the first generated text (a reasoning model's thinking counts). */
+  llmTimeToFirstToken(): Histogram<'model' | 'purpose'> {
+    return this.histogram(
+      'citebox_llm_time_to_first_token_seconds',
+      'LLM time to the first generated token, retries included',
+      ['model', 'purpose'],
+      LLM_BUCKETS,
+    );
+  }
+
+  /**
+   * LLM tokens by kind (`prompt`, `completion`), as the server reports them in `usage`; calls
+   * without a usage report add nothing here (see llmUsageMissing).
+   */
+  llmTokens(): Counter<'kind' | 'model' | 'purpose'> {
+    return this.counter('citebox_llm_tokens_total', 'LLM tokens used, as reported by the server', [
+      'kind',
+      'model',
+      'purpose',
+    ]);
+  }
+
+  /** Successful LLM requests whose server reported no token usage (their tokens are not counted). */
+  llmUsageMissing(): Counter<'model' | 'purpose'> {
+    return this.counter(
+      'citebox_llm_usage_missing_total',
+      'Successful LLM requests without a token usage report',
+      ['model', 'purpose'],
+    );
+  }
+
+  /** Attempts repeated after a 429, a 5xx or a refused connection. */
+  llmRetries(): Counter<'model'> {
+    return this.counter('citebox_llm_retries_total', 'LLM attempts retried', ['model']);
+  }
+
+  /**
+   * Answers whose LLM writing failed, by code (`LLM_TIMEOUT`, `LLM_UNAVAILABLE`, `LLM_ERROR`,
+   * `WRONG_LANGUAGE`). Recorded by the answer service, once per failed attempt at an answer.
+   */
   llmErrors(): Counter<'code'> {
     return this.counter('citebox_llm_errors_total', 'LLM errors, by code', ['code']);
-  }
-
-  /** LLM request latency by model. Recorded by the LLM client. */
-  llmDuration(): Histogram<'model'> {
-    return this.histogram('citebox_llm_request_duration_seconds', 'LLM request latency', ['model']);
   }
 
   // The crawler's metrics (citebox_crawl_*) are defined in crawler/crawl-metrics.ts.

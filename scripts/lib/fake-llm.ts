@@ -16,6 +16,12 @@ export type LlmReply =
       readonly stall?: boolean;
       /** Destroy the connection after this many chunks (a crashed server). */
       readonly dropAfter?: number;
+      /**
+       * The token counts reported when the client asks for them (`stream_options.include_usage`,
+       * or always without streaming); by default about four characters of prompt per token and
+       * one token per chunk. `false`: no report (a server that does not support it).
+       */
+      readonly usage?: { readonly prompt_tokens: number; readonly completion_tokens: number } | false;
     }
   | {
       readonly kind: 'status';
@@ -88,6 +94,19 @@ export function streamReply(
   options: Partial<Extract<LlmReply, { kind: 'stream' }>> = {},
 ): LlmReply {
   return { kind: 'stream', chunks: typeof text === 'string' ? chunked(text) : text, ...options };
+}
+
+/** The `usage` object the server reports for a reply, or undefined when it reports none. */
+function usageReport(
+  body: LlmRequestRecord['body'],
+  reply: Extract<LlmReply, { kind: 'stream' }>,
+): { prompt_tokens: number; completion_tokens: number; total_tokens: number } | undefined {
+  if (reply.usage === false) return undefined;
+  const prompt =
+    reply.usage?.prompt_tokens ??
+    (body.messages ?? []).reduce((sum, m) => sum + Math.ceil(String(m.content).length / 4), 0);
+  const completion = reply.usage?.completion_tokens ?? reply.chunks.length;
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -164,6 +183,9 @@ export async function startFakeLlm(options: { model?: string } = {}): Promise<Fa
       return;
     }
     const id = `chatcmpl-${record.index}`;
+    const usage = usageReport(body, reply);
+    const includeUsage =
+      (body['stream_options'] as { include_usage?: unknown } | undefined)?.include_usage === true;
     const frame = (delta: Record<string, unknown>, finish: string | null = null) =>
       `data: ${JSON.stringify({
         id,
@@ -171,6 +193,8 @@ export async function startFakeLlm(options: { model?: string } = {}): Promise<Fa
         created: 0,
         model,
         choices: [{ index: 0, delta, finish_reason: finish }],
+        // As OpenAI does: `usage: null` on every chunk but the last when usage was asked for.
+        ...(includeUsage ? { usage: null } : {}),
       })}\n\n`;
     if (body.stream === false) {
       if (reply.delayMs) await sleep(reply.delayMs);
@@ -188,6 +212,7 @@ export async function startFakeLlm(options: { model?: string } = {}): Promise<Fa
               finish_reason: 'stop',
             },
           ],
+          ...(usage ? { usage } : {}),
         }),
       );
       record.finished = true;
@@ -215,6 +240,12 @@ export async function startFakeLlm(options: { model?: string } = {}): Promise<Fa
     }
     if (reply.stall) return;
     res.write(frame({}, 'stop'));
+    if (includeUsage && usage) {
+      // The usage report is a chunk of its own with empty `choices`, before [DONE].
+      res.write(
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model, choices: [], usage })}\n\n`,
+      );
+    }
     res.end('data: [DONE]\n\n');
     record.finished = true;
   });

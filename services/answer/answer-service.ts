@@ -279,7 +279,12 @@ export class AnswerService {
       let wrong: string | undefined;
       let checkLanguage = true;
       try {
-        for await (const chunk of llm.stream({ messages, maxTokens: REPLY_TOKENS, signal: context.signal })) {
+        for await (const chunk of llm.stream({
+          messages,
+          maxTokens: REPLY_TOKENS,
+          signal: context.signal,
+          purpose: 'answer',
+        })) {
           context.signal?.throwIfAborted();
           const text = assembler.push(chunk);
           if (text) {
@@ -442,6 +447,7 @@ export class AnswerService {
       try {
         const reply = await this.#llm.complete({
           messages: standaloneQuestionPrompt(history, query),
+          purpose: 'rewrite',
           maxTokens: 120,
           temperature: 0,
           signal,
@@ -466,6 +472,7 @@ export class AnswerService {
           context.hits.map((h, i) => ({ n: i + 1, title: h.passage.title, url: h.passage.url, text: '' })),
           context.lang,
         ),
+        purpose: 'related',
         maxTokens: 150,
         temperature: 0.3,
         signal: context.signal,
@@ -497,6 +504,7 @@ export class AnswerService {
       try {
         const reply = await this.#llm.complete({
           messages: judgePrompt(use.claim, passage),
+          purpose: 'judge',
           maxTokens: 3,
           temperature: 0,
           signal,

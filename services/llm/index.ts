@@ -6,4 +6,5 @@ export {
   OpenAiCompatibleClient,
   type OpenAiCompatibleOptions,
 } from './llm-client.js';
+export type { LlmOutcome, LlmPurpose } from './llm-metrics.js';
 export { ThinkingFilter } from './thinking-filter.js';

@@ -1,11 +1,24 @@
 // The language model behind LLM answers: any OpenAI-compatible chat endpoint (OpenAI, Ollama, vLLM,
 // llama.cpp's server) through the `openai` package. The rest of Citebox sees only LlmClient, so
-// tests and other vendors can stand in. Retries, timeouts and error wrapping live here.
+// tests and other vendors can stand in. Retries, timeouts, error wrapping and the LLM metrics
+// (through llm-metrics.ts) live here.
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionCreateParams,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources/chat/completions';
 import { CiteboxError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import type { HealthReport } from '../types.js';
+import {
+  type LlmCallRecord,
+  type LlmOutcome,
+  type LlmPurpose,
+  llmOutcome,
+  readUsage,
+  startLlmCall,
+} from './llm-metrics.js';
 import { ThinkingFilter } from './thinking-filter.js';
 
 export interface ChatTurn {
@@ -22,6 +35,8 @@ export interface ChatRequest {
   readonly signal?: AbortSignal | undefined;
   /** Overrides the client's timeout for this request (short side calls use less). */
   readonly timeoutMs?: number | undefined;
+  /** What the call is for, as its metrics label (`other` when not given). */
+  readonly purpose?: LlmPurpose | undefined;
 }
 
 export interface LlmClient {
@@ -52,6 +67,8 @@ export interface OpenAiCompatibleOptions {
   readonly maxRetries?: number | undefined;
   /** First backoff delay; doubles with each retry (with jitter), capped by retry-after when sent. */
   readonly retryBaseMs?: number | undefined;
+  /** Where requests, latency and tokens are recorded (nothing is without it). */
+  readonly metrics?: Metrics | undefined;
 }
 
 const DEFAULT_MAX_RETRIES = 2;
@@ -71,10 +88,13 @@ export class OpenAiCompatibleClient implements LlmClient {
   readonly #retryBaseMs: number;
   readonly #logger: Logger;
   readonly #baseUrl: string;
+  readonly #metrics: Metrics | undefined;
   /** Endpoints that refuse `max_tokens` (newer OpenAI models) get `max_completion_tokens`. */
   #useMaxCompletionTokens = false;
   /** Endpoints that refuse a temperature (reasoning models) get none. */
   #omitTemperature = false;
+  /** Endpoints that refuse `stream_options` (usage reports in streams) get none. */
+  #omitStreamOptions = false;
 
   constructor(options: OpenAiCompatibleOptions) {
     this.model = options.model;
@@ -83,6 +103,7 @@ export class OpenAiCompatibleClient implements LlmClient {
     this.#retryBaseMs = options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
     this.#logger = options.logger.child({ component: 'llm' });
     this.#baseUrl = options.baseUrl;
+    this.#metrics = options.metrics;
     this.#client = new OpenAI({
       baseURL: options.baseUrl,
       // Local servers (Ollama, llama.cpp) need no key, but the SDK insists on one.
@@ -95,6 +116,21 @@ export class OpenAiCompatibleClient implements LlmClient {
   }
 
   async *stream(request: ChatRequest): AsyncGenerator<string> {
+    const call = startLlmCall(this.#metrics, this.model, request.purpose ?? 'other');
+    // Stays undefined when the consumer stops reading early (the generator is returned).
+    let outcome: LlmOutcome | undefined;
+    try {
+      yield* this.#stream(request, call);
+      outcome = 'ok';
+    } catch (err) {
+      outcome = llmOutcome(err, request.signal?.aborted === true);
+      throw err;
+    } finally {
+      call.end(outcome ?? 'aborted');
+    }
+  }
+
+  async *#stream(request: ChatRequest, call: LlmCallRecord): AsyncGenerator<string> {
     const timeoutMs = request.timeoutMs ?? this.#timeoutMs;
     const watchdog = new Watchdog(timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, watchdog.signal]) : watchdog.signal;
@@ -102,15 +138,21 @@ export class OpenAiCompatibleClient implements LlmClient {
     try {
       for (let attempt = 0; ; attempt++) {
         try {
-          const upstream = await this.#client.chat.completions.create(
-            { ...this.#params(request), stream: true },
-            { signal, timeout: timeoutMs, maxRetries: 0 },
-          );
+          const upstream = await this.#client.chat.completions.create(this.#streamParams(request), {
+            signal,
+            timeout: timeoutMs,
+            maxRetries: 0,
+          });
           const thinking = new ThinkingFilter();
           for await (const chunk of upstream) {
             request.signal?.throwIfAborted();
             watchdog.arm();
-            const text = thinking.push(chunk.choices[0]?.delta?.content ?? '');
+            // The usage report comes in a last chunk of its own, with empty `choices`.
+            const usage = readUsage(chunk.usage);
+            if (usage) call.usage(usage);
+            const delta = chunk.choices?.[0]?.delta;
+            if (delta && hasGeneratedText(delta)) call.firstToken();
+            const text = thinking.push(delta?.content ?? '');
             if (text) {
               yielded = true;
               yield text;
@@ -130,6 +172,7 @@ export class OpenAiCompatibleClient implements LlmClient {
             if (this.#adapt(err, yielded)) continue;
             throw error;
           }
+          call.retried();
           this.#logger.warn({ attempt: attempt + 1, delayMs: delay, err: error.message }, 'retrying the LLM');
           try {
             await sleep(delay, signal);
@@ -173,6 +216,15 @@ export class OpenAiCompatibleClient implements LlmClient {
     };
   }
 
+  #streamParams(request: ChatRequest): ChatCompletionCreateParamsStreaming {
+    return {
+      ...this.#params(request),
+      stream: true,
+      // Asks for the token counts in a last chunk (OpenAI, vLLM, llama.cpp, Ollama ≥ 0.5.2).
+      ...(this.#omitStreamOptions ? {} : { stream_options: { include_usage: true } }),
+    };
+  }
+
   /** Learns from a 400 that names a parameter this endpoint refuses; true when worth one more try. */
   #adapt(err: unknown, yielded: boolean): boolean {
     if (yielded || !(err instanceof APIError) || err.status !== 400) return false;
@@ -183,6 +235,10 @@ export class OpenAiCompatibleClient implements LlmClient {
     }
     if (!this.#omitTemperature && /temperature/.test(text)) {
       this.#omitTemperature = true;
+      return true;
+    }
+    if (!this.#omitStreamOptions && /stream_options|include_usage/.test(text)) {
+      this.#omitStreamOptions = true;
       return true;
     }
     return false;
@@ -264,6 +320,14 @@ export class OpenAiCompatibleClient implements LlmClient {
       details: { model },
     });
   }
+}
+
+/** Whether a chunk's delta carries generated text: the reply, or a reasoning model's thinking. */
+function hasGeneratedText(delta: object): boolean {
+  const fields = delta as { content?: unknown; reasoning_content?: unknown; reasoning?: unknown };
+  return [fields.content, fields.reasoning_content, fields.reasoning].some(
+    (v) => typeof v === 'string' && v.length > 0,
+  );
 }
 
 /**

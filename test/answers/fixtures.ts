@@ -123,3 +123,19 @@ export function deltasOf(events: readonly AnswerEvent[]): string {
     .map((e) => (e.type === 'delta' ? e.text : ''))
     .join('');
 }
+
+/**
+ * The sum of a metric's samples whose labels include `labels`, read from Prometheus exposition
+ * text (GET /metrics, or `Metrics.text()`); 0 when there is none. For histograms ask for
+ * `<name>_count` or `<name>_sum`.
+ */
+export function promValue(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const found = new Map([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
+    if (Object.entries(labels).every(([k, v]) => found.get(k) === v)) sum += Number(m[3]);
+  }
+  return sum;
+}

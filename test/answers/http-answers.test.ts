@@ -5,7 +5,7 @@ import { type Server, startServer } from '../../cli/serve.js';
 import { createLogger } from '../../services/index.js';
 import { type TestEnv, testConfig } from '../helpers/config.js';
 import { type FakeLlm, startFakeLlm, streamReply } from '../helpers/llm-server.js';
-import { PAGES, page } from './fixtures.js';
+import { PAGES, page, promValue } from './fixtures.js';
 
 interface SseEvent {
   readonly event: string;
@@ -149,6 +149,48 @@ describe('LLM answers over HTTP', () => {
     ).rejects.toThrow();
     await llm.waitForAbort(0);
     expect(llm.requests[0]?.finished).toBe(false);
+  });
+
+  it("records the LLM's requests, latency and the server's token counts in /metrics", async () => {
+    const scrape = async () => (await fetch(`${server.url}/metrics`)).text();
+    const answerLabels = { model: 'fake-model', purpose: 'answer' };
+    const before = await scrape();
+    const delta = (after: string, name: string, labels: Record<string, string>) =>
+      promValue(after, name, labels) - promValue(before, name, labels);
+
+    llm.respond((r) =>
+      r.purpose === 'answer'
+        ? streamReply('Apollo 11 landed on July 20, 1969 [1].', {
+            usage: { prompt_tokens: 321, completion_tokens: 11 },
+          })
+        : streamReply('Who walked on the Moon?', { usage: false }),
+    );
+    const ok = await ask({ query: 'When did Apollo 11 land on the Moon?' });
+    expect(((await ok.json()) as { answer_mode: string }).answer_mode).toBe('llm');
+    expect(llm.requests.every((r) => r.body['stream_options'] !== undefined)).toBe(true);
+    let after = await scrape();
+    expect(delta(after, 'citebox_llm_requests_total', { ...answerLabels, outcome: 'ok' })).toBe(1);
+    expect(
+      delta(after, 'citebox_llm_request_duration_seconds_count', { ...answerLabels, outcome: 'ok' }),
+    ).toBe(1);
+    expect(delta(after, 'citebox_llm_time_to_first_token_seconds_count', answerLabels)).toBe(1);
+    expect(delta(after, 'citebox_llm_tokens_total', { ...answerLabels, kind: 'prompt' })).toBe(321);
+    expect(delta(after, 'citebox_llm_tokens_total', { ...answerLabels, kind: 'completion' })).toBe(11);
+    // The related-questions call came back without a usage report: counted, but no tokens.
+    expect(delta(after, 'citebox_llm_requests_total', { purpose: 'related', outcome: 'ok' })).toBe(1);
+    expect(delta(after, 'citebox_llm_usage_missing_total', { purpose: 'related' })).toBe(1);
+    expect(delta(after, 'citebox_llm_tokens_total', { purpose: 'related' })).toBe(0);
+
+    llm.respond((r) => (r.purpose === 'answer' ? { kind: 'status', status: 500 } : streamReply('')));
+    const failed = await ask({ query: 'When did Apollo 11 land on the Moon?' });
+    expect(((await failed.json()) as { answer_mode: string }).answer_mode).toBe('extractive');
+    after = await scrape();
+    expect(delta(after, 'citebox_llm_requests_total', { ...answerLabels, outcome: 'error' })).toBe(1);
+    expect(
+      delta(after, 'citebox_llm_request_duration_seconds_count', { ...answerLabels, outcome: 'error' }),
+    ).toBe(1);
+    expect(delta(after, 'citebox_llm_retries_total', { model: 'fake-model' })).toBe(2);
+    expect(delta(after, 'citebox_llm_errors_total', { code: 'LLM_ERROR' })).toBe(1);
   });
 
   it('reports the LLM in /readyz', async () => {
