@@ -189,6 +189,12 @@ class JobRun {
   readonly #batcher: PageBatcher;
   #hostRound: string[] = [];
   #hostPos = 0;
+  /** max_pages_per_host: each host's pages fetched in this job, counted from the frontier at start. */
+  readonly #hostFetched: Map<string, number>;
+  /** Fetches in flight per host (they may still count towards the host's cap). */
+  readonly #hostActive = new Map<string, number>();
+  /** In-flight URLs whose outcome says an HTTP answer came back. */
+  readonly #answered = new Set<string>();
 
   constructor(deps: RunnerDeps, job: CrawlJob, log: Logger, options: RunOptions) {
     this.#d = deps;
@@ -203,12 +209,17 @@ class JobRun {
       include: job.options.include,
       exclude: job.options.exclude,
     });
+    // The guard bounds each host's share of the frontier; max_pages_per_host itself is enforced
+    // when a URL is about to be fetched (hostCap).
     const perHost = job.options.max_pages_per_host ?? job.options.max_pages;
     this.#guard = new TrapGuard({
       maxUrlsPerHost: Math.min(1_000_000, Math.max(1_000, perHost * 20)),
       ...deps.traps,
     });
     this.#counters = deps.store.countJob(job.id);
+    // From the durable frontier, so a resumed job does not fetch a host past its cap.
+    this.#hostFetched =
+      job.options.max_pages_per_host === undefined ? new Map() : deps.store.fetchedPerHost(job.id);
     this.#batcher = new PageBatcher(deps.sink);
   }
 
@@ -317,7 +328,10 @@ class JobRun {
       // Nothing can start now: sleep until a host's slot opens, a retry is due or a fetch ends.
       const now = Date.now();
       let until = now + 250;
-      for (const host of this.#queues.keys()) until = Math.min(until, scheduler.readyAt(host));
+      for (const host of this.#queues.keys()) {
+        // A host waiting on its cap opens when one of its fetches ends, which wakes the loop.
+        if (this.hostCap(host) === 'open') until = Math.min(until, scheduler.readyAt(host));
+      }
       for (const e of this.#delayed) until = Math.min(until, e.nextFetchAt);
       await this.waitForWork(Math.max(1, until - now));
     }
@@ -460,14 +474,16 @@ class JobRun {
       // Decisions that need no request take no politeness slot (checked once per entry).
       const settled = !this.#checked.has(entry) && this.settleWithoutFetch(entry);
       this.#checked.add(entry);
-      if (settled) {
+      const cap = settled ? 'open' : this.hostCap(host);
+      if (cap === 'full') this.hostCapReached(entry);
+      if (settled || cap === 'full') {
         queue.shift();
         this.#buffered--;
         this.#held.delete(entry.url);
         idle = 0;
         continue;
       }
-      if (!scheduler.canStart(host)) {
+      if (cap === 'wait' || !scheduler.canStart(host)) {
         this.#hostPos++;
         idle++;
         continue;
@@ -486,6 +502,7 @@ class JobRun {
 
   private start(entry: FrontierEntry): void {
     this.#inFlight++;
+    this.#hostActive.set(entry.host, (this.#hostActive.get(entry.host) ?? 0) + 1);
     const task = this.process(entry)
       .catch((err: unknown) => {
         if (this.#stop.signal.aborted) return; // stays queued in the frontier for the resumed run
@@ -494,6 +511,10 @@ class JobRun {
       })
       .finally(() => {
         this.#inFlight--;
+        this.#hostActive.set(entry.host, (this.#hostActive.get(entry.host) ?? 1) - 1);
+        if (this.#answered.delete(entry.url)) {
+          this.#hostFetched.set(entry.host, (this.#hostFetched.get(entry.host) ?? 0) + 1);
+        }
         if (!this.#delayed.includes(entry) && !this.#delayed.some((d) => d.url === entry.url)) {
           this.#held.delete(entry.url);
         }
@@ -526,6 +547,29 @@ class JobRun {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Whether `max_pages_per_host` lets the host's next URL be fetched: `full` once the host's
+   * fetched pages reach the cap, `wait` while fetches in flight could still reach it.
+   */
+  private hostCap(host: string): 'open' | 'wait' | 'full' {
+    const cap = this.#job.options.max_pages_per_host;
+    if (cap === undefined) return 'open';
+    const fetched = this.#hostFetched.get(host) ?? 0;
+    if (fetched >= cap) return 'full';
+    return fetched + (this.#hostActive.get(host) ?? 0) >= cap ? 'wait' : 'open';
+  }
+
+  /** A URL of a host that had its `max_pages_per_host` pages fetched: skipped, like a trap. */
+  private hostCapReached(entry: FrontierEntry): void {
+    this.#d.metrics.trapsAvoided.inc();
+    this.record({
+      url: entry.url,
+      status: 'skipped',
+      reason: `max_pages_per_host (${this.#job.options.max_pages_per_host}) reached`,
+      fetched: false,
+    });
   }
 
   private robotsDenied(url: string): void {
@@ -962,6 +1006,9 @@ class JobRun {
 
   private record(outcome: UrlOutcome): void {
     this.#outcomes.push(outcome);
+    // Only fetches record answered outcomes; start() moves them to their host's tally.
+    if (outcome.fetched && this.#job.options.max_pages_per_host !== undefined)
+      this.#answered.add(outcome.url);
     const c = this.#counters;
     if (outcome.status === 'indexed') c.indexed++;
     else if (outcome.status === 'unchanged') c.unchanged++;

@@ -517,6 +517,14 @@ export class CrawlStore {
     };
   }
 
+  /** Per host, the job's URLs whose fetch got an HTTP answer (what `max_pages_per_host` caps). */
+  fetchedPerHost(jobId: string): Map<string, number> {
+    const rows = this.sql(
+      'SELECT host, COUNT(*) AS n FROM frontier WHERE job_id = ? AND fetched = 1 GROUP BY host',
+    ).all(jobId) as Array<{ host: string; n: number }>;
+    return new Map(rows.map((r) => [r.host, r.n]));
+  }
+
   /** Every URL of a job with its host (to rebuild in-memory guards on resume). */
   forEachUrl(jobId: string, fn: (url: string, host: string) => void): void {
     for (const row of this.sql('SELECT url, host FROM frontier WHERE job_id = ?').iterate(jobId)) {
