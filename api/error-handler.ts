@@ -1,11 +1,19 @@
 // The one place that turns errors into HTTP responses: {"error": {code, message, request_id}}
-// with a fitting status. Never a stack trace; 5xx details go to the log only.
+// with a fitting status. Never a stack trace; 5xx details go to the log only. Every code sent is
+// declared in services/errors.ts; its status comes from its kind (or STATUS_BY_CODE).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CiteboxError, type ErrorKind, isCiteboxError, type Logger } from '../services/index.js';
+import {
+  CiteboxError,
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorKind,
+  isCiteboxError,
+  type Logger,
+} from '../services/index.js';
 
 export const STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = {
   invalid_input: 400,
@@ -18,22 +26,38 @@ export const STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = {
   unavailable: 503,
   timeout: 504,
   upstream: 502,
+  cancelled: 499, // nginx's "client closed request": logged, never seen by the client
   internal: 500,
 };
 
-export interface ErrorBody {
-  error: { code: string; message: string; request_id: string };
+/** Codes whose HTTP status is more precise than their kind's. */
+export const STATUS_BY_CODE: Readonly<Partial<Record<ErrorCode, number>>> = {
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  URL_TOO_LONG: 414,
+  HEADERS_TOO_LARGE: 431,
+};
+
+/** The HTTP status of an error code. */
+export function statusOf(code: ErrorCode): number {
+  return STATUS_BY_CODE[code] ?? STATUS_BY_KIND[ERROR_CODES[code].kind];
 }
 
-/** Stable codes for the framework's own client errors. */
-const FASTIFY_CODES: Readonly<Record<string, { code: string; message?: string }>> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; request_id: string };
+}
+
+/**
+ * Stable codes for the framework's own client errors (sent with fastify's status); without a
+ * message, fastify's own is sent.
+ */
+const FASTIFY_CODES: Readonly<Record<string, { code: ErrorCode; message?: string }>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: ERROR_CODES.PAYLOAD_TOO_LARGE.message },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     code: 'UNSUPPORTED_MEDIA_TYPE',
-    message: 'Send the body as application/json',
+    message: ERROR_CODES.UNSUPPORTED_MEDIA_TYPE.message,
   },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'INVALID_REQUEST', message: 'The JSON body is empty' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'The body is not valid JSON' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: ERROR_CODES.INVALID_JSON.message },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'INVALID_REQUEST', message: 'Invalid Content-Length' },
   FST_ERR_BAD_URL: { code: 'INVALID_REQUEST', message: 'The URL is not valid' },
   FST_ERR_ASYNC_CONSTRAINT: { code: 'INVALID_REQUEST' },
@@ -63,9 +87,21 @@ export function validationMessage(error: {
   return error.message;
 }
 
-export function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+/** Sends the error body; the message and the status default to the code's. */
+export function sendError(
+  reply: FastifyReply,
+  code: ErrorCode,
+  message: string = ERROR_CODES[code].message,
+  status: number = statusOf(code),
+): FastifyReply {
   const body: ErrorBody = { error: { code, message, request_id: String(reply.request.id) } };
   return reply.code(status).type('application/json; charset=utf-8').send(body);
+}
+
+/** The body of an error answered outside fastify (raw sockets and responses), as JSON. */
+function rawErrorBody(code: ErrorCode, message: string, requestId: string): string {
+  const body: ErrorBody = { error: { code, message, request_id: requestId } };
+  return JSON.stringify(body);
 }
 
 export function errorHandler(
@@ -81,43 +117,38 @@ export function errorHandler(
     });
   }
   if (isCiteboxError(error)) {
-    const status = STATUS_BY_KIND[error.kind];
+    const status = statusOf(error.code);
     if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: error.code }, error.message);
-    const message = status >= 500 && error.kind === 'internal' ? 'Internal error' : error.message;
-    return sendError(reply, status, error.code, message);
+    const message = status >= 500 && error.kind === 'internal' ? ERROR_CODES.INTERNAL.message : error.message;
+    return sendError(reply, error.code, message, status);
   }
   if (error.name === 'AbortError' && reply.raw.destroyed) {
     // The client went away and its work was aborted; nobody is left to answer.
     request.log.info('client closed the request');
-    return sendError(reply, 499, 'CLIENT_CLOSED', 'The client closed the request');
+    return sendError(reply, 'CLIENT_CLOSED');
   }
   const fe = error as FastifyError & { validation?: unknown; validationContext?: string };
   if (fe.validation) {
-    return sendError(reply, 400, 'INVALID_REQUEST', validationMessage(fe));
+    return sendError(reply, 'INVALID_REQUEST', validationMessage(fe));
   }
   if (fe instanceof SyntaxError && (fe as { statusCode?: number }).statusCode === 400) {
-    return sendError(reply, 400, 'INVALID_JSON', `The body is not valid JSON: ${fe.message}`);
+    return sendError(reply, 'INVALID_JSON', `${ERROR_CODES.INVALID_JSON.message}: ${fe.message}`);
   }
   const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
   if (status >= 400 && status < 500) {
-    return sendError(reply, status, known?.code ?? 'INVALID_REQUEST', known?.message ?? fe.message);
+    return sendError(reply, known?.code ?? 'INVALID_REQUEST', known?.message ?? fe.message, status);
   }
   request.log.error({ err: error }, 'unhandled error');
-  return sendError(reply, 500, 'INTERNAL', 'Internal error');
+  return sendError(reply, 'INTERNAL');
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
-    sendError(
-      reply,
-      404,
-      'NOT_FOUND',
-      `No route ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`,
-    ),
+    sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`),
   );
 }
 
@@ -136,15 +167,16 @@ export function clientErrorResponder(logger: Logger) {
       socket.destroy();
       return;
     }
-    const [status, code, message] =
+    // 408, not REQUEST_TIMEOUT's 504: here it is the request itself that did not arrive in time.
+    const [status, code, message]: [number, ErrorCode, string] =
       err.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'HEADERS_TOO_LARGE', 'The request line or headers are too large']
+        ? [statusOf('HEADERS_TOO_LARGE'), 'HEADERS_TOO_LARGE', ERROR_CODES.HEADERS_TOO_LARGE.message]
         : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
           ? [408, 'REQUEST_TIMEOUT', 'The request was not received in time']
-          : [400, 'INVALID_REQUEST', 'Malformed HTTP request'];
+          : [statusOf('INVALID_REQUEST'), 'INVALID_REQUEST', 'Malformed HTTP request'];
     const requestId = randomUUID();
     logger.debug({ code: err.code, status, reqId: requestId }, 'refused a malformed request');
-    const body = JSON.stringify({ error: { code, message, request_id: requestId } });
+    const body = rawErrorBody(code, message, requestId);
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
         'Content-Type: application/json; charset=utf-8\r\n' +
@@ -159,9 +191,7 @@ export function clientErrorResponder(logger: Logger) {
 /** Node answers an unknown `Expect` itself, with an empty 417; this one is in the error shape. */
 export function expectationFailed(_request: IncomingMessage, response: ServerResponse): void {
   const requestId = randomUUID();
-  const body = JSON.stringify({
-    error: { code: 'INVALID_REQUEST', message: 'Unsupported Expect header', request_id: requestId },
-  });
+  const body = rawErrorBody('INVALID_REQUEST', 'Unsupported Expect header', requestId);
   response.writeHead(417, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
@@ -182,8 +212,8 @@ export function frameworkErrorHandler(
 ): void {
   reply.header('x-request-id', request.id);
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    sendError(reply, 414, 'URL_TOO_LONG', 'A part of the path is too long');
+    sendError(reply, 'URL_TOO_LONG');
     return;
   }
-  sendError(reply, 400, 'INVALID_REQUEST', 'The URL is not valid');
+  sendError(reply, 'INVALID_REQUEST', 'The URL is not valid');
 }

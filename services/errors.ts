@@ -14,6 +14,7 @@ export type ErrorKind =
   | 'unavailable' // a dependency is down; retry later
   | 'timeout'
   | 'upstream' // a dependency answered badly
+  | 'cancelled' // the caller went away; nobody is left to answer
   | 'internal';
 
 /** What the caller does next. */
@@ -43,6 +44,21 @@ export const ERROR_CODES = {
   MODEL_NOT_FOUND: { kind: 'not_found', action: 'fix_input', message: 'No such model' },
   SHUTTING_DOWN: { kind: 'unavailable', action: 'retry', message: 'The server is shutting down; retry' },
   REQUEST_TIMEOUT: { kind: 'timeout', action: 'retry', message: 'The request took too long' },
+  CLIENT_CLOSED: { kind: 'cancelled', action: 'stop', message: 'The client closed the request' },
+  // requests the HTTP layer refuses before a route sees them (the API gives some a more precise
+  // status than their kind's)
+  INVALID_JSON: { kind: 'invalid_input', action: 'fix_input', message: 'The body is not valid JSON' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    kind: 'invalid_input',
+    action: 'fix_input',
+    message: 'Send the body as application/json',
+  },
+  HEADERS_TOO_LARGE: {
+    kind: 'too_large',
+    action: 'fix_input',
+    message: 'The request line or headers are too large',
+  },
+  URL_TOO_LONG: { kind: 'too_large', action: 'fix_input', message: 'A part of the path is too long' },
   // search backend
   BACKEND_UNAVAILABLE: { kind: 'unavailable', action: 'retry', message: 'The search backend is unreachable' },
   BACKEND_ERROR: { kind: 'upstream', action: 'retry', message: 'The search backend failed' },
