@@ -34,8 +34,9 @@ export interface CrawlRequest {
   readonly max_depth?: number | undefined;
   readonly include?: readonly string[] | undefined;
   readonly exclude?: readonly string[] | undefined;
-  /** `host` (default): the seeds' hosts; `domain`: their registrable domains; `hosts`: plus `hosts`. */
+  /** `host` (default): the seeds' hosts; `domain`: their registrable domains; `hosts`: as `host`. */
   readonly scope?: ScopeMode | undefined;
+  /** Hosts crawled besides the scope's, whatever the scope. */
   readonly hosts?: readonly string[] | undefined;
   readonly max_pages_per_host?: number | undefined;
   /** Re-fetch every page now, whatever its revisit interval says. */
@@ -86,6 +87,9 @@ export function normalizeCrawlRequest(request: CrawlRequest): { seeds: string[];
   if (hosts?.some((h) => !/^[a-z0-9.-]+$|^\[[0-9a-f:]+\]$/.test(h))) {
     throw new CiteboxError('INVALID_REQUEST', 'hosts must be host names such as docs.example.com');
   }
+  // Extra hosts add to either scope: the seeds' hosts (written `hosts`, as older versions did) or
+  // their domains.
+  const scope = hosts?.length && (request.scope ?? 'host') === 'host' ? 'hosts' : request.scope;
   // Only keys that are set, so the JSON of a plain request stays what older versions wrote
   // (that JSON is how `citebox crawl` finds the unfinished job it resumes).
   const options: CrawlOptions = {
@@ -93,8 +97,8 @@ export function normalizeCrawlRequest(request: CrawlRequest): { seeds: string[];
     max_depth: request.max_depth ?? DEFAULT_MAX_DEPTH,
     ...(request.include?.length ? { include: [...request.include] } : {}),
     ...(request.exclude?.length ? { exclude: [...request.exclude] } : {}),
-    ...(request.scope && request.scope !== 'host' ? { scope: request.scope } : {}),
-    ...(hosts?.length ? { hosts, ...(request.scope ? {} : { scope: 'hosts' as const }) } : {}),
+    ...(scope && scope !== 'host' ? { scope } : {}),
+    ...(hosts?.length ? { hosts } : {}),
     ...(request.max_pages_per_host ? { max_pages_per_host: request.max_pages_per_host } : {}),
     ...(request.refresh ? { refresh: true } : {}),
   };

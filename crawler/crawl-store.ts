@@ -28,7 +28,7 @@ export interface CrawlOptions {
   readonly include?: readonly string[] | undefined;
   readonly exclude?: readonly string[] | undefined;
   readonly scope?: ScopeMode | undefined;
-  /** With scope `hosts`: the hosts besides the seeds'. */
+  /** Hosts crawled besides the scope's (with any scope). */
   readonly hosts?: readonly string[] | undefined;
   readonly max_pages_per_host?: number | undefined;
   /** Re-fetch every page now, whatever its revisit interval says. */

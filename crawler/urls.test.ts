@@ -58,6 +58,11 @@ describe('scope', () => {
     ['domain', 'https://example.org/a', false],
     ['hosts', 'https://cdn.other.net/x', true],
     ['hosts', 'https://blog.example.com/a', false],
+    // Extra hosts add to every mode, --scope domain too.
+    ['host', 'https://cdn.other.net/x', true],
+    ['domain', 'https://cdn.other.net/x', true],
+    ['domain', 'https://www.cdn.other.net:8443/x', true],
+    ['domain', 'https://img.other.net/x', false],
   ] as const)('mode %s: %s in scope = %s', (mode, url, expected) => {
     const scope = makeScope({ mode, hosts: ['docs.example.com'], allowedHosts: ['cdn.other.net'] });
     expect(scope(url)).toBe(expected);

@@ -131,8 +131,9 @@ export function compilePattern(pattern: string): (url: string) => boolean {
 
 /**
  * How far a crawl may wander from its seeds: `host` keeps to the seeds' hosts (with or without
- * "www."), `domain` to their registrable domains (docs.example.com and blog.example.com), `hosts`
- * to an explicit list (plus the seeds' hosts).
+ * "www."), `domain` to their registrable domains (docs.example.com and blog.example.com). `hosts`
+ * is `host` under the name the API gives it when extra hosts are listed: `allowedHosts` add to
+ * any mode.
  */
 export type ScopeMode = 'host' | 'domain' | 'hosts';
 
@@ -140,7 +141,7 @@ export interface ScopeOptions {
   readonly mode?: ScopeMode | undefined;
   /** Authorities (`host` or `host:port`, as URL.host gives them) of the seeds. */
   readonly hosts: ReadonlySet<string> | readonly string[];
-  /** With mode `hosts`: the other hosts that may be crawled. */
+  /** Other hosts that may be crawled, whatever the mode. */
   readonly allowedHosts?: readonly string[] | undefined;
   readonly include?: readonly string[] | undefined;
   readonly exclude?: readonly string[] | undefined;
@@ -159,18 +160,22 @@ function stripPort(authority: string): string {
 
 /**
  * Whether an authority (`host` or `host:port`) is inside a scope. Ports count in `host` and
- * `hosts` modes (127.0.0.1:8080 is another site than 127.0.0.1:9); schemes never do, so an
- * http → https redirect stays in scope.
+ * `hosts` modes (127.0.0.1:8080 is another site than 127.0.0.1:9), not in `domain` mode, for the
+ * extra hosts too; schemes never do, so an http → https redirect stays in scope.
  */
 export function makeHostScope(options: ScopeOptions): (authority: string) => boolean {
   const seeds = [...options.hosts].map((h) => h.toLowerCase());
+  const extra = (options.allowedHosts ?? []).map((h) => siteHost(h.toLowerCase()));
   const mode = options.mode ?? 'host';
   if (mode === 'domain') {
     const domains = new Set(seeds.map((h) => registrableDomain(stripPort(h))));
-    return (authority) => domains.has(registrableDomain(stripPort(authority)));
+    const hosts = new Set(extra);
+    return (authority) => {
+      const host = stripPort(authority);
+      return hosts.has(siteHost(host)) || domains.has(registrableDomain(host));
+    };
   }
-  const sites = new Set(seeds.map(siteHost));
-  if (mode === 'hosts') for (const h of options.allowedHosts ?? []) sites.add(siteHost(h.toLowerCase()));
+  const sites = new Set([...seeds.map(siteHost), ...extra]);
   return (authority) => sites.has(siteHost(authority));
 }
 

@@ -91,6 +91,38 @@ describe('citebox CLI', () => {
     expect(code).toBe(0);
   });
 
+  it('keeps --scope domain beside --host (the extra host adds to the domain)', async () => {
+    // 127.0.0.1 on another port is inside the seed's "domain" (an IP is its own domain, and
+    // ports do not count there), but not inside the seed's host.
+    const other = await startSite({
+      '/': {
+        body: htmlPage('Keepers', '<main><p>Lighthouse keepers trimmed the wicks every night.</p></main>'),
+      },
+    });
+    const home = await startSite({
+      '/': {
+        body: htmlPage(
+          'Home',
+          `<main><p>Lighthouses and their keepers.</p><a href="${other.url}">Keepers</a></main>`,
+        ),
+      },
+    });
+    const own = testConfig();
+    try {
+      const crawl = await run(['crawl', home.url, '--scope', 'domain', '--host', 'cdn.example.net'], {
+        ...vars,
+        CITEBOX_DATA_DIR: own.dataDir,
+      });
+      expect(crawl.stdout).toMatch(/done in .* 2 pages indexed/);
+      expect(crawl.code).toBe(0);
+      expect(other.requests).toContain('/');
+    } finally {
+      await home.close();
+      await other.close();
+      own.cleanup();
+    }
+  });
+
   it('exits with a clear message on bad input', async () => {
     const badUrl = await run(['crawl', 'ftp://example.com/'], vars);
     expect(badUrl.code).toBe(1);

@@ -11,7 +11,7 @@ export interface CrawlCommandOptions {
   readonly include?: readonly string[] | undefined;
   readonly exclude?: readonly string[] | undefined;
   readonly scope?: 'host' | 'domain' | undefined;
-  /** More hosts to crawl besides the seeds' (scope `hosts`). */
+  /** More hosts to crawl besides the scope's (with either scope). */
   readonly hosts?: readonly string[] | undefined;
   readonly maxPagesPerHost?: number | undefined;
   /** Re-fetch every page now, whatever its revisit interval says. */
@@ -68,7 +68,8 @@ export async function runCrawl(
         max_depth: options.maxDepth,
         include: options.include,
         exclude: options.exclude,
-        scope: options.hosts?.length ? 'hosts' : options.scope,
+        // --host adds to --scope (normalizeCrawlRequest combines them, as for the API).
+        scope: options.scope,
         hosts: options.hosts,
         max_pages_per_host: options.maxPagesPerHost,
         refresh: options.refresh,
