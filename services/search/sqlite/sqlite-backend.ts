@@ -41,6 +41,7 @@ import {
   rankTokenized,
 } from './ranking.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { mergeTermLists, type TermList, TermListCache, type TermListStats } from './term-lists.js';
 
 /** FTS5 bm25() weights of the columns title, headings, body (candidate generation only). */
 export const FIELD_WEIGHTS = { title: 1.5, headings: 1.5, body: 1.0 } as const;
@@ -84,6 +85,8 @@ export interface SqliteBackendOptions {
   readonly retrieval?: Partial<RetrievalParams> | undefined;
   /** Passages whose tokens the re-ranker keeps (default 20,000; 0: none). */
   readonly passageCacheSize?: number | undefined;
+  /** Rows of per-term candidate lists kept (term-lists.ts; default 2,000,000; 0: none). */
+  readonly termListCacheSize?: number | undefined;
 }
 
 /** FTS5 segments merged at once (its default is 4). */
@@ -94,6 +97,9 @@ const PASSAGE_SLOTS = 65_536;
 
 /** Passages whose tokens the re-ranker keeps, by default (~1.5 KB each with their text). */
 const PASSAGE_CACHE_SIZE = 20_000;
+
+/** Rows of per-term candidate lists kept, by default (16 bytes each: 32 MB at most). */
+const TERM_LIST_CACHE_SIZE = 2_000_000;
 
 /** How long a term's document frequency may be reused after the index changed. */
 const DF_CACHE_MS = 30_000;
@@ -116,6 +122,8 @@ export class SqliteBackend implements SearchBackend {
   readonly #passageCacheSize: number;
   /** Tokens of passages lately re-ranked (made for the index's analyzer, once it is open). */
   #tokens: PassageTokenCache;
+  /** Each recent query term's rows and bm25, for ranking ORs without FTS5 scoring them again. */
+  readonly #termLists: TermListCache;
 
   constructor(options: SqliteBackendOptions) {
     this.#path = options.path;
@@ -129,6 +137,7 @@ export class SqliteBackend implements SearchBackend {
     this.#retrieval = { ...DEFAULT_RETRIEVAL, ...options.retrieval };
     this.#passageCacheSize = options.passageCacheSize ?? PASSAGE_CACHE_SIZE;
     this.#tokens = this.newTokenCache();
+    this.#termLists = new TermListCache(options.termListCacheSize ?? TERM_LIST_CACHE_SIZE);
   }
 
   private newTokenCache(): PassageTokenCache {
@@ -137,6 +146,11 @@ export class SqliteBackend implements SearchBackend {
       analyzer: this.#analyzer,
       headingsText,
     });
+  }
+
+  /** Hits and misses of the per-term candidate lists (benchmarks, tests). */
+  termListStats(): TermListStats {
+    return this.#termLists.stats();
   }
 
   /** Hits and misses of the re-ranker's passage cache (benchmarks, tests). */
@@ -448,6 +462,28 @@ export class SqliteBackend implements SearchBackend {
     return df;
   }
 
+  /** Every row holding one term (an FTS5 expression), with the bm25 the term alone gives it. */
+  private termList(expression: string): TermList {
+    const w = FIELD_WEIGHTS;
+    const stmt = this.shape(
+      'term-list',
+      () => `SELECT rowid AS r, bm25(passages_fts, ${w.title}, ${w.headings}, ${w.body}) AS s
+        FROM passages_fts WHERE passages_fts MATCH ?`,
+    );
+    // Rows as arrays where node:sqlite can (Node 24; 22 returns objects): thousands of rows a term.
+    const arrays = typeof stmt.setReturnArrays === 'function';
+    if (arrays) stmt.setReturnArrays(true);
+    const rows = stmt.all(expression) as unknown[];
+    const rowids = new Float64Array(rows.length);
+    const scores = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as [number, number] | { r: number; s: number };
+      rowids[i] = Array.isArray(row) ? row[0] : row.r;
+      scores[i] = Array.isArray(row) ? row[1] : row.s;
+    }
+    return { rowids, scores };
+  }
+
   /** A prepared statement for one query shape, cached. */
   private shape(key: string, sql: () => string): StatementSync {
     let stmt = this.#shapes.get(key);
@@ -460,7 +496,12 @@ export class SqliteBackend implements SearchBackend {
   }
 
   /** Rowids of candidate passages for a plan, honouring the filters. */
-  private candidates(query: AnalyzedQuery, plan: CandidatePlan, filters: SearchFilters): number[] {
+  private candidates(
+    query: AnalyzedQuery,
+    plan: CandidatePlan,
+    filters: SearchFilters,
+    generation: number,
+  ): number[] {
     if (plan.kind === 'none') return [];
     const { join, where, params } = filterClauses(filters);
     const w = FIELD_WEIGHTS;
@@ -468,6 +509,13 @@ export class SqliteBackend implements SearchBackend {
       const match = plan.terms.map((i) =>
         ftsTermExpression(query.terms[i] ?? { term: '', surfaces: [], position: 0 }),
       );
+      if (plan.operator === 'OR' && where.length === 0 && this.#termLists.enabled) {
+        // Unfiltered OR: the merge of the terms' bm25 lists is FTS5's own ranking (term-lists.ts).
+        const lists = match.map((expression) =>
+          this.#termLists.get(expression, generation, () => this.termList(expression)),
+        );
+        return mergeTermLists(lists, plan.limit);
+      }
       const key = `ranked:${join ? where.join(' AND ') : ''}`;
       const stmt = this.shape(
         key,
@@ -484,7 +532,12 @@ export class SqliteBackend implements SearchBackend {
       }>;
       if (plan.operator === 'OR' || rows.length >= plan.limit) return rows.map((r) => r.rid);
       // Fewer passages hold all the terms than wanted: add the newest holding any of them.
-      const newest = this.candidates(query, { kind: 'capped', all: plan.terms, limit: plan.limit }, filters);
+      const newest = this.candidates(
+        query,
+        { kind: 'capped', all: plan.terms, limit: plan.limit },
+        filters,
+        generation,
+      );
       return mergeUnique(
         rows.map((r) => r.rid),
         newest,
@@ -625,7 +678,10 @@ export class SqliteBackend implements SearchBackend {
       retrieveFrom > 0 ? { ...this.#retrieval, budget: this.#retrieval.feedbackBudget } : this.#retrieval,
       context.stats.docs,
     );
-    const rowids = retrieveFrom > 0 && plan.kind === 'capped' ? [] : this.candidates(analyzed, plan, query);
+    const rowids =
+      retrieveFrom > 0 && plan.kind === 'capped'
+        ? []
+        : this.candidates(analyzed, plan, query, context.generation);
     // Capped candidates come in rowid order and are all re-ranked; ranked ones only at the top.
     const depth =
       plan.kind === 'capped'
