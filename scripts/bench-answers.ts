@@ -158,9 +158,22 @@ async function main(): Promise<number> {
     .split('\n')
     .filter(Boolean)
     .map((l) => (JSON.parse(l) as { question: string }).question);
-  // An even spread over the set; distinct questions, so nothing is answered from the cache.
-  const step = questions.length / (queries + 20);
-  const asked = Array.from({ length: queries + 20 }, (_, i) => questions[Math.floor(i * step)] as string);
+  // Five disjoint even spreads over the set, so that every measure below asks a question the
+  // server has not seen (nothing answered or retrieved from a cache, the per-term lists of the
+  // search backend holding only what other questions left there, as on a server in use): one to
+  // warm up with, one per mode, one for retrieval alone, one for the pipeline in process.
+  const SETS = 5;
+  const count = queries + 20;
+  const step = questions.length / (count * SETS);
+  const spread = (k: number) =>
+    Array.from({ length: count }, (_, i) => questions[Math.floor((i * SETS + k) * step)] as string);
+  const [warmup, extractiveSet, llmSet, retrievalSet, inProcessSet] = [0, 1, 2, 3, 4].map(spread) as [
+    string[],
+    string[],
+    string[],
+    string[],
+    string[],
+  ];
 
   const llm: FakeLlm = await startFakeLlm({ model: 'bench-model' });
   llm.respond((request) =>
@@ -202,9 +215,9 @@ async function main(): Promise<number> {
     const server = await startServer(config, createLogger(config, pino.destination(2)));
     const out: Record<string, unknown> = { passages: indexed, queries, llm_ttft_ms: llmTtft };
     try {
-      // One pass of retrieval over every question first, so every measure below sees the index's
-      // pages in memory, as a running server does; then the measures take turns per question.
-      for (const question of asked)
+      // One pass of retrieval over other questions first, so every measure below sees the index's
+      // pages in memory, as a running server does; then the measures take turns.
+      for (const question of warmup)
         await server.runtime.backend.search({ text: question, limit: 5, maxPerPage: 4 });
       const toSources = { extractive: [] as number[], llm: [] as number[] };
       const overhead: number[] = [];
@@ -214,10 +227,11 @@ async function main(): Promise<number> {
       const retrieval: number[] = [];
       const inProcess: number[] = [];
       const floor: number[] = [];
-      for (const [i, question] of asked.entries()) {
+      for (let i = 0; i < count; i++) {
         const warm = i < 20;
         for (const mode of ['extractive', 'llm'] as const) {
           const seen = llm.requests.length;
+          const question = (mode === 'llm' ? llmSet : extractiveSet)[i] as string;
           const t = await ask(server.url, question, mode);
           if (warm) continue;
           toSources[mode].push(t.sources);
@@ -232,11 +246,14 @@ async function main(): Promise<number> {
         }
         // Retrieval alone, in process: the part of the time to sources that is the search backend's.
         let started = performance.now();
-        await server.runtime.backend.search({ text: question, limit: 5, maxPerPage: 4 });
+        await server.runtime.backend.search({ text: retrievalSet[i] as string, limit: 5, maxPerPage: 4 });
         if (!warm) retrieval.push(performance.now() - started);
         // The answer pipeline in process, without HTTP: time to its sources event.
         started = performance.now();
-        const events = server.runtime.answers.stream({ query: question, mode: 'extractive' });
+        const events = server.runtime.answers.stream({
+          query: inProcessSet[i] as string,
+          mode: 'extractive',
+        });
         await events.next();
         if (!warm) inProcess.push(performance.now() - started);
         await events.return(undefined);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeSnippet } from './snippet.js';
+import { hitOffsets, makeSnippet } from './snippet.js';
 
 const filler = (n: number, word = 'filler') => Array.from({ length: n }, () => word).join(' ');
 
@@ -49,4 +49,68 @@ describe('makeSnippet', () => {
     );
     expect(makeSnippet(`${filler(50)} café ${filler(50)}`, ['café'])).toContain('café');
   });
+});
+
+describe('hitOffsets', () => {
+  // Text with what real pages hold beside ASCII: curly quotes, dashes, no-break spaces, accented
+  // and other-script letters, marks, CJK, emoji and astral letters, next to and inside words.
+  const pieces = [
+    'pilot',
+    'Pilots',
+    'piloted',
+    'PILOT',
+    'pilotage',
+    'fees',
+    'fee',
+    'landing',
+    'landed',
+    'land',
+    'café',
+    'naïve',
+    'Ångström',
+    'piloté',
+    'éfees',
+    '’',
+    '“',
+    '”',
+    '—',
+    '–',
+    '\u00a0',
+    'Ελλάδα',
+    'Москва',
+    '北京大学',
+    'pilot北京',
+    '😀',
+    '𝐀pilot',
+    'pilot𝐀',
+    'e\u0301fees',
+    'x2',
+    'pilot2',
+    '3.14',
+    'e.g.',
+    '(pilot)',
+    '"fees"',
+    'pilot’s',
+    'l’landing',
+  ];
+  let seed = 11;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const text = () =>
+    Array.from({ length: 40 }, () => {
+      const piece = pieces[Math.floor(next() * pieces.length)] as string;
+      return next() < 0.2 ? piece : `${piece} `;
+    }).join('');
+
+  it.each([[['pilot', 'fees']], [['landing']], [['land', 'pilot', 'fee']], [['cafe']], [['x2', 'pilot']]])(
+    'finds in non-ASCII text exactly what the pattern finds (%j)',
+    (terms) => {
+      for (let i = 0; i < 200; i++) {
+        const t = text();
+        expect(hitOffsets(t, terms)).toEqual(hitOffsets(t, terms, false));
+      }
+    },
+  );
 });

@@ -23,7 +23,14 @@ interface Matcher {
    * CJK term, no prefix with punctuation such as "e.g"): the prefixes that can match ASCII text
    * and a table of their first characters. Undefined: use the pattern.
    */
-  readonly ascii: { readonly prefixes: readonly string[]; readonly firsts: Uint8Array } | undefined;
+  readonly ascii:
+    | {
+        readonly prefixes: readonly string[];
+        readonly firsts: Uint8Array;
+        /** Every prefix is ASCII, so the scan also stands in for the pattern in non-ASCII text. */
+        readonly complete: boolean;
+      }
+    | undefined;
 }
 
 let lastKey = '';
@@ -80,13 +87,17 @@ function matcherFor(terms: readonly string[]): Matcher {
 function asciiPrefixes(prefixes: ReadonlySet<string>): Matcher['ascii'] {
   const kept: string[] = [];
   const firsts = new Uint8Array(128);
+  let complete = true;
   for (const p of prefixes) {
-    if (NON_ASCII.test(p)) continue;
+    if (NON_ASCII.test(p)) {
+      complete = false;
+      continue;
+    }
     if (!ASCII_WORD.test(p)) return undefined;
     kept.push(p);
     firsts[p.charCodeAt(0)] = 1;
   }
-  return { prefixes: kept, firsts };
+  return { prefixes: kept, firsts, complete };
 }
 
 function isAsciiWordChar(c: number): boolean {
@@ -119,12 +130,57 @@ function asciiHitOffsets(
   return out;
 }
 
-/** Character offsets of the query-term hits in text. */
-function hitOffsets(text: string, terms: readonly string[]): number[] {
+const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
+
+/**
+ * asciiHitOffsets for text with some non-ASCII characters (curly quotes, dashes, accented or
+ * other letters) and ASCII prefixes: words are runs of letters, digits and marks of any script, as
+ * the pattern reads them; a word is looked at only when it starts with an ASCII letter or digit
+ * that starts a prefix (NFKC left no non-ASCII character that folds to one). The same hits as the
+ * pattern, without running it over the whole text.
+ */
+function latinHitOffsets(
+  text: string,
+  ascii: NonNullable<Matcher['ascii']>,
+  wanted: ReadonlySet<string>,
+): number[] {
+  const out: number[] = [];
+  const n = text.length;
+  const width = (i: number): number => {
+    const c = text.charCodeAt(i);
+    if (c < 128) return isAsciiWordChar(c) ? 1 : 0;
+    const cp = text.codePointAt(i) as number;
+    const size = cp > 0xffff ? 2 : 1;
+    return WORD_CHAR.test(String.fromCodePoint(cp)) ? size : 0;
+  };
+  let i = 0;
+  while (i < n) {
+    let w = width(i);
+    if (w === 0) {
+      const c = text.charCodeAt(i);
+      i += c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
+      continue;
+    }
+    const start = i;
+    const c = text.charCodeAt(i);
+    for (i += w; i < n && (w = width(i)) > 0; i += w);
+    if (c >= 128 || ascii.firsts[c >= 65 && c <= 90 ? c | 32 : c] !== 1) continue;
+    const word = text.slice(start, i).toLowerCase();
+    if (!ascii.prefixes.some((p) => word.startsWith(p))) continue;
+    if (CJK.test(word) || wanted.has(word) || wanted.has(englishStem(word))) out.push(start);
+  }
+  return out;
+}
+
+/** Character offsets of the query-term hits in text (`scan` false: always by the pattern, for tests). */
+export function hitOffsets(text: string, terms: readonly string[], scan = true): number[] {
   const matcher = matcherFor(terms);
   const { source, wanted, ascii } = matcher;
   if (source === undefined) return [];
-  if (ascii && !NON_ASCII.test(text)) return asciiHitOffsets(text, ascii, wanted);
+  if (ascii && scan) {
+    if (!NON_ASCII.test(text)) return asciiHitOffsets(text, ascii, wanted);
+    if (ascii.complete) return latinHitOffsets(text, ascii, wanted);
+  }
   matcher.compiled ??= new RegExp(source, 'giu');
   const pattern = matcher.compiled;
   const out: number[] = [];

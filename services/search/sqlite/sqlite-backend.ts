@@ -501,6 +501,7 @@ export class SqliteBackend implements SearchBackend {
     plan: CandidatePlan,
     filters: SearchFilters,
     generation: number,
+    dfs: readonly number[],
   ): number[] {
     if (plan.kind === 'none') return [];
     const { join, where, params } = filterClauses(filters);
@@ -509,7 +510,15 @@ export class SqliteBackend implements SearchBackend {
       const match = plan.terms.map((i) =>
         ftsTermExpression(query.terms[i] ?? { term: '', surfaces: [], position: 0 }),
       );
-      if (plan.operator === 'OR' && where.length === 0 && this.#termLists.enabled) {
+      const listable =
+        plan.operator === 'OR' &&
+        where.length === 0 &&
+        this.#termLists.worthListing(
+          match,
+          plan.terms.map((i) => dfs[i] ?? 0),
+          generation,
+        );
+      if (listable) {
         // Unfiltered OR: the merge of the terms' bm25 lists is FTS5's own ranking (term-lists.ts).
         const lists = match.map((expression) =>
           this.#termLists.get(expression, generation, () => this.termList(expression)),
@@ -537,6 +546,7 @@ export class SqliteBackend implements SearchBackend {
         { kind: 'capped', all: plan.terms, limit: plan.limit },
         filters,
         generation,
+        dfs,
       );
       return mergeUnique(
         rows.map((r) => r.rid),
@@ -681,7 +691,7 @@ export class SqliteBackend implements SearchBackend {
     const rowids =
       retrieveFrom > 0 && plan.kind === 'capped'
         ? []
-        : this.candidates(analyzed, plan, query, context.generation);
+        : this.candidates(analyzed, plan, query, context.generation, dfs);
     // Capped candidates come in rowid order and are all re-ranked; ranked ones only at the top.
     const depth =
       plan.kind === 'capped'

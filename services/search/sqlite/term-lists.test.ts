@@ -68,7 +68,21 @@ describe('TermListCache', () => {
   });
 
   it('is off at size 0', () => {
-    expect(new TermListCache(0).enabled).toBe(false);
+    const cache = new TermListCache(0);
+    expect(cache.enabled).toBe(false);
+    expect(cache.worthListing(['a'], [1], 1)).toBe(false);
+    expect(cache.worthListing(['a'], [5000], 1)).toBe(false);
+  });
+
+  it('lists a query once its common terms have been asked for before', () => {
+    const cache = new TermListCache(100_000);
+    expect(cache.worthListing(['a', 'b'], [3000, 10], 1)).toBe(false);
+    expect(cache.worthListing(['a', 'b'], [3000, 10], 1)).toBe(true);
+    expect(cache.worthListing(['a', 'c'], [3000, 5000], 1)).toBe(false);
+    // A rare new term does not hold a query back.
+    expect(cache.worthListing(['a', 'd'], [3000, 800], 1)).toBe(true);
+    // Being asked for outlives a write; the lists do not.
+    expect(cache.worthListing(['a', 'c'], [3000, 5000], 2)).toBe(true);
   });
 });
 
@@ -114,7 +128,8 @@ describe('sqlite backend with per-term lists', () => {
       'anchor',
       'crew sail rope chart',
     ];
-    for (let round = 0; round < 2; round++) {
+    // Round 1: terms never asked for go to FTS5; round 2 loads their lists; round 3 reuses them.
+    for (let round = 0; round < 3; round++) {
       for (const q of queries) {
         const query = { text: q, limit: 10, maxPerPage: 2 };
         expect(await lists.search(query)).toEqual(await fts.search(query));
