@@ -163,7 +163,12 @@ function latinHitOffsets(
     }
     const start = i;
     const c = text.charCodeAt(i);
-    for (i += w; i < n && (w = width(i)) > 0; i += w);
+    i += w;
+    while (i < n) {
+      w = width(i);
+      if (w === 0) break;
+      i += w;
+    }
     if (c >= 128 || ascii.firsts[c >= 65 && c <= 90 ? c | 32 : c] !== 1) continue;
     const word = text.slice(start, i).toLowerCase();
     if (!ascii.prefixes.some((p) => word.startsWith(p))) continue;
