@@ -104,54 +104,30 @@ function isAsciiWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
 }
 
-/** hitOffsets for ASCII text: words starting with a prefix, kept when they or their stem are wanted. */
-function asciiHitOffsets(
-  text: string,
-  ascii: NonNullable<Matcher['ascii']>,
-  wanted: ReadonlySet<string>,
-): number[] {
-  const out: number[] = [];
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (!isAsciiWordChar(c)) {
-      i++;
-      continue;
-    }
-    const start = i;
-    for (i++; i < n && isAsciiWordChar(text.charCodeAt(i)); i++);
-    // Lower case of an ASCII letter: set bit 5.
-    if (ascii.firsts[c >= 65 && c <= 90 ? c | 32 : c] !== 1) continue;
-    const w = text.slice(start, i).toLowerCase();
-    if (!ascii.prefixes.some((p) => w.startsWith(p))) continue;
-    if (wanted.has(w) || wanted.has(englishStem(w))) out.push(start);
-  }
-  return out;
-}
-
 const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
 
 /**
- * asciiHitOffsets for text with some non-ASCII characters (curly quotes, dashes, accented or
- * other letters) and ASCII prefixes: words are runs of letters, digits and marks of any script, as
- * the pattern reads them; a word is looked at only when it starts with an ASCII letter or digit
- * that starts a prefix (NFKC left no non-ASCII character that folds to one). The same hits as the
- * pattern, without running it over the whole text.
+ * hitOffsets by hand, for ASCII prefixes: words are runs of letters, digits and marks (of any
+ * script, as the pattern reads them: `unicode`; ASCII letters and digits only in ASCII text), and
+ * a word is looked at only when it starts with an ASCII letter or digit that starts a prefix (NFKC
+ * left no non-ASCII character that folds to one); it is a hit when it or its stem is wanted (or,
+ * like the pattern's, it runs on into CJK). The same hits as the pattern, without running it over
+ * the whole text.
  */
-function latinHitOffsets(
+function scanHitOffsets(
   text: string,
   ascii: NonNullable<Matcher['ascii']>,
   wanted: ReadonlySet<string>,
+  unicode: boolean,
 ): number[] {
   const out: number[] = [];
   const n = text.length;
+  // Code units of the word character at i (2 for an astral one), 0 when it is no word character.
   const width = (i: number): number => {
     const c = text.charCodeAt(i);
-    if (c < 128) return isAsciiWordChar(c) ? 1 : 0;
+    if (c < 128 || !unicode) return isAsciiWordChar(c) ? 1 : 0;
     const cp = text.codePointAt(i) as number;
-    const size = cp > 0xffff ? 2 : 1;
-    return WORD_CHAR.test(String.fromCodePoint(cp)) ? size : 0;
+    return WORD_CHAR.test(String.fromCodePoint(cp)) ? (cp > 0xffff ? 2 : 1) : 0;
   };
   let i = 0;
   while (i < n) {
@@ -169,10 +145,11 @@ function latinHitOffsets(
       if (w === 0) break;
       i += w;
     }
+    // Lower case of an ASCII letter: set bit 5.
     if (c >= 128 || ascii.firsts[c >= 65 && c <= 90 ? c | 32 : c] !== 1) continue;
     const word = text.slice(start, i).toLowerCase();
     if (!ascii.prefixes.some((p) => word.startsWith(p))) continue;
-    if (CJK.test(word) || wanted.has(word) || wanted.has(englishStem(word))) out.push(start);
+    if (wanted.has(word) || wanted.has(englishStem(word)) || (unicode && CJK.test(word))) out.push(start);
   }
   return out;
 }
@@ -183,8 +160,8 @@ export function hitOffsets(text: string, terms: readonly string[], scan = true):
   const { source, wanted, ascii } = matcher;
   if (source === undefined) return [];
   if (ascii && scan) {
-    if (!NON_ASCII.test(text)) return asciiHitOffsets(text, ascii, wanted);
-    if (ascii.complete) return latinHitOffsets(text, ascii, wanted);
+    const unicode = NON_ASCII.test(text);
+    if (!unicode || ascii.complete) return scanHitOffsets(text, ascii, wanted, unicode);
   }
   matcher.compiled ??= new RegExp(source, 'giu');
   const pattern = matcher.compiled;
