@@ -19,6 +19,31 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Cumulative weights 1/(r+1)^exponent over ranks 0..size-1, for sampling by binary search. */
+function zipfCumulative(size: number, exponent: number): Float64Array {
+  const cumulative = new Float64Array(size);
+  let sum = 0;
+  for (let r = 0; r < size; r++) {
+    sum += 1 / (r + 1) ** exponent;
+    cumulative[r] = sum;
+  }
+  return cumulative;
+}
+
+/** A rank drawn with the weights of `cumulative` (one call of `random`). */
+function zipfRank(cumulative: Float64Array, random: () => number): number {
+  const total = cumulative[cumulative.length - 1] ?? 1;
+  const x = random() * total;
+  let lo = 0;
+  let hi = cumulative.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((cumulative[mid] ?? 0) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 const FUNCTION_WORDS = (
   'the of and to in a is that for it as was with be by on not he this are or his from at which but have an ' +
   'they you were her she there been one all we their has would when if so no will can more other into its ' +
@@ -105,25 +130,11 @@ export class SyntheticCorpus {
     this.#vocabulary.forEach((w, i) => {
       this.#rank.set(w, i);
     });
-    this.#cumulative = new Float64Array(size);
-    let sum = 0;
-    for (let i = 0; i < size; i++) {
-      sum += 1 / (i + 1) ** 1.05;
-      this.#cumulative[i] = sum;
-    }
+    this.#cumulative = zipfCumulative(size, 1.05);
   }
 
   #contentWord(random: () => number): string {
-    const total = this.#cumulative[this.#cumulative.length - 1] ?? 1;
-    const x = random() * total;
-    let lo = 0;
-    let hi = this.#cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.#cumulative[mid] ?? 0) < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.#vocabulary[lo] ?? 'word';
+    return this.#vocabulary[zipfRank(this.#cumulative, random)] ?? 'word';
   }
 
   #sentence(random: () => number): string {
@@ -236,26 +247,13 @@ export class QueryStream {
   constructor(pool: readonly string[], options: QueryStreamOptions = {}) {
     const exponent = options.exponent ?? 0.9;
     this.#pool = pool;
-    this.#cumulative = new Float64Array(pool.length);
-    let sum = 0;
-    for (let r = 0; r < pool.length; r++) {
-      sum += 1 / (r + 1) ** exponent;
-      this.#cumulative[r] = sum;
-    }
+    this.#cumulative = zipfCumulative(pool.length, exponent);
     this.#random = seededRandom(options.seed ?? 4242);
   }
 
   /** The next query of the stream. */
   next(): string {
-    const total = this.#cumulative[this.#cumulative.length - 1] ?? 1;
-    const x = this.#random() * total;
-    let lo = 0;
-    let hi = this.#cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.#cumulative[mid] ?? 0) < x) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = zipfRank(this.#cumulative, this.#random);
     this.#sent++;
     if (this.#seen.has(lo)) this.#repeats++;
     else this.#seen.add(lo);
