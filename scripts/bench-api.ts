@@ -27,13 +27,13 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { get } from 'node:http';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createSearchBackend, loadConfig, silentLogger } from '../services/index.js';
+import { getFresh } from './lib/fresh-get.js';
 import { QueryStream, SyntheticCorpus } from './lib/synthetic-api-corpus.js';
 
 const USAGE = `Usage: npm run bench:api -- [--passages N] [--duration S] [--connections C] [--json]
@@ -140,20 +140,6 @@ function cpuSeconds(pid: number | undefined): number {
   return total;
 }
 
-/** GET over a connection of its own (fetch would reuse a pooled one: always the same worker). */
-function getFresh(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        body += c;
-      });
-      res.on('end', () => resolve(body));
-    }).on('error', reject);
-  });
-}
-
 /**
  * The search-result cache's hits and misses so far, summed over the server's processes: /metrics
  * answers for the process that got the connection, so it is asked over fresh connections until
@@ -162,7 +148,7 @@ function getFresh(url: string): Promise<string> {
 async function cacheCounts(url: string, workers: number): Promise<{ hits: number; misses: number }> {
   const seen = new Map<string, { hits: number; misses: number }>();
   for (let attempt = 0; attempt < workers * 8 && seen.size < workers; attempt++) {
-    const text = await getFresh(`${url}/metrics`);
+    const text = (await getFresh(`${url}/metrics`)).body;
     const started = /^citebox_server_process\{[^}]*pid="(\d+)"/m.exec(text)?.[1] ?? String(attempt);
     const count = (result: string) =>
       Number(

@@ -2,62 +2,16 @@
 // SIGTERM while an answer stream and a chat stream are being written by a slow LLM. The server
 // stops accepting connections, ends both streams with a final event, aborts the LLM requests
 // behind them, flushes and closes the index, and exits 0.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSse } from './helpers.js';
+import { ROOT, type Spawned, spawnServer } from './server-process.js';
 import { type SlowLlm, startSlowLlm } from './slow-llm.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const QUESTION = 'How do I crawl my site with Citebox?';
-
-interface Spawned {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly logs: Array<Record<string, unknown>>;
-  readonly exit: Promise<number | null>;
-}
-
-async function spawnServer(env: Record<string, string>): Promise<Spawned> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'citebox.js'), 'serve'], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: Array<Record<string, unknown>> = [];
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => {
-    stderr += c.toString('utf8');
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
-    child.stdout?.on('data', (c: Buffer) => {
-      buffer += c.toString('utf8');
-      let nl = buffer.indexOf('\n');
-      while (nl >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        nl = buffer.indexOf('\n');
-        try {
-          const entry = JSON.parse(line) as Record<string, unknown>;
-          logs.push(entry);
-          if (entry['msg'] === 'Citebox is listening') {
-            clearTimeout(timer);
-            resolve(String(entry['url']));
-          }
-        } catch {
-          // not a log line
-        }
-      }
-    });
-    void exit.then((code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
-  });
-  return { child, url, logs, exit };
-}
 
 /** Reads a streamed response until `until` matches what arrived, then keeps reading in the background. */
 async function openStream(
@@ -107,16 +61,19 @@ describe('graceful shutdown of the server process', () => {
       chunks: 200,
       intervalMs: 100,
     });
-    server = await spawnServer({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      CITEBOX_DATA_DIR: dataDir,
-      CITEBOX_BOOTSTRAP_DOCS: 'true',
-      LLM_BASE_URL: llm.url,
-      LLM_MODEL: 'slow',
-      CITEBOX_SHUTDOWN_GRACE_MS: '700',
-      LOG_LEVEL: 'info',
-    });
+    server = await spawnServer(
+      {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        CITEBOX_DATA_DIR: dataDir,
+        CITEBOX_BOOTSTRAP_DOCS: 'true',
+        LLM_BASE_URL: llm.url,
+        LLM_MODEL: 'slow',
+        CITEBOX_SHUTDOWN_GRACE_MS: '700',
+        LOG_LEVEL: 'info',
+      },
+      { startTimeoutMs: 30_000 },
+    );
     const { url } = server;
 
     const answer = await openStream(

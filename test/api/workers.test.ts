@@ -2,73 +2,14 @@
 // answer searches from the one index, only the first indexes the docs, and SIGTERM to the primary
 // ends an in-flight answer stream with a final event in whichever worker holds it; every process
 // exits and the primary exits 0.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { getFresh } from '../../scripts/lib/fresh-get.js';
 import { parseSse } from './helpers.js';
+import { type Spawned, spawnServer } from './server-process.js';
 import { type SlowLlm, startSlowLlm } from './slow-llm.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-
-interface Spawned {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly logs: Array<Record<string, unknown>>;
-  readonly exit: Promise<number | null>;
-}
-
-async function spawnServer(env: Record<string, string>): Promise<Spawned> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'citebox.js'), 'serve'], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: Array<Record<string, unknown>> = [];
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => {
-    stderr += c.toString('utf8');
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 60_000);
-    child.stdout?.on('data', (c: Buffer) => {
-      buffer += c.toString('utf8');
-      let nl = buffer.indexOf('\n');
-      while (nl >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        nl = buffer.indexOf('\n');
-        // Every line is a whole JSON log line: the primary relays worker output line by line.
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        logs.push(entry);
-        if (entry['msg'] === 'Citebox is listening') {
-          clearTimeout(timer);
-          resolve(String(entry['url']));
-        }
-      }
-    });
-    void exit.then((code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
-  });
-  return { child, url, logs, exit };
-}
-
-/** GET over a connection of its own (fetch would reuse a pooled one, always the same worker's). */
-function getFresh(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        body += c;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
-}
 
 function alive(pid: number): boolean {
   try {
@@ -95,17 +36,20 @@ describe('citebox serve with two workers', () => {
       chunks: 200,
       intervalMs: 100,
     });
-    server = await spawnServer({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      CITEBOX_DATA_DIR: dataDir,
-      CITEBOX_BOOTSTRAP_DOCS: 'true',
-      CITEBOX_WORKERS: '2',
-      LLM_BASE_URL: llm.url,
-      LLM_MODEL: 'slow',
-      CITEBOX_SHUTDOWN_GRACE_MS: '700',
-      LOG_LEVEL: 'info',
-    });
+    server = await spawnServer(
+      {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        CITEBOX_DATA_DIR: dataDir,
+        CITEBOX_BOOTSTRAP_DOCS: 'true',
+        CITEBOX_WORKERS: '2',
+        LLM_BASE_URL: llm.url,
+        LLM_MODEL: 'slow',
+        CITEBOX_SHUTDOWN_GRACE_MS: '700',
+        LOG_LEVEL: 'info',
+      },
+      { startTimeoutMs: 60_000, strictJson: true },
+    );
     const { url } = server;
     const primary = server.logs.find((l) => l['msg'] === 'Citebox is listening');
     expect(primary).toMatchObject({ workers: 2, url });
