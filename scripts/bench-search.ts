@@ -2,7 +2,8 @@
 //
 // Indexes synthetic passages (Zipfian words, see lib/synthetic-corpus.ts) into a fresh embedded
 // index at each size and prints indexing throughput (passages/s, the time spent in the backend's
-// replacePages), the index's size on disk, and query latency p50/p95/p99 with one client, in
+// replacePages; then the time to merge the index's segments, as a server does once writes are
+// quiet), the index's size on disk, and query latency p50/p95/p99 with one client, in
 // process (backend.search) and through GET /v1/search on a real server (port 0). The queries mix
 // real questions and claims from the shared collections with common-word queries, the hard case
 // for a full-text index, whose figures are also given apart. With --json the last line is one JSON
@@ -24,6 +25,7 @@ import {
   type Logger,
   loadConfig,
   type PageWithPassages,
+  SqliteBackend,
 } from '../services/index.js';
 import { loadCollection } from './lib/bench-data.js';
 import { repoRoot } from './lib/eval-backend.js';
@@ -36,6 +38,8 @@ const USAGE = `Usage: npm run bench:search -- [options]
   --http-queries N      of those, how many also go through GET /v1/search (default: all)
   --bench-data DIR      the shared collections (default ../shared/bench-data)
   --backend NAME        sqlite (default); opensearch or elasticsearch run the engines' benchmark
+  --no-merge            query the index as indexing left it (default: its segments merged first,
+                        timed apart, as a server merges them once writes are quiet)
   --keep                keep the index directories (their paths are printed)
   --json                print the figures as one JSON object on the last line`;
 
@@ -62,6 +66,10 @@ interface SizeFigures {
   pages: number;
   index_seconds: number;
   index_passages_per_s: number;
+  /** Merging the segments into one after the load (what a server does once writes are quiet). */
+  merge_seconds?: number;
+  /** Passages over indexing and merging together. */
+  index_and_merge_passages_per_s?: number;
   disk_mb: number;
   in_process: Latency & { common: Latency; real: Latency; rare: Latency };
   http?: Latency & { common: Latency };
@@ -137,6 +145,7 @@ async function runSize(
   httpQueries: number,
   logger: Logger,
   keep: boolean,
+  merge: boolean,
   log: (line: string) => void,
 ): Promise<SizeFigures> {
   const dataDir = await mkdtemp(join(tmpdir(), 'citebox-bench-search-'));
@@ -177,6 +186,10 @@ async function runSize(
         nextReport += size / 10;
       }
     }
+    // A server merges the segments once writes have been quiet (sqlite-backend.ts wantMerge);
+    // merge now, timed apart, so that the queries below see the index a server settles to.
+    const mergeMs = merge && backend instanceof SqliteBackend ? await backend.optimize() : undefined;
+    if (mergeMs !== undefined) log(`  merged the segments in ${(mergeMs / 1000).toFixed(1)} s`);
     await backend.close();
     const disk = diskMegabytes(dataDir);
 
@@ -197,6 +210,12 @@ async function runSize(
       pages,
       index_seconds: Math.round(indexMs / 100) / 10,
       index_passages_per_s: Math.round(passages / (indexMs / 1000)),
+      ...(mergeMs === undefined
+        ? {}
+        : {
+            merge_seconds: Math.round(mergeMs / 100) / 10,
+            index_and_merge_passages_per_s: Math.round(passages / ((indexMs + mergeMs) / 1000)),
+          }),
       disk_mb: disk,
       in_process: {
         ...latency(all),
@@ -246,6 +265,11 @@ function printSize(f: SizeFigures): void {
   console.log(
     `  indexing        ${f.index_passages_per_s.toLocaleString('en')} passages/s (${f.index_seconds} s)`,
   );
+  if (f.merge_seconds !== undefined) {
+    console.log(
+      `  then merging    ${f.merge_seconds} s (${(f.index_and_merge_passages_per_s ?? 0).toLocaleString('en')} passages/s over both)`,
+    );
+  }
   console.log(`  on disk         ${f.disk_mb} MB`);
   console.log(`  in process      ${l(f.in_process)}  (${f.in_process.queries} queries)`);
   console.log(`    real queries  ${l(f.in_process.real)}`);
@@ -283,6 +307,7 @@ async function main(): Promise<void> {
       'bench-data': { type: 'string', default: join(repoRoot(), '..', 'shared', 'bench-data') },
       backend: { type: 'string', default: 'sqlite' },
       keep: { type: 'boolean', default: false },
+      'no-merge': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -312,7 +337,17 @@ async function main(): Promise<void> {
   const results: SizeFigures[] = [];
   for (const size of sizes) {
     log(`indexing ${size} passages…`);
-    const figures = await runSize(size, base, vocabulary, queries, httpQueries, logger, values.keep, log);
+    const figures = await runSize(
+      size,
+      base,
+      vocabulary,
+      queries,
+      httpQueries,
+      logger,
+      values.keep,
+      !values['no-merge'],
+      log,
+    );
     printSize(figures);
     results.push(figures);
   }

@@ -21,4 +21,9 @@ export {
 } from './result-cache.js';
 export { DEFAULT_RETRIEVAL, type RetrievalParams } from './sqlite/planner.js';
 export { DEFAULT_RANKING, type RankingParams } from './sqlite/ranking.js';
-export { FIELD_WEIGHTS, SqliteBackend, type SqliteBackendOptions } from './sqlite/sqlite-backend.js';
+export {
+  FIELD_WEIGHTS,
+  type MergeStats,
+  SqliteBackend,
+  type SqliteBackendOptions,
+} from './sqlite/sqlite-backend.js';

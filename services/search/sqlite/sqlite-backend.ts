@@ -87,6 +87,23 @@ export interface SqliteBackendOptions {
   readonly passageCacheSize?: number | undefined;
   /** Rows of per-term candidate lists kept (term-lists.ts; default 2,000,000; 0: none). */
   readonly termListCacheSize?: number | undefined;
+  /**
+   * Quiet time after the last write (or the open) before the full-text index's segments are merged
+   * in the background (default 2,000 ms; 0: never in the background, only in close()).
+   */
+  readonly mergeIdleMs?: number | undefined;
+  /** Time close() may spend merging segments still to merge (default 2,000 ms; 0: none). */
+  readonly closeMergeMs?: number | undefined;
+}
+
+/** Merging of the full-text index's segments since the backend was made (tests, benchmarks). */
+export interface MergeStats {
+  /** Merge steps that did some work. */
+  readonly steps: number;
+  /** Time spent in them (ms). */
+  readonly ms: number;
+  /** Whether segments may still be left to merge. */
+  readonly pending: boolean;
 }
 
 /**
@@ -99,6 +116,15 @@ const FTS_CRISISMERGE = 128;
 
 /** SQLite page size of a new index (its default is 4096). See open(). */
 const PAGE_SIZE = 8192;
+
+/**
+ * Leaf pages one background merge step writes (FTS5 'merge'): ~10 ms of work, so searches served
+ * by the same thread wait at most that long. Steps in close() and optimize() write more at once.
+ */
+const MERGE_STEP_PAGES = 200;
+const MERGE_BULK_STEP_PAGES = 4000;
+const MERGE_IDLE_MS = 2000;
+const CLOSE_MERGE_MS = 2000;
 
 /** Rowids per page: page rowid × PASSAGE_SLOTS + i is the rowid of its passage i. */
 const PASSAGE_SLOTS = 65_536;
@@ -132,6 +158,16 @@ export class SqliteBackend implements SearchBackend {
   #tokens: PassageTokenCache;
   /** Each recent query term's rows and bm25, for ranking ORs without FTS5 scoring them again. */
   readonly #termLists: TermListCache;
+  readonly #mergeIdleMs: number;
+  readonly #closeMergeMs: number;
+  /** Segments may be left to merge (set by writes and by open, cleared when a merge finds none). */
+  #mergeWanted = false;
+  #mergeTimer: NodeJS.Timeout | undefined;
+  #merging = false;
+  /** Write transactions committed by this backend (a background merge stops when it moves). */
+  #writes = 0;
+  #mergeSteps = 0;
+  #mergeMs = 0;
 
   constructor(options: SqliteBackendOptions) {
     this.#path = options.path;
@@ -146,6 +182,13 @@ export class SqliteBackend implements SearchBackend {
     this.#passageCacheSize = options.passageCacheSize ?? PASSAGE_CACHE_SIZE;
     this.#tokens = this.newTokenCache();
     this.#termLists = new TermListCache(options.termListCacheSize ?? TERM_LIST_CACHE_SIZE);
+    this.#mergeIdleMs = Math.max(0, options.mergeIdleMs ?? MERGE_IDLE_MS);
+    this.#closeMergeMs = Math.max(0, options.closeMergeMs ?? CLOSE_MERGE_MS);
+  }
+
+  /** How much merging of the full-text index's segments this backend has done. */
+  mergeStats(): MergeStats {
+    return { steps: this.#mergeSteps, ms: Math.round(this.#mergeMs), pending: this.#mergeWanted };
   }
 
   private newTokenCache(): PassageTokenCache {
@@ -212,6 +255,9 @@ export class SqliteBackend implements SearchBackend {
       this.#tokens = this.newTokenCache();
       this.#db = db;
       this.#stmts = this.prepare(db);
+      // Whoever had the index open last may have left segments to merge (a one-shot crawl that
+      // stopped mid-merge, an index from an older Citebox): merge them once things are quiet.
+      this.wantMerge();
       this.#logger.debug({ path: this.#path, analyzer: this.#analyzer }, 'opened index');
     } catch (err) {
       db?.close();
@@ -272,6 +318,8 @@ export class SqliteBackend implements SearchBackend {
       ),
       generation: db.prepare(`SELECT CAST(value AS INTEGER) AS g FROM meta WHERE key = 'generation'`),
       df: db.prepare('SELECT doc FROM passages_vocab WHERE term = ?'),
+      merge: db.prepare(`INSERT INTO passages_fts(passages_fts, rank) VALUES ('merge', ?)`),
+      totalChanges: db.prepare('SELECT total_changes() AS n'),
       pageRowidById: db.prepare('SELECT rowid AS prid FROM pages WHERE id = ?'),
       passageInRange: db.prepare(
         `SELECT ${PASSAGE_COLUMNS} FROM passages WHERE rowid >= ? AND rowid < ? AND id = ?`,
@@ -311,6 +359,8 @@ export class SqliteBackend implements SearchBackend {
       }
       this.stmts.bumpGeneration.run();
       db.exec('COMMIT');
+      this.#writes++;
+      this.wantMerge();
       return result;
     } catch (err) {
       db.exec('ROLLBACK');
@@ -833,13 +883,100 @@ export class SqliteBackend implements SearchBackend {
     }
   }
 
-  /** Merges the full-text index's segments into one (after a bulk load; optional). */
-  async optimize(): Promise<void> {
-    this.db.exec(`INSERT INTO passages_fts(passages_fts) VALUES ('optimize')`);
+  /**
+   * Segments to merge from now on: (re)starts the quiet-time timer of the background merge.
+   *
+   * Why merge: bulk indexing is fast because FTS5 merges 64 segments of a level at a time (see
+   * open()), which leaves up to ~63 segments a level, and every query term is looked up in each.
+   * Merged into one, a search costs about 30 % less CPU (server CPU per search under bench:api at
+   * 100,000 passages: 3.85 → 2.76 ms). So, as Lucene merges segments in the background and
+   * Elasticsearch offers a force-merge after bulk loads, the backend merges all segments into one
+   * once writes have been quiet for a while, in small steps that searches interleave with. A write
+   * stops the merge; the next quiet time resumes it (FTS5 keeps an incremental merge's state).
+   */
+  private wantMerge(): void {
+    this.#mergeWanted = true;
+    if (this.#mergeIdleMs === 0) return;
+    clearTimeout(this.#mergeTimer);
+    this.#mergeTimer = setTimeout(() => void this.backgroundMerge(), this.#mergeIdleMs);
+    this.#mergeTimer.unref();
+  }
+
+  /** One merge step of up to `pages` leaf pages; false when there was nothing left to merge. */
+  private mergeStep(pages: number): boolean {
+    const s = this.stmts;
+    const started = performance.now();
+    const before = (s.totalChanges.get() as { n: number }).n;
+    // A negative count merges segments of every level together (as 'optimize' does), a bit at a
+    // time; FTS5 changes fewer than two rows when no merging was left to do.
+    s.merge.run(-pages);
+    const worked = (s.totalChanges.get() as { n: number }).n - before >= 2;
+    if (worked) {
+      this.#mergeSteps++;
+      this.#mergeMs += performance.now() - started;
+    } else {
+      this.#mergeWanted = false;
+    }
+    return worked;
+  }
+
+  private async backgroundMerge(): Promise<void> {
+    if (this.#merging || !this.#db || !this.#mergeWanted) return;
+    this.#merging = true;
+    const writes = this.#writes;
+    const steps = this.#mergeSteps;
+    const started = performance.now();
+    try {
+      while (this.#db && this.#writes === writes && this.mergeStep(MERGE_STEP_PAGES)) {
+        // Let requests waiting on this thread run between steps.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } catch (err) {
+      // Another process holding the write lock too long, a read-only file: try after the next write.
+      this.#logger.warn({ err }, 'merging the index segments failed; will retry after the next write');
+    } finally {
+      this.#merging = false;
+      if (this.#mergeSteps > steps) {
+        this.#logger.debug(
+          {
+            steps: this.#mergeSteps - steps,
+            ms: Math.round(performance.now() - started),
+            done: !this.#mergeWanted,
+          },
+          'merged index segments',
+        );
+      }
+    }
+  }
+
+  /**
+   * Merges the full-text index's segments into one now (after a bulk load; servers also do it in
+   * the background once writes are quiet). Returns the time it took (ms).
+   */
+  async optimize(): Promise<number> {
+    const started = performance.now();
+    while (this.mergeStep(MERGE_BULK_STEP_PAGES)) {
+      // until no merging is left
+    }
+    return performance.now() - started;
   }
 
   async close(): Promise<void> {
     if (!this.#db) return;
+    clearTimeout(this.#mergeTimer);
+    this.#mergeTimer = undefined;
+    if (this.#mergeWanted && this.#closeMergeMs > 0 && !this.#merging) {
+      // A one-shot crawl or reindex leaves a merged index when it can do so quickly; a bigger
+      // merge is resumed by the next process that has the index open and quiet.
+      try {
+        const deadline = performance.now() + this.#closeMergeMs;
+        while (performance.now() < deadline && this.mergeStep(MERGE_BULK_STEP_PAGES)) {
+          // until done or out of time
+        }
+      } catch (err) {
+        this.#logger.warn({ err }, 'merging the index segments before closing failed');
+      }
+    }
     try {
       // Fold the WAL back into the main file so a copied data directory is complete.
       this.#db.exec('PRAGMA wal_checkpoint(PASSIVE)');
