@@ -41,7 +41,13 @@ import {
   rankTokenized,
 } from './ranking.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
-import { mergeTermLists, type TermList, TermListCache, type TermListStats } from './term-lists.js';
+import {
+  mergeTermLists,
+  sortByRowid,
+  type TermList,
+  TermListCache,
+  type TermListStats,
+} from './term-lists.js';
 
 /** FTS5 bm25() weights of the columns title, headings, body (candidate generation only). */
 export const FIELD_WEIGHTS = { title: 1.5, headings: 1.5, body: 1.0 } as const;
@@ -548,7 +554,8 @@ export class SqliteBackend implements SearchBackend {
       rowids[i] = Array.isArray(row) ? row[0] : row.r;
       scores[i] = Array.isArray(row) ? row[1] : row.s;
     }
-    return { rowids, scores };
+    // mergeTermLists walks lists in rowid order, which is FTS5's order for a plain MATCH.
+    return sortByRowid({ rowids, scores });
   }
 
   /** A prepared statement for one query shape, cached. */

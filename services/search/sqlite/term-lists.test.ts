@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../logger.js';
 import { makePage } from '../backend-contract.testkit.js';
 import { SqliteBackend } from './sqlite-backend.js';
-import { mergeTermLists, type TermList, TermListCache } from './term-lists.js';
+import { mergeTermLists, sortByRowid, type TermList, TermListCache } from './term-lists.js';
 
 const list = (pairs: Array<[number, number]>): TermList => ({
   rowids: Float64Array.from(pairs.map((p) => p[0])),
@@ -42,6 +42,54 @@ describe('mergeTermLists', () => {
       .slice(0, 25)
       .map((p) => p[0]);
     expect(mergeTermLists([list(pairs)], 25)).toEqual(expected);
+  });
+
+  it('matches a per-row sum over the lists, ties and all, on random lists', () => {
+    let seed = 12345;
+    const rand = (n: number) => {
+      // The LCG's high bits (its low bits repeat with short periods).
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor((seed / 2147483648) * n);
+    };
+    for (let round = 0; round < 200; round++) {
+      const lists: TermList[] = Array.from({ length: 1 + rand(5) }, () => {
+        // Rowids like the index's (page × 65,536 + i), scores from a few values so ties happen.
+        const rows = new Set<number>();
+        const count = rand(300);
+        while (rows.size < count) rows.add(rand(400) * 65_536 + rand(3));
+        const sorted = [...rows].sort((a, b) => a - b);
+        return list(sorted.map((r) => [r, -(1 + rand(8)) / 4] as [number, number]));
+      });
+      const sums = new Map<number, number>();
+      for (const l of lists) {
+        l.rowids.forEach((r, i) => {
+          sums.set(r, (sums.get(r) ?? 0) + (l.scores[i] as number));
+        });
+      }
+      const limit = 1 + rand(120);
+      const expected = [...sums]
+        .sort((x, y) => x[1] - y[1] || x[0] - y[0])
+        .slice(0, limit)
+        .map((p) => p[0]);
+      expect(mergeTermLists(lists, limit)).toEqual(expected);
+    }
+  });
+
+  it('sortByRowid orders a list by rowid, keeping each row with its score', () => {
+    const sorted = sortByRowid(
+      list([
+        [30, -3],
+        [10, -1],
+        [20, -2],
+      ]),
+    );
+    expect([...sorted.rowids]).toEqual([10, 20, 30]);
+    expect([...sorted.scores]).toEqual([-1, -2, -3]);
+    const already = list([
+      [1, -1],
+      [2, -2],
+    ]);
+    expect(sortByRowid(already)).toBe(already);
   });
 });
 

@@ -111,46 +111,125 @@ export class TermListCache {
 
 /**
  * The best `limit` rows of an OR over `lists`, best first: each row scored by the sum of its
- * terms' bm25 (lower is better), ties to the lower rowid.
+ * terms' bm25 (lower is better), ties to the lower rowid. Each list's rows are in ascending rowid
+ * order (as FTS5 returns them; see sortByRowid), so the lists are merged by walking them side by
+ * side — no hash of rows — and a bounded heap keeps the best `limit`. A row's sum adds its terms'
+ * parts in list order, as a per-row accumulation over the lists one after another would.
  */
 export function mergeTermLists(lists: readonly TermList[], limit: number): number[] {
   if (limit <= 0 || lists.length === 0) return [];
-  let rowids: Float64Array;
-  let scores: Float64Array;
+  const best = new BestRows(limit);
   if (lists.length === 1) {
-    rowids = (lists[0] as TermList).rowids;
-    scores = (lists[0] as TermList).scores;
-  } else {
-    const sum = new Map<number, number>();
-    for (const list of lists) {
-      const r = list.rowids;
-      const s = list.scores;
-      for (let i = 0; i < r.length; i++) {
-        const rowid = r[i] as number;
-        sum.set(rowid, (sum.get(rowid) ?? 0) + (s[i] as number));
+    const { rowids, scores } = lists[0] as TermList;
+    for (let i = 0; i < rowids.length; i++) best.offer(scores[i] as number, rowids[i] as number);
+    return best.sorted();
+  }
+  const n = lists.length;
+  const at = new Int32Array(n);
+  for (;;) {
+    let row = Number.POSITIVE_INFINITY;
+    for (let l = 0; l < n; l++) {
+      const list = lists[l] as TermList;
+      const i = at[l] as number;
+      if (i < list.rowids.length && (list.rowids[i] as number) < row) row = list.rowids[i] as number;
+    }
+    if (row === Number.POSITIVE_INFINITY) break;
+    let sum = 0;
+    for (let l = 0; l < n; l++) {
+      const list = lists[l] as TermList;
+      const i = at[l] as number;
+      if (i < list.rowids.length && list.rowids[i] === row) {
+        sum += list.scores[i] as number;
+        at[l] = i + 1;
       }
     }
-    rowids = new Float64Array(sum.size);
-    scores = new Float64Array(sum.size);
-    let i = 0;
-    for (const [rowid, score] of sum) {
-      rowids[i] = rowid;
-      scores[i] = score;
-      i++;
+    best.offer(sum, row);
+  }
+  return best.sorted();
+}
+
+/** A list's rows in ascending rowid order (a no-op, after one pass, when they already are). */
+export function sortByRowid(list: TermList): TermList {
+  const { rowids, scores } = list;
+  let sorted = true;
+  for (let i = 1; i < rowids.length && sorted; i++)
+    sorted = (rowids[i - 1] as number) < (rowids[i] as number);
+  if (sorted) return list;
+  const order = Array.from({ length: rowids.length }, (_, i) => i).sort(
+    (a, b) => (rowids[a] as number) - (rowids[b] as number),
+  );
+  return {
+    rowids: Float64Array.from(order, (i) => rowids[i] as number),
+    scores: Float64Array.from(order, (i) => scores[i] as number),
+  };
+}
+
+/** The best `k` (score, rowid) pairs offered: lower score first, ties to the lower rowid. */
+class BestRows {
+  readonly #k: number;
+  /** A max-heap on (score, rowid): the root is the worst row kept. */
+  readonly #scores: Float64Array;
+  readonly #rowids: Float64Array;
+  #size = 0;
+
+  constructor(k: number) {
+    this.#k = k;
+    this.#scores = new Float64Array(k);
+    this.#rowids = new Float64Array(k);
+  }
+
+  /** Whether row a is worse than row b. */
+  #worse(sa: number, ra: number, sb: number, rb: number): boolean {
+    return sa > sb || (sa === sb && ra > rb);
+  }
+
+  offer(score: number, rowid: number): void {
+    const s = this.#scores;
+    const r = this.#rowids;
+    if (this.#size < this.#k) {
+      // Sift up.
+      let i = this.#size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.#worse(score, rowid, s[parent] as number, r[parent] as number)) break;
+        s[i] = s[parent] as number;
+        r[i] = r[parent] as number;
+        i = parent;
+      }
+      s[i] = score;
+      r[i] = rowid;
+      return;
     }
+    if (!this.#worse(s[0] as number, r[0] as number, score, rowid)) return;
+    // Replace the worst kept and sift down.
+    let i = 0;
+    const size = this.#size;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= size) break;
+      const right = left + 1;
+      let child = left;
+      if (
+        right < size &&
+        this.#worse(s[right] as number, r[right] as number, s[left] as number, r[left] as number)
+      ) {
+        child = right;
+      }
+      if (!this.#worse(s[child] as number, r[child] as number, score, rowid)) break;
+      s[i] = s[child] as number;
+      r[i] = r[child] as number;
+      i = child;
+    }
+    s[i] = score;
+    r[i] = rowid;
   }
-  const n = rowids.length;
-  const order = Array.from({ length: n }, (_, i) => i);
-  const better = (a: number, b: number) =>
-    (scores[a] as number) - (scores[b] as number) || (rowids[a] as number) - (rowids[b] as number);
-  if (n > limit * 4) {
-    // Keep the rows that can make the top `limit`: those at least as good as the limit-th best score.
-    const sorted = Float64Array.from(scores).sort();
-    const cut = sorted[limit - 1] as number;
-    const kept = order.filter((i) => (scores[i] as number) <= cut);
-    kept.sort(better);
-    return kept.slice(0, limit).map((i) => rowids[i] as number);
+
+  /** The rowids kept, best first. */
+  sorted(): number[] {
+    const s = this.#scores;
+    const r = this.#rowids;
+    const order = Array.from({ length: this.#size }, (_, i) => i);
+    order.sort((a, b) => (s[a] as number) - (s[b] as number) || (r[a] as number) - (r[b] as number));
+    return order.map((i) => r[i] as number);
   }
-  order.sort(better);
-  return order.slice(0, limit).map((i) => rowids[i] as number);
 }
