@@ -29,6 +29,7 @@ export interface Config {
   readonly answerCacheSize: number;
   /** Search result lists kept in memory (0: no search-result cache). */
   readonly searchCacheSize: number;
+  readonly passageCacheSize: number;
   /** Server processes of `citebox serve` (node:cluster); `auto`: one per CPU. */
   readonly workers: number | 'auto';
   readonly adminKey: string | undefined;
@@ -211,6 +212,13 @@ export const SETTINGS: readonly Setting[] = [
     kind: { type: 'int', min: 0, max: 1_000_000 },
     default: '2000',
     doc: 'Search result lists kept in memory per server process, keyed by query, limit, filters and index generation (any write to the index invalidates them); answers use it for their retrieval too. `0` turns the cache off.',
+  },
+  {
+    key: 'passageCacheSize',
+    env: ['CITEBOX_PASSAGE_CACHE_SIZE'],
+    kind: { type: 'int', min: 0, max: 10_000_000 },
+    default: '20000',
+    doc: 'Embedded index: passages whose tokens the re-ranker keeps in memory per server process (about 1.5 KB each), so a passage that comes back in later searches is not tokenized again; an index that fits whole makes searches ~20 % cheaper. `0` keeps none.',
   },
   {
     key: 'workers',

@@ -54,7 +54,11 @@ export function createEngineBackend(config: EngineConfig, logger: Logger): Engin
 export function createSearchBackend(config: Config, logger: Logger): SearchBackend {
   switch (config.backend) {
     case 'sqlite':
-      return new SqliteBackend({ path: sqliteIndexPath(config.dataDir), logger });
+      return new SqliteBackend({
+        path: sqliteIndexPath(config.dataDir),
+        logger,
+        passageCacheSize: config.passageCacheSize,
+      });
     case 'elasticsearch':
     case 'opensearch':
       return createEngineBackend(config, logger);
