@@ -15,8 +15,12 @@
 // printed: per route requests/s, latency p50 / p95 / p99 (ms, from every response), errors
 // (connection errors + timeouts + non-2xx), server CPU per request (all its processes), the share
 // of queries that repeated an earlier one and the cache's hit rate (from the server's /metrics).
-// With --profile DIR the server writes a V8 CPU profile.
-import { type ChildProcess, spawn } from 'node:child_process';
+// With --profile DIR the server writes a V8 CPU profile. With --tool wrk the load comes from wrk
+// (C; `apt-get install wrk`) instead of autocannon: both keep 32 requests in flight and time
+// each from sending to the full response, but autocannon, in Node, spends about as much CPU per
+// request as the server's API layer and shares the 2 cores with the server, while wrk spends a
+// small fraction of it. The query streams are the same (drawn ahead, in order, for wrk).
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   createWriteStream,
   existsSync,
@@ -39,6 +43,7 @@ import { QueryStream, SyntheticCorpus } from './lib/synthetic-api-corpus.js';
 const USAGE = `Usage: npm run bench:api -- [--passages N] [--duration S] [--connections C] [--json]
                               [--data-dir DIR] [--rebuild] [--profile DIR] [--only ROUTE] [--env K=V]
                               [--cache both|on|off] [--no-cache] [--workers N] [--pool N] [--zipf A]
+                              [--tool autocannon|wrk]
 
   --passages N     passages in the synthetic index (default 100000)
   --duration S     seconds of load per route (default 30), after 3 s of warm-up
@@ -53,6 +58,7 @@ const USAGE = `Usage: npm run bench:api -- [--passages N] [--duration S] [--conn
   --workers N      server processes (CITEBOX_WORKERS, default 1)
   --pool N         distinct queries the stream draws from (default 100000)
   --zipf A         Zipf exponent of their popularity (default 0.9)
+  --tool NAME      load generator: autocannon (default, in this process) or wrk (installed apart)
   --json           print the figures as one JSON object on the last line`;
 
 interface AutocannonResult {
@@ -303,6 +309,128 @@ function load(
   });
 }
 
+/** What one run of load measured, whichever tool made it. */
+interface LoadResult {
+  readonly requests: number;
+  readonly seconds: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly errors: number;
+  readonly non2xx: number;
+  readonly timeouts: number;
+}
+
+async function loadAutocannon(
+  url: string,
+  nextPath: () => string,
+  seconds: number,
+  connections: number,
+): Promise<LoadResult> {
+  const { result, latencies } = await load(url, nextPath, seconds, connections);
+  return {
+    requests: latencies.length,
+    seconds: result.duration,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    max: result.latency.max,
+    errors: result.errors + result.non2xx,
+    non2xx: result.non2xx,
+    timeouts: result.timeouts,
+  };
+}
+
+/** Requests per second wrk is given paths for (it starts over if a run outpaces them). */
+const WRK_PATHS_PER_SECOND = 4000;
+
+// wrk's script: paths from a file, in order from an offset (one thread, so one order); at the end
+// one JSON line of counts and latency percentiles (microseconds).
+const WRK_SCRIPT = `
+local paths = {}
+local i = 0
+function init(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  i = tonumber(args[2])
+end
+function request()
+  local path = paths[(i % #paths) + 1]
+  i = i + 1
+  return wrk.format("GET", path)
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK {"requests":%d,"us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50":%d,"p95":%d,"p99":%d,"max":%d}\\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+end
+`;
+
+function wrkAvailable(): boolean {
+  return spawnSync('wrk', ['--version']).error === undefined;
+}
+
+/** One wrk run over `paths` from `offset`: one thread, `connections` connections. */
+function loadWrk(
+  url: string,
+  pathsFile: string,
+  offset: number,
+  seconds: number,
+  connections: number,
+): LoadResult {
+  const script = join(dirname(pathsFile), 'bench-api.lua');
+  writeFileSync(script, WRK_SCRIPT);
+  const out = execFileSync(
+    'wrk',
+    [
+      '-t1',
+      `-c${connections}`,
+      `-d${seconds}s`,
+      '--timeout',
+      '10s',
+      '-s',
+      script,
+      url,
+      '--',
+      pathsFile,
+      String(offset),
+    ],
+    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+  );
+  const line = out.split('\n').find((l) => l.startsWith('WRK '));
+  if (!line) throw new Error(`wrk printed no figures:\n${out}`);
+  const w = JSON.parse(line.slice(4)) as Record<string, number>;
+  const ms = (us: number | undefined) => Math.round((us ?? 0) / 10) / 100;
+  const errors = (w.connect ?? 0) + (w.read ?? 0) + (w.write ?? 0) + (w.status ?? 0) + (w.timeout ?? 0);
+  return {
+    requests: w.requests ?? 0,
+    seconds: (w.us ?? 0) / 1e6,
+    p50: ms(w.p50),
+    p95: ms(w.p95),
+    p99: ms(w.p99),
+    max: ms(w.max),
+    errors,
+    non2xx: w.status ?? 0,
+    timeouts: w.timeout ?? 0,
+  };
+}
+
+/** Share of paths[from, to) that repeat a path sent before them (from the start of the stream). */
+function repeatShare(paths: readonly string[], from: number, to: number): number {
+  const seen = new Set<string>();
+  let repeats = 0;
+  for (let i = 0; i < to; i++) {
+    const path = paths[i % paths.length] as string;
+    if (seen.has(path)) {
+      if (i >= from) repeats++;
+    } else {
+      seen.add(path);
+    }
+  }
+  return Math.round((repeats / Math.max(1, to - from)) * 1000) / 1000;
+}
+
 /** A route's requests: a stream of queries (or one fixed path) turned into paths. */
 interface RouteLoad {
   readonly route: string;
@@ -315,36 +443,58 @@ async function measure(
   load_: RouteLoad,
   server: { pid: number | undefined; url: string; workers: number },
   connections: number,
+  tool: 'autocannon' | 'wrk',
+  workDir: string,
   log: (s: string) => void,
 ): Promise<RouteFigures> {
   const { route, seconds } = load_;
+  // For wrk the stream is drawn ahead into a file; warm-up and measurement continue it.
+  const paths =
+    tool === 'wrk' ? Array.from({ length: (3 + seconds) * WRK_PATHS_PER_SECOND }, load_.path) : undefined;
+  const pathsFile = join(workDir, 'bench-api-paths.txt');
+  if (paths) writeFileSync(pathsFile, `${paths.join('\n')}\n`);
+  const run = (offset: number, s: number) =>
+    tool === 'wrk'
+      ? Promise.resolve(loadWrk(server.url, pathsFile, offset, s, connections))
+      : loadAutocannon(server.url, load_.path, s, connections);
   log(`${route}: warm-up 3 s`);
-  await load(server.url, load_.path, 3, connections);
-  log(`${route}: ${seconds} s over ${connections} connections`);
+  const warm = await run(0, 3);
+  log(`${route}: ${seconds} s over ${connections} connections (${tool})`);
   const sentBefore = load_.stream?.counts();
   const cacheBefore = await cacheCounts(server.url, server.workers);
   const cpuBefore = cpuSeconds(server.pid);
-  const { result, latencies } = await load(server.url, load_.path, seconds, connections);
+  const result = await run(warm.requests, seconds);
   const cpu = cpuSeconds(server.pid) - cpuBefore;
   const cacheAfter = await cacheCounts(server.url, server.workers);
   const sentAfter = load_.stream?.counts();
+  if (paths && warm.requests + result.requests > paths.length) {
+    log(`${route}: wrk sent more requests than paths drawn; the stream started over`);
+  }
   const lookups = cacheAfter.hits + cacheAfter.misses - cacheBefore.hits - cacheBefore.misses;
   const share = (part: number, whole: number) => Math.round((part / Math.max(1, whole)) * 1000) / 1000;
+  const repeats =
+    load_.stream === undefined
+      ? undefined
+      : paths
+        ? repeatShare(paths, warm.requests, warm.requests + result.requests)
+        : sentBefore && sentAfter
+          ? share(sentAfter.repeats - sentBefore.repeats, sentAfter.sent - sentBefore.sent)
+          : undefined;
   return {
     route,
-    requests: result.requests.total,
-    server_cpu_ms_per_request: Math.round((cpu * 1000 * 1000) / Math.max(1, latencies.length)) / 1000,
-    rps: Math.round((latencies.length / result.duration) * 10) / 10,
-    p50_ms: percentile(latencies, 50),
-    p95_ms: percentile(latencies, 95),
-    p99_ms: percentile(latencies, 99),
-    max_ms: Math.round(result.latency.max * 100) / 100,
-    errors: result.errors + result.non2xx,
+    requests: result.requests,
+    server_cpu_ms_per_request: Math.round((cpu * 1000 * 1000) / Math.max(1, result.requests)) / 1000,
+    rps: Math.round((result.requests / result.seconds) * 10) / 10,
+    p50_ms: result.p50,
+    p95_ms: result.p95,
+    p99_ms: result.p99,
+    max_ms: Math.round(result.max * 100) / 100,
+    errors: result.errors,
     non2xx: result.non2xx,
     timeouts: result.timeouts,
-    ...(sentBefore && sentAfter
+    ...(repeats !== undefined
       ? {
-          repeat_share: share(sentAfter.repeats - sentBefore.repeats, sentAfter.sent - sentBefore.sent),
+          repeat_share: repeats,
           cache_hit_rate: lookups > 0 ? share(cacheAfter.hits - cacheBefore.hits, lookups) : 0,
         }
       : {}),
@@ -375,6 +525,7 @@ async function main(): Promise<void> {
       workers: { type: 'string', default: '1' },
       pool: { type: 'string', default: '100000' },
       zipf: { type: 'string', default: '0.9' },
+      tool: { type: 'string', default: 'autocannon' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -393,13 +544,20 @@ async function main(): Promise<void> {
   if (
     ![passages, seconds, connections, workers, poolSize].every((n) => Number.isInteger(n) && n > 0) ||
     !(exponent >= 0) ||
-    !cacheModes.every((m) => m === 'on' || m === 'off')
+    !cacheModes.every((m) => m === 'on' || m === 'off') ||
+    (values.tool !== 'autocannon' && values.tool !== 'wrk')
   ) {
     console.error(USAGE);
     process.exitCode = 2;
     return;
   }
   const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
+  const tool = values.tool as 'autocannon' | 'wrk';
+  if (tool === 'wrk' && !wrkAvailable()) {
+    console.error('--tool wrk: wrk is not installed (apt-get install wrk, or brew install wrk)');
+    process.exitCode = 2;
+    return;
+  }
   const dataDir = values['data-dir'] ?? join(tmpdir(), `citebox-bench-api-${passages}`);
   const corpus = new SyntheticCorpus({ passages });
   await buildIndex(dataDir, corpus, values.rebuild, log);
@@ -459,7 +617,14 @@ async function main(): Promise<void> {
       for (const route of routes) {
         if (values.only && !route.route.endsWith(values.only)) continue;
         figures.push(
-          await measure(route, { pid: server.child.pid, url: server.url, workers }, connections, log),
+          await measure(
+            route,
+            { pid: server.child.pid, url: server.url, workers },
+            connections,
+            tool,
+            dataDir,
+            log,
+          ),
         );
       }
     } finally {
@@ -481,6 +646,7 @@ async function main(): Promise<void> {
     workers,
     query_pool: pool.length,
     zipf_exponent: exponent,
+    tool,
     server_log_bytes: logBytes,
     // The first run's routes (the cache on, unless only off was asked for).
     routes: byRoute(runs[cacheModes[0] ?? 'on']),
