@@ -36,12 +36,21 @@ function emitWord(word: string, sink: TokenSink, stem: boolean): void {
 /** Letter runs of two or more inside a token that mixes letters and digits ("pge2" → "pge"). */
 const LETTER_RUNS = /[a-z]{2,}/g;
 
+/** Receives each token of lower-case ASCII text as its offsets: text.slice(start, end). */
+export type OffsetSink = (start: number, end: number) => void;
+
+/** Whether text is all ASCII (then `asciiTokenOffsets` over its lower case is its analysis). */
+export function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
+}
+
 /**
- * Tokens of lower-case ASCII text: runs of letters and digits (a hand loop: no match objects). A
- * token mixing letters and digits also yields its letter runs, as Lucene's word-delimiter filter
- * does with preserveOriginal: "FoxO3a" finds "FOXO", "IL6" finds "IL-6".
+ * Tokens of lower-case ASCII text, as offsets: runs of letters and digits (a hand loop: no match
+ * objects, no substrings). A token mixing letters and digits also yields its letter runs of two
+ * or more, as Lucene's word-delimiter filter does with preserveOriginal: "FoxO3a" finds "FOXO",
+ * "IL6" finds "IL-6". Returns the number of tokens.
  */
-function analyzeAscii(lower: string, sink: TokenSink, stem: boolean): number {
+export function asciiTokenOffsets(lower: string, sink: OffsetSink): number {
   let count = 0;
   let start = -1;
   let letters = false;
@@ -60,14 +69,40 @@ function analyzeAscii(lower: string, sink: TokenSink, stem: boolean): number {
       if (letter) letters = true;
       else digits = true;
     } else if (start >= 0) {
-      const w = lower.slice(start, i);
-      sink(stem ? englishStem(w) : w, w);
+      sink(start, i);
       count++;
-      if (letters && digits) count += emitLetterRuns(w, sink, stem);
+      if (letters && digits) count += letterRunOffsets(lower, start, i, sink);
       start = -1;
     }
   }
   return count;
+}
+
+/** The letter runs of two or more in lower[from, to), as offsets. */
+function letterRunOffsets(lower: string, from: number, to: number, sink: OffsetSink): number {
+  let count = 0;
+  let run = -1;
+  for (let i = from; i <= to; i++) {
+    const c = i < to ? lower.charCodeAt(i) : 32;
+    if (c >= 97 && c <= 122) {
+      if (run < 0) run = i;
+    } else if (run >= 0) {
+      if (i - run >= 2) {
+        sink(run, i);
+        count++;
+      }
+      run = -1;
+    }
+  }
+  return count;
+}
+
+/** Tokens of lower-case ASCII text (asciiTokenOffsets) as terms and surfaces. */
+function analyzeAscii(lower: string, sink: TokenSink, stem: boolean): number {
+  return asciiTokenOffsets(lower, (start, end) => {
+    const w = lower.slice(start, end);
+    sink(stem ? englishStem(w) : w, w);
+  });
 }
 
 function emitLetterRuns(word: string, sink: TokenSink, stem: boolean): number {

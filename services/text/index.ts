@@ -2,8 +2,10 @@ export {
   type AnalyzerOptions,
   analyze,
   analyzeTerms,
+  asciiTokenOffsets,
   DEFAULT_ANALYZER,
   type IndexText,
+  isAscii,
   prepareForIndex,
   type TokenSink,
 } from './analyzer.js';

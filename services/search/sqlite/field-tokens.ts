@@ -2,13 +2,20 @@
 // forms, each id knowing its surface and its Porter stem (the term the index holds). Analyzing a
 // passage once and keeping the ids (passage-cache.ts) spares re-tokenizing and re-stemming the
 // same text for every query that re-ranks it; a query then maps each id to one of its terms once.
-import { type AnalyzerOptions, analyze, englishStem } from '../../text/index.js';
+import { type AnalyzerOptions, analyze, asciiTokenOffsets, englishStem, isAscii } from '../../text/index.js';
 
 /** Interned surface forms: id ↔ surface, with each surface's stem. Grows; owners bound it. */
 export class SurfaceVocabulary {
   readonly #ids = new Map<string, number>();
   readonly #surfaces: string[] = [];
   readonly #stems: string[] = [];
+  /**
+   * Surfaces of ASCII text found without making their strings (asciiId): open addressing over
+   * FNV-1a hashes of the characters, each slot an id + 1 (0: empty), and each id's hash.
+   */
+  #slots = new Int32Array(1 << 12);
+  #used = 0;
+  #hashOf = new Int32Array(1 << 12);
   /** Per-query scratch (see QueryLookup): the epoch a slot was written in, and its value. */
   #epochOf = new Int32Array(1024);
   #valueOf = new Int32Array(1024);
@@ -28,6 +35,52 @@ export class SurfaceVocabulary {
       this.#stems.push(englishStem(surface));
     }
     return id;
+  }
+
+  /**
+   * The id of the surface lower[start, end) of lower-case ASCII text — the id `id()` gives that
+   * substring — found by its characters, so the substring is only made the first time.
+   */
+  asciiId(lower: string, start: number, end: number): number {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ lower.charCodeAt(i), 0x01000193);
+    const slots = this.#slots;
+    const mask = slots.length - 1;
+    const length = end - start;
+    let slot = h & mask;
+    for (let entry = slots[slot] as number; entry !== 0; entry = slots[slot] as number) {
+      const id = entry - 1;
+      if (this.#hashOf[id] === h) {
+        const surface = this.#surfaces[id] as string;
+        if (surface.length === length && lower.startsWith(surface, start)) return id;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const id = this.id(lower.slice(start, end));
+    if (id >= this.#hashOf.length) {
+      let size = this.#hashOf.length;
+      while (size <= id) size *= 2;
+      const hashes = new Int32Array(size);
+      hashes.set(this.#hashOf);
+      this.#hashOf = hashes;
+    }
+    this.#hashOf[id] = h;
+    slots[slot] = id + 1;
+    if (++this.#used * 2 > slots.length) this.#growSlots();
+    return id;
+  }
+
+  #growSlots(): void {
+    const old = this.#slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = slots.length - 1;
+    for (const entry of old) {
+      if (entry === 0) continue;
+      let slot = (this.#hashOf[entry - 1] as number) & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = entry;
+    }
+    this.#slots = slots;
   }
 
   surface(id: number): string {
@@ -105,7 +158,13 @@ export function tokenizeText(
   vocabulary: SurfaceVocabulary,
 ): Int32Array {
   const ids: number[] = [];
-  analyze(text, analyzer, (_term, surface) => ids.push(vocabulary.id(surface)), false);
+  if (isAscii(text)) {
+    // What analyze() gives ASCII text, without making a string of each token.
+    const lower = text.toLowerCase();
+    asciiTokenOffsets(lower, (start, end) => ids.push(vocabulary.asciiId(lower, start, end)));
+  } else {
+    analyze(text, analyzer, (_term, surface) => ids.push(vocabulary.id(surface)), false);
+  }
   return Int32Array.from(ids);
 }
 

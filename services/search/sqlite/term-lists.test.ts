@@ -47,9 +47,9 @@ describe('mergeTermLists', () => {
   it('matches a per-row sum over the lists, ties and all, on random lists', () => {
     let seed = 12345;
     const rand = (n: number) => {
-      // The LCG's high bits (its low bits repeat with short periods).
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return Math.floor((seed / 2147483648) * n);
+      // A 32-bit LCG (Math.imul keeps the product exact); its high bits (the low ones repeat soon).
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return Math.floor((seed / 4294967296) * n);
     };
     for (let round = 0; round < 200; round++) {
       const lists: TermList[] = Array.from({ length: 1 + rand(5) }, () => {
