@@ -65,6 +65,14 @@ function integrityCheck(path: string): void {
   }
 }
 
+/** Waits (up to 10 s) until the backend's background merge finds nothing left to merge. */
+async function waitMerged(backend: SqliteBackend): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (backend.mergeStats().pending && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function open(path: string, options: Partial<SqliteBackendOptions> = {}): Promise<SqliteBackend> {
   const backend = new SqliteBackend({
     path,
@@ -103,13 +111,7 @@ describe('merging the full-text index segments', () => {
     const backend = await open(path, { mergeIdleMs: 40 });
     await fill(reference, 200, 200);
     await fill(backend, 200, 2);
-    const waitMerged = async () => {
-      const deadline = Date.now() + 10_000;
-      while (backend.mergeStats().pending && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    };
-    await waitMerged();
+    await waitMerged(backend);
     const first = backend.mergeStats();
     expect(first.pending).toBe(false);
     expect(first.steps).toBeGreaterThan(0);
@@ -118,7 +120,7 @@ describe('merging the full-text index segments', () => {
     await fill(backend, 60, 2, 200);
     await fill(reference, 60, 60, 200);
     expect(backend.mergeStats().pending).toBe(true);
-    await waitMerged();
+    await waitMerged(backend);
     expect(backend.mergeStats().steps).toBeGreaterThan(first.steps);
     expect(await results(backend)).toEqual(await results(reference));
     await backend.close();
@@ -136,10 +138,7 @@ describe('merging the full-text index segments', () => {
       await new Promise((resolve) => setTimeout(resolve, i % 30 === 0 ? 3 : 0));
     }
     await fill(reference, 300, 300);
-    const deadline = Date.now() + 10_000;
-    while (backend.mergeStats().pending && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitMerged(backend);
     expect(backend.mergeStats().pending).toBe(false);
     expect(await results(backend)).toEqual(await results(reference));
     await backend.close();
@@ -169,10 +168,7 @@ describe('merging the full-text index segments', () => {
     await writer.close();
     expect(writer.mergeStats().steps).toBe(0);
     const next = await open(path, { mergeIdleMs: 20 });
-    const deadline = Date.now() + 10_000;
-    while (next.mergeStats().pending && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitMerged(next);
     expect(next.mergeStats().steps).toBeGreaterThan(0);
     expect(await results(next)).toEqual(before);
     await next.close();
