@@ -18,15 +18,15 @@ function texts(count: number, nonAscii: boolean): string[] {
   const seps = [' ', '  ', ', ', '. ', '\n', '\t', '-', '/', '(', ')', ': '];
   return Array.from({ length: count }, () => {
     const words = Array.from({ length: 1 + rand(40) }, () => {
-      if (nonAscii && rand(12) === 0) return odd[rand(odd.length)];
+      if (nonAscii && rand(12) === 0) return odd[rand(odd.length)] as string;
       if (rand(5) === 0)
         return Array.from(
           { length: 1 + rand(8) },
           () => 'abcdefghijklmnopqrstuvwxyz0123456789XYZ'[rand(39)],
         ).join('');
-      return pieces[rand(pieces.length)];
+      return pieces[rand(pieces.length)] as string;
     });
-    return words.map((w) => w + seps[rand(seps.length)]).join('');
+    return words.map((w) => w + (seps[rand(seps.length)] as string)).join('');
   });
 }
 

@@ -33,6 +33,19 @@ describe('sqlite backend specifics', () => {
     await reader.close();
   });
 
+  it('makes a hit’s snippet when it is read; spreading or serializing a hit keeps it', async () => {
+    const backend = new SqliteBackend({ path: tempDb(), logger: silentLogger() });
+    await backend.open();
+    await backend.replacePages([
+      makePage('https://a.example/lamp', ['the keepers trim the lighthouse lamp wick every evening at dusk']),
+    ]);
+    const [hit] = await backend.search({ text: 'lighthouse', limit: 1 });
+    expect(hit?.snippet).toContain('lighthouse');
+    expect({ ...hit }.snippet).toBe(hit?.snippet);
+    expect((JSON.parse(JSON.stringify(hit)) as { snippet: string }).snippet).toBe(hit?.snippet);
+    await backend.close();
+  });
+
   it('weights title matches above body matches', async () => {
     const backend = new SqliteBackend({ path: tempDb(), logger: silentLogger() });
     await backend.open();

@@ -719,8 +719,7 @@ export class SqliteBackend implements SearchBackend {
       return picked.flatMap(({ key, score }) => {
         const row = context.rows.get(key);
         if (!row) return [];
-        const passage = toPassage(row);
-        return [{ passage, score, snippet: makeSnippet(passage.text, terms) }];
+        return [lazySnippetHit(toPassage(row), score, terms)];
       });
     } catch (err) {
       throw wrapError(err, 'BACKEND_ERROR', 'Search failed');
@@ -996,6 +995,25 @@ export class SqliteBackend implements SearchBackend {
       this.#tokens.clear();
     }
   }
+}
+
+/**
+ * A hit whose snippet is made the first time it is read: a search returns more hits than most
+ * callers show (the search route keeps the first `limit` pages of three times as many passages; an
+ * answer quotes a few sources), and a snippet costs a scan of the passage. The property is an
+ * enumerable getter, so spreading or serializing a hit reads it like a plain value.
+ */
+function lazySnippetHit(passage: SearchHit['passage'], score: number, terms: readonly string[]): SearchHit {
+  let snippet: string | undefined;
+  const hit = { passage, score } as SearchHit;
+  Object.defineProperty(hit, 'snippet', {
+    enumerable: true,
+    get: () => {
+      snippet ??= makeSnippet(passage.text, terms);
+      return snippet;
+    },
+  });
+  return hit;
 }
 
 function readAnalyzer(db: DatabaseSync, path: string): AnalyzerOptions {
