@@ -1,22 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
 import { makePage } from './backend-contract.testkit.js';
 import { createSearchBackend } from './factory.js';
 import { SqliteBackend } from './sqlite/sqlite-backend.js';
+import { tempDirs } from './temp-dirs.testkit.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('factory');
 
 /** Passage-cache hits after the same search twice, with CITEBOX_PASSAGE_CACHE_SIZE = `size`. */
 async function hitsWith(size: string | undefined): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'citebox-factory-'));
-  dirs.push(dir);
+  const dir = tempDir();
   const env: Record<string, string> = { CITEBOX_DATA_DIR: dir };
   if (size !== undefined) env.CITEBOX_PASSAGE_CACHE_SIZE = size;
   const backend = createSearchBackend(loadConfig(env), silentLogger());

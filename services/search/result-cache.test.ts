@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.js';
 import { Metrics } from '../metrics.js';
 import type { SearchHit, SearchQuery } from '../types.js';
@@ -14,16 +12,12 @@ import {
   withSearchResultCache,
 } from './result-cache.js';
 import { SqliteBackend } from './sqlite/sqlite-backend.js';
+import { tempDirs } from './temp-dirs.testkit.js';
 
-const dirs: string[] = [];
+const tempDir = tempDirs('cache');
 function tempDb(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'citebox-cache-'));
-  dirs.push(dir);
-  return join(dir, 'index.sqlite');
+  return join(tempDir(), 'index.sqlite');
 }
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
 
 // The cached backend is a backend: every contract test holds through it (writes show at once).
 defineBackendContract(

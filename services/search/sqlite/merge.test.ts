@@ -1,25 +1,19 @@
 // Merging of the full-text index's segments (sqlite-backend.ts wantMerge): many small write
 // transactions leave many FTS5 segments; merging them — now, in the background once writes are
 // quiet, or when closing — changes no search result and leaves a consistent index.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../logger.js';
 import type { SearchHit } from '../../types.js';
 import { makePage } from '../backend-contract.testkit.js';
+import { tempDirs } from '../temp-dirs.testkit.js';
 import { SqliteBackend, type SqliteBackendOptions } from './sqlite-backend.js';
 
-const dirs: string[] = [];
+const tempDir = tempDirs('merge');
 function tempDb(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'citebox-merge-'));
-  dirs.push(dir);
-  return join(dir, 'index.sqlite');
+  return join(tempDir(), 'index.sqlite');
 }
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
 
 const WORDS = [
   'harbour', 'lighthouse', 'keeper', 'storm', 'tide', 'granite', 'beacon', 'fog', 'signal', 'vessel',

@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../logger.js';
 import { DEFAULT_ANALYZER, englishStem } from '../../text/index.js';
 import { analyzeQuery } from '../analysis.js';
 import { makePage } from '../backend-contract.testkit.js';
+import { tempDirs } from '../temp-dirs.testkit.js';
 import { SurfaceVocabulary, tokenizeText } from './field-tokens.js';
 import { PassageTokenCache } from './passage-cache.js';
 import {
@@ -117,15 +116,10 @@ describe('ranking over cached tokens', () => {
 });
 
 describe('sqlite backend with the passage cache', () => {
-  const dirs: string[] = [];
-  afterAll(() => {
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
+  const tempDir = tempDirs('passage-cache');
 
   it('re-ranks a rewritten page by its new text, not the tokens cached for its rowids', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'citebox-passage-cache-'));
-    dirs.push(dir);
-    const path = join(dir, 'index.sqlite');
+    const path = join(tempDir(), 'index.sqlite');
     const cached = new SqliteBackend({ path, logger: silentLogger() });
     const fresh = new SqliteBackend({ path, logger: silentLogger(), passageCacheSize: 0 });
     await cached.open();

@@ -1,21 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../logger.js';
 import { defineBackendContract, makePage } from '../backend-contract.testkit.js';
+import { tempDirs } from '../temp-dirs.testkit.js';
 import { SqliteBackend } from './sqlite-backend.js';
 
-const dirs: string[] = [];
+const tempDir = tempDirs('sqlite');
 function tempDb(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'citebox-sqlite-'));
-  dirs.push(dir);
-  return join(dir, 'index.sqlite');
+  return join(tempDir(), 'index.sqlite');
 }
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
 
 defineBackendContract('sqlite', async () => new SqliteBackend({ path: tempDb(), logger: silentLogger() }));
 

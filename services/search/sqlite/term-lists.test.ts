@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../logger.js';
 import { makePage } from '../backend-contract.testkit.js';
+import { tempDirs } from '../temp-dirs.testkit.js';
 import { SqliteBackend } from './sqlite-backend.js';
 import { mergeTermLists, sortByRowid, type TermList, TermListCache } from './term-lists.js';
 
@@ -135,10 +134,7 @@ describe('TermListCache', () => {
 });
 
 describe('sqlite backend with per-term lists', () => {
-  const dirs: string[] = [];
-  afterAll(() => {
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
+  const tempDir = tempDirs('term-lists');
 
   // A small corpus with overlapping words and varied lengths, from a fixed pseudo-random stream.
   const words =
@@ -154,9 +150,7 @@ describe('sqlite backend with per-term lists', () => {
     );
 
   it('ranks exactly as FTS5 scoring the OR does, and sees writes from another connection', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'citebox-term-lists-'));
-    dirs.push(dir);
-    const path = join(dir, 'index.sqlite');
+    const path = join(tempDir(), 'index.sqlite');
     const lists = new SqliteBackend({ path, logger: silentLogger() });
     const fts = new SqliteBackend({
       path,
