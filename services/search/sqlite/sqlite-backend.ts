@@ -961,10 +961,15 @@ export class SqliteBackend implements SearchBackend {
    */
   async optimize(): Promise<number> {
     const started = performance.now();
-    while (this.mergeStep(MERGE_BULK_STEP_PAGES)) {
-      // until no merging is left
-    }
+    this.mergeUntil(Number.POSITIVE_INFINITY);
     return performance.now() - started;
+  }
+
+  /** Merges in bulk steps until nothing is left or `deadline` (performance.now()) has passed. */
+  private mergeUntil(deadline: number): void {
+    while (performance.now() < deadline && this.mergeStep(MERGE_BULK_STEP_PAGES)) {
+      // until done or out of time
+    }
   }
 
   async close(): Promise<void> {
@@ -975,10 +980,7 @@ export class SqliteBackend implements SearchBackend {
       // A one-shot crawl or reindex leaves a merged index when it can do so quickly; a bigger
       // merge is resumed by the next process that has the index open and quiet.
       try {
-        const deadline = performance.now() + this.#closeMergeMs;
-        while (performance.now() < deadline && this.mergeStep(MERGE_BULK_STEP_PAGES)) {
-          // until done or out of time
-        }
+        this.mergeUntil(performance.now() + this.#closeMergeMs);
       } catch (err) {
         this.#logger.warn({ err }, 'merging the index segments before closing failed');
       }
