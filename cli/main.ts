@@ -10,6 +10,7 @@ import {
   isCiteboxError,
   type Logger,
   loadConfig,
+  sharedResultStorePath,
 } from '../services/index.js';
 import { runAsk } from './commands/ask.js';
 import { runCrawl } from './commands/crawl.js';
@@ -67,7 +68,10 @@ async function serve(config: Config): Promise<void> {
     await runServePrimary(config, logger, workers);
     return;
   }
-  const server = await startServer(config, logger);
+  // Workers share a search-result cache that their primary made room for (serve-cluster.ts).
+  const server = await startServer(config, logger, {
+    sharedSearchCache: cluster.isWorker ? sharedResultStorePath(config.dataDir, process.ppid) : undefined,
+  });
   // Which process answered a scrape of /metrics (each worker has its own counters).
   server.runtime.metrics
     .gauge('citebox_server_process', 'This server process: cluster worker id (0 when alone) and pid', [

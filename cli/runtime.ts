@@ -14,6 +14,7 @@ import {
   type Logger,
   Metrics,
   type SearchBackend,
+  SharedResultStore,
   withDenseRetrieval,
   withSearchResultCache,
 } from '../services/index.js';
@@ -34,14 +35,22 @@ export interface Runtime {
 export async function openRuntime(
   config: Config,
   logger: Logger,
-  options: { crawlPoliteness?: Partial<PolitenessOptions> | undefined } = {},
+  options: {
+    crawlPoliteness?: Partial<PolitenessOptions> | undefined;
+    /** The search-result cache file the processes of this server share (cluster workers). */
+    sharedSearchCache?: string | undefined;
+  } = {},
 ): Promise<Runtime> {
   const metrics = new Metrics();
+  const searchBackend = withDenseRetrieval(createSearchBackend(config, logger), config, logger);
+  const shared = openSharedResultStore(config, logger, searchBackend, options.sharedSearchCache);
   // Outermost, the search-result cache: a repeated query costs neither an embedding nor a search.
-  const backend = withSearchResultCache(
-    withDenseRetrieval(createSearchBackend(config, logger), config, logger),
-    { maxEntries: config.searchCacheSize, logger, metrics },
-  );
+  const backend = withSearchResultCache(searchBackend, {
+    maxEntries: config.searchCacheSize,
+    logger,
+    metrics,
+    shared,
+  });
   await backend.open();
   const indexer = new Indexer({ backend, logger });
   const llm = createLlmClient(config, logger, metrics);
@@ -82,8 +91,29 @@ export async function openRuntime(
       // Make every written page searchable before the index closes.
       await indexer.flush();
       await backend.close();
+      shared?.close();
     },
   };
+}
+
+/**
+ * The shared search-result cache at `path`, when there is one to share and the backend can store
+ * its results there (compactly); undefined otherwise, or when it cannot be opened (each process
+ * then keeps only its own cache).
+ */
+function openSharedResultStore(
+  config: Config,
+  logger: Logger,
+  backend: SearchBackend,
+  path: string | undefined,
+): SharedResultStore | undefined {
+  if (!path || config.searchCacheSize === 0 || !backend.resultCodec) return undefined;
+  try {
+    return new SharedResultStore(path, { maxEntries: config.searchCacheSize, logger });
+  } catch (err) {
+    logger.warn({ err, path }, 'could not open the shared search-result cache; each process keeps its own');
+    return undefined;
+  }
 }
 
 /** The folder of Citebox's package.json (holds README.md and docs/), from source or dist. */

@@ -6,10 +6,12 @@
 // queued, and the first worker picks them up). Worker output reaches stdout through the primary
 // one whole line at a time, so log lines of two processes never mix. SIGTERM/SIGINT: every worker
 // shuts down gracefully (in-flight streams end with a final event) and the primary exits 0 when
-// they all did. A worker that dies is started again.
+// they all did. A worker that dies is started again. The workers share a search-result cache file
+// (services/search/shared-result-store.ts) named after the primary's pid; the primary removes it
+// when the server stops, and at start any left by a server that was killed.
 import cluster, { type Worker } from 'node:cluster';
 import type { Readable, Writable } from 'node:stream';
-import type { Config, Logger } from '../services/index.js';
+import { type Config, type Logger, removeSharedResultStores } from '../services/index.js';
 
 /** Messages between the primary and its workers. */
 export type ClusterMessage =
@@ -61,6 +63,9 @@ const RESTART_DELAY_MS = 1_000;
  */
 export async function runServePrimary(config: Config, logger: Logger, count: number): Promise<void> {
   const log = logger.child({ component: 'cluster' });
+  const stale = removeSharedResultStores(config.dataDir, process.pid);
+  if (stale.length > 0)
+    log.info({ files: stale }, 'removed search-result caches of servers no longer running');
   cluster.setupPrimary({ silent: true });
   const roles = new Map<Worker, number>();
   let stopping = false;
@@ -138,6 +143,7 @@ export async function runServePrimary(config: Config, logger: Logger, count: num
     force.unref();
     void Promise.all(exited).then(() => {
       const ok = codes.every((c) => c === 0);
+      removeSharedResultStores(config.dataDir, process.pid);
       log.info({ workers: codes.length, ok }, 'server stopped');
       process.exit(ok ? 0 : 1);
     });

@@ -23,6 +23,8 @@ export interface Server {
 export interface ServerOptions {
   /** Crawl politeness overrides (tests use a fast retry). */
   readonly crawlPoliteness?: Partial<PolitenessOptions>;
+  /** The search-result cache file the processes of this server share (cluster workers). */
+  readonly sharedSearchCache?: string | undefined;
 }
 
 export async function startServer(
@@ -30,7 +32,10 @@ export async function startServer(
   logger: Logger,
   options: ServerOptions = {},
 ): Promise<Server> {
-  const runtime = await openRuntime(config, logger, { crawlPoliteness: options.crawlPoliteness });
+  const runtime = await openRuntime(config, logger, {
+    crawlPoliteness: options.crawlPoliteness,
+    sharedSearchCache: options.sharedSearchCache,
+  });
   const root = packageRoot();
   try {
     if (config.bootstrapDocs && (await runtime.backend.stats()).pages === 0) {

@@ -443,6 +443,7 @@ async function measure(
   load_: RouteLoad,
   server: { pid: number | undefined; url: string; workers: number },
   connections: number,
+  warmup: number,
   tool: 'autocannon' | 'wrk',
   workDir: string,
   log: (s: string) => void,
@@ -450,15 +451,17 @@ async function measure(
   const { route, seconds } = load_;
   // For wrk the stream is drawn ahead into a file; warm-up and measurement continue it.
   const paths =
-    tool === 'wrk' ? Array.from({ length: (3 + seconds) * WRK_PATHS_PER_SECOND }, load_.path) : undefined;
+    tool === 'wrk'
+      ? Array.from({ length: (warmup + seconds) * WRK_PATHS_PER_SECOND }, load_.path)
+      : undefined;
   const pathsFile = join(workDir, 'bench-api-paths.txt');
   if (paths) writeFileSync(pathsFile, `${paths.join('\n')}\n`);
   const run = (offset: number, s: number) =>
     tool === 'wrk'
       ? Promise.resolve(loadWrk(server.url, pathsFile, offset, s, connections))
       : loadAutocannon(server.url, load_.path, s, connections);
-  log(`${route}: warm-up 3 s`);
-  const warm = await run(0, 3);
+  log(`${route}: warm-up ${warmup} s`);
+  const warm = await run(0, warmup);
   log(`${route}: ${seconds} s over ${connections} connections (${tool})`);
   const sentBefore = load_.stream?.counts();
   const cacheBefore = await cacheCounts(server.url, server.workers);
@@ -514,6 +517,7 @@ async function main(): Promise<void> {
     options: {
       passages: { type: 'string', default: '100000' },
       duration: { type: 'string', default: '30' },
+      warmup: { type: 'string', default: '3' },
       connections: { type: 'string', default: '32' },
       'data-dir': { type: 'string' },
       rebuild: { type: 'boolean', default: false },
@@ -536,13 +540,14 @@ async function main(): Promise<void> {
   }
   const passages = Number(values.passages);
   const seconds = Number(values.duration);
+  const warmup = Number(values.warmup);
   const connections = Number(values.connections);
   const workers = Number(values.workers);
   const poolSize = Number(values.pool);
   const exponent = Number(values.zipf);
   const cacheModes = values['no-cache'] ? ['off'] : values.cache === 'both' ? ['on', 'off'] : [values.cache];
   if (
-    ![passages, seconds, connections, workers, poolSize].every((n) => Number.isInteger(n) && n > 0) ||
+    ![passages, seconds, connections, workers, poolSize, warmup].every((n) => Number.isInteger(n) && n > 0) ||
     !(exponent >= 0) ||
     !cacheModes.every((m) => m === 'on' || m === 'off') ||
     (values.tool !== 'autocannon' && values.tool !== 'wrk')
@@ -621,6 +626,7 @@ async function main(): Promise<void> {
             route,
             { pid: server.child.pid, url: server.url, workers },
             connections,
+            warmup,
             tool,
             dataDir,
             log,

@@ -1,5 +1,5 @@
 export { analyzeForIndex, buildFtsMatch } from './analysis.js';
-export type { BulkReport, PageWithPassages, SearchBackend } from './backend.js';
+export type { BulkReport, PageWithPassages, SearchBackend, SearchResultCodec } from './backend.js';
 export { EngineBackend, type ReindexReport } from './elastic/engine-backend.js';
 export { createEngineBackend, createSearchBackend, sqliteIndexPath } from './factory.js';
 export {
@@ -19,6 +19,11 @@ export {
   searchCacheKey,
   withSearchResultCache,
 } from './result-cache.js';
+export {
+  removeSharedResultStores,
+  SharedResultStore,
+  sharedResultStorePath,
+} from './shared-result-store.js';
 export { DEFAULT_RETRIEVAL, type RetrievalParams } from './sqlite/planner.js';
 export { DEFAULT_RANKING, type RankingParams } from './sqlite/ranking.js';
 export {

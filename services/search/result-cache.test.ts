@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../logger.js';
 import { Metrics } from '../metrics.js';
 import type { SearchHit, SearchQuery } from '../types.js';
@@ -7,10 +7,12 @@ import type { SearchBackend } from './backend.js';
 import { defineBackendContract, makePage } from './backend-contract.testkit.js';
 import {
   CachedSearchBackend,
+  FULL_ENTRIES_MAX,
   normalizeQueryText,
   searchCacheKey,
   withSearchResultCache,
 } from './result-cache.js';
+import { SharedResultStore } from './shared-result-store.js';
 import { SqliteBackend } from './sqlite/sqlite-backend.js';
 import { tempDirs } from './temp-dirs.testkit.js';
 
@@ -185,5 +187,85 @@ describe('search-result cache', () => {
     expect(cached.cacheStats()).toMatchObject({ hits: 1, misses: 2 });
     await plain.close();
     await cached.close();
+  });
+
+  it('keeps compact lists for a backend with a compact form, and decodes them to what it returned', async () => {
+    const path = tempDb();
+    const plain = new SqliteBackend({ path, logger: silentLogger() });
+    const inner = new SqliteBackend({ path, logger: silentLogger() });
+    // No list kept whole: every hit is decoded from the compact form.
+    const cached = new CachedSearchBackend(inner, { maxEntries: 10, hotEntries: 0 });
+    await plain.open();
+    await cached.open();
+    await plain.replacePages([
+      makePage('https://a.example/1', ['lighthouse keepers trim the lamp wick at dusk', 'fog horns sound']),
+      makePage('https://a.example/2', ['the lighthouse stood on a rock', 'a lamp in the lighthouse']),
+    ]);
+    const search = vi.spyOn(inner, 'search');
+    const query = { text: 'lighthouse lamp', limit: 5, maxPerPage: 2 };
+    const first = await cached.search(query);
+    const again = await cached.search(query);
+    expect(first.length).toBeGreaterThan(2);
+    // Passages, scores and snippets, as the backend gives them.
+    expect(again).toEqual(await plain.search(query));
+    expect(again).toEqual(first);
+    expect(search).toHaveBeenCalledTimes(1);
+    expect(cached.cacheStats()).toMatchObject({ hits: 1, misses: 1, entries: 1 });
+    // A compact list is a few bytes a hit, not the passages.
+    expect(inner.resultCodec.encode(first)?.byteLength).toBe(16 * first.length);
+    await plain.replacePages([makePage('https://a.example/1', ['the lamp of the lighthouse was electric'])]);
+    expect(await cached.search(query)).toEqual(await plain.search(query));
+    expect(search).toHaveBeenCalledTimes(2);
+    await plain.close();
+    await cached.close();
+  });
+
+  it('finds a list another process searched in the store they share, without searching', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'index.sqlite');
+    const writer = new SqliteBackend({ path, logger: silentLogger() });
+    await writer.open();
+    await writer.replacePages([
+      makePage('https://a.example/1', ['lighthouse keepers trim the lamp wick at dusk']),
+      makePage('https://a.example/2', ['the lighthouse stood on a rock']),
+    ]);
+    // Two "processes": each its own backend connection, cache and handle on the shared file.
+    const storePath = join(dir, 'search-cache', '1.sqlite');
+    const processes = [0, 1].map(() => {
+      const inner = new SqliteBackend({ path, logger: silentLogger() });
+      const shared = new SharedResultStore(storePath, { maxEntries: 100 });
+      return { inner, shared, cache: new CachedSearchBackend(inner, { maxEntries: 10, shared }) };
+    });
+    const [a, b] = processes as [(typeof processes)[0], (typeof processes)[0]];
+    for (const p of processes) await p.cache.open();
+    const query = { text: 'lighthouse', limit: 5 };
+    const fromA = await a.cache.search(query);
+    const searchB = vi.spyOn(b.inner, 'search');
+    const fromB = await b.cache.search(query);
+    expect(searchB).not.toHaveBeenCalled();
+    expect(fromB).toEqual(fromA);
+    expect(b.cache.cacheStats()).toMatchObject({ hits: 1, sharedHits: 1, misses: 0 });
+    // Then it is B's own: no second read of the store.
+    const get = vi.spyOn(b.shared, 'get');
+    await b.cache.search(query);
+    expect(get).not.toHaveBeenCalled();
+    // After a write, the list of the old index is never read again.
+    await writer.replacePages([makePage('https://a.example/3', ['a lighthouse of glass'])]);
+    const after = await b.cache.search(query);
+    expect(searchB).toHaveBeenCalledTimes(1);
+    expect(after.map((h) => h.passage.url)).toContain('https://a.example/3');
+    for (const p of processes) {
+      await p.cache.close();
+      p.shared.close();
+    }
+    await writer.close();
+  });
+
+  it('keeps at most FULL_ENTRIES_MAX whole lists for a backend without a compact form', async () => {
+    const inner = countingBackend();
+    expect(new CachedSearchBackend(inner, { maxEntries: 50_000 }).maxEntries).toBe(FULL_ENTRIES_MAX);
+    expect(new CachedSearchBackend(inner, { maxEntries: 50 }).maxEntries).toBe(50);
+    const sqlite = new SqliteBackend({ path: tempDb(), logger: silentLogger() });
+    expect(new CachedSearchBackend(sqlite, { maxEntries: 50_000 }).maxEntries).toBe(50_000);
   });
 });

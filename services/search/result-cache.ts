@@ -4,6 +4,13 @@
 // filters and the index generation, so any write to the index (a crawl, a deletion, in this process
 // or another) makes the old entries unreachable; they age out of the LRU. Concurrent identical
 // searches share one backend call. Queries that carry their own vector are not cached.
+//
+// Whole result lists are big (their passages' text: ~75 KB for 30 hits), so when the backend has a
+// compact form of them (SearchResultCodec: passage ids and scores) the cache keeps that, and only
+// the most recently asked lists whole (HOT_ENTRIES): ~1.5 KB a list instead of ~75 KB, so ten times
+// the lists fit in half the memory. A compact hit reads its passages again and makes its snippets
+// (~0.3 ms); a whole one costs neither. The processes of one server can also share compact lists
+// through a SharedResultStore: a query that another process answered first is a hit too.
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type {
@@ -15,6 +22,7 @@ import type {
   VectorSearchQuery,
 } from '../types.js';
 import type { BulkReport, PageWithPassages, SearchBackend } from './backend.js';
+import type { SharedResultStore } from './shared-result-store.js';
 
 export interface SearchResultCacheOptions {
   /** Result lists kept (least recently used out first); 0 passes every search through. */
@@ -22,10 +30,19 @@ export interface SearchResultCacheOptions {
   readonly logger?: Logger | undefined;
   /** Counts hits and misses as `citebox_search_cache_requests_total{result}`. */
   readonly metrics?: Metrics | undefined;
+  /**
+   * The cache the processes of one server share (shared-result-store.ts), asked after this
+   * process's own; used when the backend has a compact form of its results.
+   */
+  readonly shared?: SharedResultStore | undefined;
+  /** Lists kept whole when the backend has a compact form (default HOT_ENTRIES; 0: every hit is decoded). */
+  readonly hotEntries?: number | undefined;
 }
 
 export interface SearchResultCacheStats {
   readonly hits: number;
+  /** Of the hits, those found in the cache the server's processes share. */
+  readonly sharedHits: number;
   readonly misses: number;
   readonly entries: number;
 }
@@ -55,20 +72,44 @@ export function searchCacheKey(query: SearchQuery, generation: number): string |
   ]);
 }
 
+/**
+ * Most entries kept whole (the hits themselves, snippets made): each holds its hits' passages,
+ * about 75 KB for a list of 30. A backend without a compact form of its results keeps only these.
+ */
+export const FULL_ENTRIES_MAX = 2_000;
+
+/**
+ * Entries kept whole in front of the compact ones, when the backend has a compact form: the most
+ * recently asked. Popular queries are most of the repeats (with Zipfian popularity, the top 500 of
+ * 100,000 queries are ~40 % of all asked), and a whole entry costs no reading and no snippets.
+ */
+export const HOT_ENTRIES = 500;
+
 export class CachedSearchBackend implements SearchBackend {
   readonly kind: SearchBackend['kind'];
   readonly #inner: SearchBackend;
   readonly #maxEntries: number;
-  readonly #entries = new Map<string, Promise<SearchHit[]>>();
+  readonly #maxHot: number;
+  /** Whole entries, most recently used last (in flight too: identical searches share one call). */
+  readonly #hot = new Map<string, Promise<readonly SearchHit[]>>();
+  /** Compact entries (the backend's resultCodec), most recently used last. */
+  readonly #compact = new Map<string, Uint8Array>();
+  readonly #shared: SharedResultStore | undefined;
   readonly #counter: ReturnType<Metrics['counter']> | undefined;
   readonly #logger: Logger | undefined;
   #hits = 0;
+  #sharedHits = 0;
   #misses = 0;
 
   constructor(inner: SearchBackend, options: SearchResultCacheOptions) {
     this.#inner = inner;
     this.kind = inner.kind;
-    this.#maxEntries = Math.max(0, Math.floor(options.maxEntries));
+    this.#shared = inner.resultCodec ? options.shared : undefined;
+    const maxEntries = Math.max(0, Math.floor(options.maxEntries));
+    this.#maxEntries = inner.resultCodec ? maxEntries : Math.min(maxEntries, FULL_ENTRIES_MAX);
+    this.#maxHot = inner.resultCodec
+      ? Math.min(this.#maxEntries, Math.max(0, options.hotEntries ?? HOT_ENTRIES))
+      : this.#maxEntries;
     this.#logger = options.logger?.child({ component: 'search-cache' });
     this.#counter = options.metrics?.counter(
       'citebox_search_cache_requests_total',
@@ -86,6 +127,11 @@ export class CachedSearchBackend implements SearchBackend {
     return this.#inner;
   }
 
+  /** Result lists kept at most (fewer for a backend that gives no compact form of them). */
+  get maxEntries(): number {
+    return this.#maxEntries;
+  }
+
   searchVectors?(query: VectorSearchQuery): Promise<SearchHit[]>;
 
   stats(): Promise<IndexStats> {
@@ -93,7 +139,10 @@ export class CachedSearchBackend implements SearchBackend {
   }
 
   cacheStats(): SearchResultCacheStats {
-    return { hits: this.#hits, misses: this.#misses, entries: this.#entries.size };
+    let entries = this.#compact.size;
+    // Whole entries not (yet) compact too: in flight, or of a backend without a compact form.
+    for (const key of this.#hot.keys()) if (!this.#compact.has(key)) entries++;
+    return { hits: this.#hits, sharedHits: this.#sharedHits, misses: this.#misses, entries };
   }
 
   async search(query: SearchQuery): Promise<SearchHit[]> {
@@ -101,29 +150,78 @@ export class CachedSearchBackend implements SearchBackend {
     if (this.#maxEntries === 0) return this.#inner.search(normalized);
     const key = searchCacheKey(normalized, await this.#inner.generation());
     if (key === undefined) return this.#inner.search(normalized);
-    const cached = this.#entries.get(key);
-    if (cached) {
+    const hot = this.#hot.get(key);
+    if (hot) {
       // Most recently used last.
-      this.#entries.delete(key);
-      this.#entries.set(key, cached);
+      this.#hot.delete(key);
+      this.#hot.set(key, hot);
+      this.#touchCompact(key);
       this.#count('hit');
       // Callers get their own array; the hits themselves are read-only.
-      return (await cached).slice();
+      return (await hot).slice();
+    }
+    const codec = this.#inner.resultCodec;
+    const local = this.#compact.get(key);
+    const encoded = local ?? this.#shared?.get(key);
+    if (encoded && codec) {
+      if (local) {
+        this.#touchCompact(key);
+      } else {
+        this.#keepCompact(key, encoded);
+        this.#sharedHits++;
+      }
+      this.#count('hit');
+      const hits = codec.decode(normalized, encoded);
+      this.#remember(key, Promise.resolve(hits));
+      return hits.slice();
     }
     this.#count('miss');
     const pending = this.#inner.search(normalized);
-    this.#entries.set(key, pending);
-    if (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
-    }
+    this.#remember(key, pending);
+    let hits: SearchHit[];
     try {
-      return (await pending).slice();
+      hits = await pending;
     } catch (err) {
       // A failed search is not remembered (unless a newer one took its place meanwhile).
-      if (this.#entries.get(key) === pending) this.#entries.delete(key);
+      if (this.#hot.get(key) === pending) this.#hot.delete(key);
       throw err;
     }
+    if (codec) {
+      const compact = codec.encode(hits);
+      if (compact) {
+        this.#keepCompact(key, compact);
+        this.#shared?.set(key, compact);
+      }
+    }
+    return hits.slice();
+  }
+
+  /** Keeps a compact entry (the least recently used goes when there are too many). */
+  #keepCompact(key: string, encoded: Uint8Array): void {
+    this.#compact.delete(key);
+    this.#compact.set(key, encoded);
+    if (this.#compact.size > this.#maxEntries) {
+      const oldest = this.#compact.keys().next();
+      if (!oldest.done) this.#compact.delete(oldest.value);
+    }
+  }
+
+  /** Keeps a whole entry (the oldest whole one goes when there are too many). */
+  #remember(key: string, hits: Promise<readonly SearchHit[]>): void {
+    this.#hot.delete(key);
+    this.#hot.set(key, hits);
+    if (this.#hot.size > this.#maxHot) {
+      const oldest = this.#hot.keys().next();
+      if (!oldest.done) this.#hot.delete(oldest.value);
+    }
+  }
+
+  /** Marks a compact entry most recently used. */
+  #touchCompact(key: string): void {
+    const encoded = this.#compact.get(key);
+    if (encoded === undefined) return;
+    this.#compact.delete(key);
+    this.#compact.set(key, encoded);
   }
 
   #count(result: 'hit' | 'miss'): void {
@@ -134,7 +232,8 @@ export class CachedSearchBackend implements SearchBackend {
 
   /** Forgets every entry (writes need not call it: the generation in the key moves on). */
   clear(): void {
-    this.#entries.clear();
+    this.#hot.clear();
+    this.#compact.clear();
   }
 
   open(): Promise<void> {
@@ -166,7 +265,7 @@ export class CachedSearchBackend implements SearchBackend {
   }
 
   async close(): Promise<void> {
-    this.#entries.clear();
+    this.clear();
     if (this.#hits + this.#misses > 0) {
       this.#logger?.debug({ hits: this.#hits, misses: this.#misses }, 'search cache closed');
     }

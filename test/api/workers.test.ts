@@ -1,10 +1,12 @@
 // `citebox serve` with CITEBOX_WORKERS=2 (node:cluster): two server processes share the port, both
 // answer searches from the one index, only the first indexes the docs, and SIGTERM to the primary
 // ends an in-flight answer stream with a final event in whichever worker holds it; every process
-// exits and the primary exits 0.
-import { mkdtempSync, rmSync } from 'node:fs';
+// exits and the primary exits 0. The workers share a search-result cache file, which the primary
+// removes when it stops.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getFresh } from '../../scripts/lib/fresh-get.js';
 import { parseSse } from './helpers.js';
@@ -71,6 +73,11 @@ describe('citebox serve with two workers', () => {
       expect((JSON.parse(res.body) as { results: unknown[] }).results.length).toBeGreaterThan(0);
     }
     expect([...answeredBy].map(Number).sort()).toEqual([...workerPids].sort());
+    // The workers share their search results through a file named after the primary.
+    const sharedCache = join(dataDir, 'search-cache', `${server.child.pid}.sqlite`);
+    const store = new DatabaseSync(sharedCache, { readOnly: true });
+    expect((store.prepare('SELECT count(*) AS n FROM results').get() as { n: number }).n).toBeGreaterThan(0);
+    store.close();
 
     // An answer stream in flight when the primary is told to stop.
     const res = await fetch(`${url}/v1/answer`, {
@@ -105,5 +112,7 @@ describe('citebox serve with two workers', () => {
       workers: 2,
     });
     for (const pid of workerPids) expect(alive(pid)).toBe(false);
+    // The primary removed the shared cache file.
+    expect(readdirSync(join(dataDir, 'search-cache'))).toEqual([]);
   });
 });

@@ -40,6 +40,43 @@ describe('sqlite backend specifics', () => {
     await backend.close();
   });
 
+  it('gives a compact form of its hits (rowid and score) and the hits back from it', async () => {
+    const path = tempDb();
+    const backend = new SqliteBackend({ path, logger: silentLogger() });
+    const other = new SqliteBackend({ path, logger: silentLogger() });
+    await backend.open();
+    await other.open();
+    await backend.replacePages([
+      makePage('https://a.example/1', [
+        'lighthouse keepers trim the lamp',
+        'fog horns sound at the lighthouse',
+      ]),
+      makePage('https://a.example/2', ['the lighthouse stood on a rock']),
+    ]);
+    const query = { text: 'lighthouse', limit: 5 };
+    const hits = await backend.search(query);
+    expect(hits).toHaveLength(3);
+    const encoded = backend.resultCodec.encode(hits);
+    expect(encoded?.byteLength).toBe(48);
+    // Any process may decode it: rowids name passages in the file.
+    expect(other.resultCodec.decode(query, encoded as Uint8Array)).toEqual(hits);
+    // Bytes from a BLOB need not be 8-aligned.
+    const unaligned = new Uint8Array(new ArrayBuffer(49), 1, 48);
+    unaligned.set(encoded as Uint8Array);
+    expect(backend.resultCodec.decode(query, unaligned)).toEqual(hits);
+    // Hits it did not make (copies, another backend's) have no compact form.
+    expect(
+      backend.resultCodec.encode(hits.map((h) => ({ ...h, passage: { ...h.passage } }))),
+    ).toBeUndefined();
+    // A passage deleted since is left out.
+    await backend.deletePage('https://a.example/2');
+    expect(backend.resultCodec.decode(query, encoded as Uint8Array).map((h) => h.passage.url)).toEqual(
+      hits.map((h) => h.passage.url).filter((u) => u !== 'https://a.example/2'),
+    );
+    await backend.close();
+    await other.close();
+  });
+
   it('weights title matches above body matches', async () => {
     const backend = new SqliteBackend({ path: tempDb(), logger: silentLogger() });
     await backend.open();

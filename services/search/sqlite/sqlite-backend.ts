@@ -28,7 +28,7 @@ import type {
   VectorSearchQuery,
 } from '../../types.js';
 import { type AnalyzedQuery, analyzeField, analyzeQuery, ftsTermExpression } from '../analysis.js';
-import type { BulkReport, PageWithPassages, SearchBackend } from '../backend.js';
+import type { BulkReport, PageWithPassages, SearchBackend, SearchResultCodec } from '../backend.js';
 import { fuseLexicalAndDense } from '../hybrid.js';
 import type { FieldTokens } from './field-tokens.js';
 import { PassageTokenCache } from './passage-cache.js';
@@ -89,9 +89,9 @@ export interface SqliteBackendOptions {
   readonly ranking?: Partial<RankingParams> | undefined;
   /** Candidate-generation parameters over the defaults (tuning and benchmarks). */
   readonly retrieval?: Partial<RetrievalParams> | undefined;
-  /** Passages whose tokens the re-ranker keeps (default 20,000; 0: none). */
+  /** Passages whose tokens the re-ranker keeps (default 100,000; 0: none). */
   readonly passageCacheSize?: number | undefined;
-  /** Rows of per-term candidate lists kept (term-lists.ts; default 2,000,000; 0: none). */
+  /** Rows of per-term candidate lists kept (term-lists.ts; default 8,000,000; 0: none). */
   readonly termListCacheSize?: number | undefined;
   /**
    * Quiet time after the last write (or the open) before the full-text index's segments are merged
@@ -135,11 +135,15 @@ const CLOSE_MERGE_MS = 2000;
 /** Rowids per page: page rowid × PASSAGE_SLOTS + i is the rowid of its passage i. */
 const PASSAGE_SLOTS = 65_536;
 
-/** Passages whose tokens the re-ranker keeps, by default (~1.5 KB each with their text). */
-const PASSAGE_CACHE_SIZE = 20_000;
+/**
+ * Passages whose tokens the re-ranker keeps, by default (~1.5 KB each with their text: 150 MB at
+ * most). First-time queries (half of a busy engine's) mostly re-rank passages earlier queries
+ * tokenized; with 20,000 kept they cost ~25 % more at 100,000 passages (with the term lists below).
+ */
+const PASSAGE_CACHE_SIZE = 100_000;
 
-/** Rows of per-term candidate lists kept, by default (16 bytes each: 32 MB at most). */
-const TERM_LIST_CACHE_SIZE = 2_000_000;
+/** Rows of per-term candidate lists kept, by default (16 bytes each: 128 MB at most). */
+const TERM_LIST_CACHE_SIZE = 8_000_000;
 
 /** How long a term's document frequency may be reused after the index changed. */
 const DF_CACHE_MS = 30_000;
@@ -164,6 +168,8 @@ export class SqliteBackend implements SearchBackend {
   #tokens: PassageTokenCache;
   /** Each recent query term's rows and bm25, for ranking ORs without FTS5 scoring them again. */
   readonly #termLists: TermListCache;
+  /** The rowid each passage record this backend returned was read from (see resultCodec). */
+  readonly #rowidOf = new WeakMap<PassageRecord, number>();
   readonly #mergeIdleMs: number;
   readonly #closeMergeMs: number;
   /** Segments may be left to merge (set by writes and by open, cleared when a merge finds none). */
@@ -715,16 +721,65 @@ export class SqliteBackend implements SearchBackend {
       const picked = diversify(ranked, pageOfRowid, query.limit, query.maxPerPage);
       const missing = picked.filter((p) => !context.rows.has(p.key)).map((p) => p.key);
       this.loadRows(missing, context.rows);
-      const terms = queryTerms(query.text);
-      return picked.flatMap(({ key, score }) => {
-        const row = context.rows.get(key);
-        if (!row) return [];
-        return [lazySnippetHit(toPassage(row), score, terms)];
-      });
+      return this.hitsOf(picked, context.rows, query.text);
     } catch (err) {
       throw wrapError(err, 'BACKEND_ERROR', 'Search failed');
     }
   }
+
+  /** Hits for ranked rowids whose rows are in `rows` (rows missing there are left out). */
+  private hitsOf(
+    ranked: ReadonlyArray<{ readonly key: number; readonly score: number }>,
+    rows: ReadonlyMap<number, PassageRow>,
+    text: string,
+  ): SearchHit[] {
+    const terms = queryTerms(text);
+    const hits: SearchHit[] = [];
+    for (const { key, score } of ranked) {
+      const row = rows.get(key);
+      if (!row) continue;
+      const passage = toPassage(row);
+      this.#rowidOf.set(passage, key);
+      hits.push(lazySnippetHit(passage, score, terms));
+    }
+    return hits;
+  }
+
+  /**
+   * Results as (rowid, score) pairs, 16 bytes a hit. A rowid names a passage until its page is
+   * rewritten, which moves the index generation on, and result caches key entries by generation.
+   */
+  readonly resultCodec: SearchResultCodec = {
+    encode: (hits) => {
+      const pairs = new Float64Array(hits.length * 2);
+      for (let i = 0; i < hits.length; i++) {
+        const hit = hits[i] as SearchHit;
+        const rowid = this.#rowidOf.get(hit.passage);
+        if (rowid === undefined) return undefined;
+        pairs[2 * i] = rowid;
+        pairs[2 * i + 1] = hit.score;
+      }
+      return new Uint8Array(pairs.buffer);
+    },
+    decode: (query, encoded) => {
+      // A copy: a Float64Array needs its bytes 8-aligned, which a view of a BLOB may not be.
+      const pairs = new Float64Array(encoded.slice().buffer, 0, Math.floor(encoded.byteLength / 16) * 2);
+      const ranked: Array<{ key: number; score: number }> = [];
+      for (let i = 0; i + 1 < pairs.length; i += 2) {
+        ranked.push({ key: pairs[i] as number, score: pairs[i + 1] as number });
+      }
+      try {
+        const rows = new Map<number, PassageRow>();
+        this.loadRows(
+          ranked.map((r) => r.key),
+          rows,
+        );
+        return this.hitsOf(ranked, rows, query.text);
+      } catch (err) {
+        throw wrapError(err, 'BACKEND_ERROR', 'Reading cached results failed');
+      }
+    },
+  };
 
   /** A passage row's fields as the re-ranker reads them (tokenized once, then cached). */
   private tokensOf(row: PassageRow): FieldTokens {
