@@ -7,7 +7,9 @@
 //   - GET /v1/search?q=…&limit=10,
 //   - GET /v1/answer?q=…&mode=extractive (the answer cache off, so every answer is composed),
 //   - GET /v1/models for up to 10 s: the API's own per-request cost, with no search behind it,
-// each for S seconds (default 30) over C connections (default 32), after 3 s of warm-up.
+// each for S seconds (default 30) over C connections (default 32), after W s of warm-up (default
+// 10: a server that has run a while has its caches filled; right after a start, the first seconds
+// are two to three times slower while they fill, which `--warmup 3` shows).
 // Queries come as a busy engine receives them: drawn from a pool of 100,000 distinct queries with
 // Zipfian popularity (lib/synthetic-api-corpus.ts QueryStream; warm-up and measurement continue one
 // stream), so some repeat and the search-result cache (CITEBOX_SEARCH_CACHE_SIZE) answers those.
@@ -15,11 +17,12 @@
 // printed: per route requests/s, latency p50 / p95 / p99 (ms, from every response), errors
 // (connection errors + timeouts + non-2xx), server CPU per request (all its processes), the share
 // of queries that repeated an earlier one and the cache's hit rate (from the server's /metrics).
-// With --profile DIR the server writes a V8 CPU profile. With --tool wrk the load comes from wrk
-// (C; `apt-get install wrk`) instead of autocannon: both keep 32 requests in flight and time
-// each from sending to the full response, but autocannon, in Node, spends about as much CPU per
-// request as the server's API layer and shares the 2 cores with the server, while wrk spends a
-// small fraction of it. The query streams are the same (drawn ahead, in order, for wrk).
+// With --profile DIR the server writes a V8 CPU profile. The load comes from wrk (C;
+// `apt-get install wrk`) when it is installed, else from autocannon (`--tool` chooses): both keep
+// 32 requests in flight and time each from sending to the full response, but autocannon, in Node,
+// spends about as much CPU per request as the server's API layer and shares the 2 cores with the
+// server, while wrk spends a small fraction of it (~6 % of a core at 1,300 requests/s). The query
+// streams are the same (drawn ahead, in order, for wrk).
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   createWriteStream,
@@ -43,10 +46,11 @@ import { QueryStream, SyntheticCorpus } from './lib/synthetic-api-corpus.js';
 const USAGE = `Usage: npm run bench:api -- [--passages N] [--duration S] [--connections C] [--json]
                               [--data-dir DIR] [--rebuild] [--profile DIR] [--only ROUTE] [--env K=V]
                               [--cache both|on|off] [--no-cache] [--workers N] [--pool N] [--zipf A]
-                              [--tool autocannon|wrk]
+                              [--tool wrk|autocannon] [--warmup W]
 
   --passages N     passages in the synthetic index (default 100000)
-  --duration S     seconds of load per route (default 30), after 3 s of warm-up
+  --duration S     seconds of load per route (default 30), after the warm-up
+  --warmup W       seconds of load before each measurement (default 10)
   --connections C  concurrent connections (default 32)
   --data-dir DIR   where the index lives (default: a folder under the system temp dir, reused)
   --rebuild        rebuild the index even when one of the right size is there
@@ -58,7 +62,7 @@ const USAGE = `Usage: npm run bench:api -- [--passages N] [--duration S] [--conn
   --workers N      server processes (CITEBOX_WORKERS, default 1)
   --pool N         distinct queries the stream draws from (default 100000)
   --zipf A         Zipf exponent of their popularity (default 0.9)
-  --tool NAME      load generator: autocannon (default, in this process) or wrk (installed apart)
+  --tool NAME      load generator: wrk (the default when installed) or autocannon (in this process)
   --json           print the figures as one JSON object on the last line`;
 
 interface AutocannonResult {
@@ -517,7 +521,7 @@ async function main(): Promise<void> {
     options: {
       passages: { type: 'string', default: '100000' },
       duration: { type: 'string', default: '30' },
-      warmup: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '10' },
       connections: { type: 'string', default: '32' },
       'data-dir': { type: 'string' },
       rebuild: { type: 'boolean', default: false },
@@ -529,7 +533,7 @@ async function main(): Promise<void> {
       workers: { type: 'string', default: '1' },
       pool: { type: 'string', default: '100000' },
       zipf: { type: 'string', default: '0.9' },
-      tool: { type: 'string', default: 'autocannon' },
+      tool: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -550,14 +554,15 @@ async function main(): Promise<void> {
     ![passages, seconds, connections, workers, poolSize, warmup].every((n) => Number.isInteger(n) && n > 0) ||
     !(exponent >= 0) ||
     !cacheModes.every((m) => m === 'on' || m === 'off') ||
-    (values.tool !== 'autocannon' && values.tool !== 'wrk')
+    (values.tool !== undefined && values.tool !== 'autocannon' && values.tool !== 'wrk')
   ) {
     console.error(USAGE);
     process.exitCode = 2;
     return;
   }
   const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
-  const tool = values.tool as 'autocannon' | 'wrk';
+  // wrk when it is installed: it leaves the server more of the two cores than autocannon does.
+  const tool = (values.tool ?? (wrkAvailable() ? 'wrk' : 'autocannon')) as 'autocannon' | 'wrk';
   if (tool === 'wrk' && !wrkAvailable()) {
     console.error('--tool wrk: wrk is not installed (apt-get install wrk, or brew install wrk)');
     process.exitCode = 2;
