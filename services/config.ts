@@ -225,7 +225,7 @@ export const SETTINGS: readonly Setting[] = [
     env: ['CITEBOX_WORKERS'],
     kind: { type: 'intOrAuto', min: 1, max: 256 },
     default: '1',
-    doc: '`citebox serve` processes sharing the port (`auto`: one per CPU). Each opens the index; one of them runs crawl jobs and indexes the docs at first start. Rate limits, caches and `/metrics` are per process.',
+    doc: '`citebox serve` processes sharing the port (`auto`: one per CPU). Each opens the index; one of them runs crawl jobs and indexes the docs at first start. They share search results (a file under `search-cache/` in the data directory, removed when the server stops); rate limits, the other caches and `/metrics` are per process.',
   },
   {
     key: 'adminKey',
