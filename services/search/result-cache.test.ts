@@ -234,7 +234,13 @@ describe('search-result cache', () => {
     const processes = [0, 1].map(() => {
       const inner = new SqliteBackend({ path, logger: silentLogger() });
       const shared = new SharedResultStore(storePath, { maxEntries: 100 });
-      return { inner, shared, cache: new CachedSearchBackend(inner, { maxEntries: 10, shared }) };
+      const metrics = new Metrics({ defaultMetrics: false });
+      return {
+        inner,
+        shared,
+        metrics,
+        cache: new CachedSearchBackend(inner, { maxEntries: 10, shared, metrics }),
+      };
     });
     const [a, b] = processes as [(typeof processes)[0], (typeof processes)[0]];
     for (const p of processes) await p.cache.open();
@@ -245,6 +251,7 @@ describe('search-result cache', () => {
     expect(searchB).not.toHaveBeenCalled();
     expect(fromB).toEqual(fromA);
     expect(b.cache.cacheStats()).toMatchObject({ hits: 1, sharedHits: 1, misses: 0 });
+    expect(await b.metrics.registry.metrics()).toContain('citebox_search_cache_shared_hits_total 1');
     // Then it is B's own: no second read of the store.
     const get = vi.spyOn(b.shared, 'get');
     await b.cache.search(query);

@@ -96,6 +96,7 @@ export class CachedSearchBackend implements SearchBackend {
   readonly #compact = new Map<string, Uint8Array>();
   readonly #shared: SharedResultStore | undefined;
   readonly #counter: ReturnType<Metrics['counter']> | undefined;
+  readonly #sharedCounter: ReturnType<Metrics['counter']> | undefined;
   readonly #logger: Logger | undefined;
   #hits = 0;
   #sharedHits = 0;
@@ -111,6 +112,12 @@ export class CachedSearchBackend implements SearchBackend {
       ? Math.min(this.#maxEntries, Math.max(0, options.hotEntries ?? HOT_ENTRIES))
       : this.#maxEntries;
     this.#logger = options.logger?.child({ component: 'search-cache' });
+    this.#sharedCounter = this.#shared
+      ? options.metrics?.counter(
+          'citebox_search_cache_shared_hits_total',
+          'Search-result cache hits found in the cache the processes of this server share',
+        )
+      : undefined;
     this.#counter = options.metrics?.counter(
       'citebox_search_cache_requests_total',
       'Searches answered from the search-result cache (hit) or by the backend (miss)',
@@ -169,6 +176,7 @@ export class CachedSearchBackend implements SearchBackend {
       } else {
         this.#keepCompact(key, encoded);
         this.#sharedHits++;
+        this.#sharedCounter?.inc();
       }
       this.#count('hit');
       const hits = codec.decode(normalized, encoded);
