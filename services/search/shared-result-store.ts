@@ -130,8 +130,12 @@ export function removeSharedResultStores(dataDir: string, pid: number): string[]
     if (!match) continue;
     const owner = Number(match[1]);
     if (owner !== pid && isRunning(owner)) continue;
-    rmSync(join(dir, name), { force: true });
-    removed.push(name);
+    try {
+      rmSync(join(dir, name), { force: true });
+      removed.push(name);
+    } catch {
+      // A file that cannot be removed (permissions) is left; it is never opened again.
+    }
   }
   return removed;
 }
