@@ -136,21 +136,26 @@ function surfaceCode(
   return surfaces[i]?.has(vocabulary.surface(id)) ? i + EXACT_FLAG : i;
 }
 
+/**
+ * Counts the query's terms in one field's tokens into `tf` and `exact` (zeroed first), and, when
+ * `positions` is given, the positions of their occurrences (term index and position, interleaved;
+ * emptied first). Returns the field's length. The arrays are the caller's, reused from candidate
+ * to candidate: re-ranking allocates nothing per candidate (a busy server's garbage collector
+ * pauses are what its latency tail is made of).
+ */
 function countField(
   tokens: Int32Array,
-  n: number,
   codes: QueryLookup,
   vocabulary: SurfaceVocabulary,
   termIndex: ReadonlyMap<string, number>,
   surfaces: ReadonlyArray<ReadonlySet<string>>,
-  withPositions: boolean,
-): FieldCounts {
-  const counts: FieldCounts = {
-    length: tokens.length,
-    tf: new Float64Array(n),
-    exact: new Float64Array(n),
-    positions: withPositions ? [] : undefined,
-  };
+  tf: Float64Array,
+  exact: Float64Array,
+  positions: number[] | undefined,
+): number {
+  tf.fill(0);
+  exact.fill(0);
+  if (positions) positions.length = 0;
   for (let position = 0; position < tokens.length; position++) {
     const id = tokens[position] as number;
     let code = codes.get(id);
@@ -160,18 +165,29 @@ function countField(
     }
     if (code < 0) continue;
     const i = code & (EXACT_FLAG - 1);
-    counts.tf[i] = (counts.tf[i] ?? 0) + 1;
-    if (code >= EXACT_FLAG) counts.exact[i] = (counts.exact[i] ?? 0) + 1;
-    counts.positions?.push(i, position);
+    tf[i] = (tf[i] ?? 0) + 1;
+    if (code >= EXACT_FLAG) exact[i] = (exact[i] ?? 0) + 1;
+    positions?.push(i, position);
   }
-  return counts;
+  return tokens.length;
+}
+
+/** A field's counts of the query's terms (countField). */
+function fieldCounts(n: number): FieldCounts {
+  return { length: 0, tf: new Float64Array(n), exact: new Float64Array(n), positions: undefined };
 }
 
 /** Sum over pairs of distinct query terms of 1/distance², saturated and weighted by the rarer term's idf. */
-export function proximityScore(positions: readonly number[], idfs: Float64Array, window: number): number {
+export function proximityScore(
+  positions: readonly number[],
+  idfs: Float64Array,
+  window: number,
+  scratch?: Float64Array,
+): number {
   if (positions.length < 4) return 0;
   const n = idfs.length;
-  const pair = new Float64Array(n * n);
+  // The caller's scratch (at least n × n), zeroed, or a new array.
+  const pair = scratch && scratch.length >= n * n ? scratch.fill(0, 0, n * n) : new Float64Array(n * n);
   for (let a = 0; a < positions.length; a += 2) {
     const ta = positions[a] ?? 0;
     const pa = positions[a + 1] ?? 0;
@@ -266,22 +282,48 @@ export function rankTokenized<K>(
   for (let i = 0; i < n; i++) idfs[i] = idf(stats.docs, dfs[i] ?? 0) * (query.terms[i]?.weight ?? 1);
   // A page's passages share their title: count each title once.
   const titleCache = new Map<Int32Array, FieldCounts>();
+  // Scratch for the other fields, reused from candidate to candidate.
+  const headings = fieldCounts(n);
+  const body = fieldCounts(n);
+  const positions: number[] | undefined = params.proximityWeight > 0 ? [] : undefined;
+  body.positions = positions;
+  const pairs = new Float64Array(n * n);
   const out: Scored<K>[] = [];
   for (const c of candidates) {
     let title = titleCache.get(c.tokens.title);
     if (!title) {
-      title = countField(c.tokens.title, n, codes, vocabulary, termIndex, surfaces, false);
+      title = fieldCounts(n);
+      title.length = countField(
+        c.tokens.title,
+        codes,
+        vocabulary,
+        termIndex,
+        surfaces,
+        title.tf,
+        title.exact,
+        undefined,
+      );
       titleCache.set(c.tokens.title, title);
     }
-    const headings = countField(c.tokens.headings, n, codes, vocabulary, termIndex, surfaces, false);
-    const body = countField(
-      c.tokens.body,
-      n,
+    headings.length = countField(
+      c.tokens.headings,
       codes,
       vocabulary,
       termIndex,
       surfaces,
-      params.proximityWeight > 0,
+      headings.tf,
+      headings.exact,
+      undefined,
+    );
+    body.length = countField(
+      c.tokens.body,
+      codes,
+      vocabulary,
+      termIndex,
+      surfaces,
+      body.tf,
+      body.exact,
+      positions,
     );
     let score = 0;
     let matched = 0;
@@ -298,8 +340,8 @@ export function rankTokenized<K>(
       }
     }
     if (params.coordination > 0 && possible > 0) score *= (matched / possible) ** params.coordination;
-    if (params.proximityWeight > 0 && body.positions) {
-      score += params.proximityWeight * proximityScore(body.positions, idfs, params.proximityWindow);
+    if (params.proximityWeight > 0 && positions) {
+      score += params.proximityWeight * proximityScore(positions, idfs, params.proximityWindow, pairs);
     }
     score *= freshnessFactor(c.publishedAt, now, params);
     out.push({ key: c.key, score });
