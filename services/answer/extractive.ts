@@ -6,6 +6,7 @@
 // already in the question, and by the rank of their passage. Pure: ranked passages in, Markdown out.
 import {
   CJK_CHAR,
+  collapseSpaces,
   englishStem,
   isStopWord,
   normalizeForMatch,
@@ -302,7 +303,7 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
       englishStem,
     );
     splitSentences(passage.text).forEach((raw, position) => {
-      const text = raw.replace(/\s+/g, ' ').trim();
+      const text = collapseSpaces(raw);
       const tokens = tokenize(text);
       const words = tokens.length;
       if (words < MIN_SENTENCE_WORDS || words > maxWords * 3 || !looksLikeProse(text)) {

@@ -13,7 +13,7 @@ export { CJK_SEGMENTATIONS, type CjkSegmentation, segmentCjkRun } from './cjk.js
 export { stableId } from './hash.js';
 export { detectLanguage, primaryLanguage } from './language.js';
 export { splitSentences } from './sentences.js';
-export { makeSnippet } from './snippet.js';
+export { collapseSpaces, makeSnippet } from './snippet.js';
 export { englishStem } from './stem.js';
 export { stopWordsFor } from './stopwords.js';
 export {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hitOffsets, makeSnippet } from './snippet.js';
+import { collapseSpaces, hitOffsets, makeSnippet } from './snippet.js';
 
 const filler = (n: number, word = 'filler') => Array.from({ length: n }, () => word).join(' ');
 
@@ -113,4 +113,23 @@ describe('hitOffsets', () => {
       }
     },
   );
+});
+
+describe('collapseSpaces', () => {
+  it('is text.replace(/\\s+/g, " ").trim(), whatever the white space', () => {
+    const samples = [
+      '',
+      ' ',
+      'a b c',
+      '  a  b ',
+      'a\tb\nc\r\nd',
+      'a\u00a0b',
+      'a \u00a0 b',
+      'a\u3000b\u2028c\ufeff',
+      '\n lead and trail \t',
+      'one  two',
+      'x\u200ay',
+    ];
+    for (const text of samples) expect(collapseSpaces(text)).toBe(text.replace(/\s+/g, ' ').trim());
+  });
 });
