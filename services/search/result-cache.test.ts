@@ -268,6 +268,24 @@ describe('search-result cache', () => {
     await writer.close();
   });
 
+  it('keeps a list whole only once it is asked again; until then, compact', async () => {
+    const path = tempDb();
+    const inner = new SqliteBackend({ path, logger: silentLogger() });
+    const cached = new CachedSearchBackend(inner, { maxEntries: 10 });
+    await cached.open();
+    await inner.replacePages([makePage('https://a.example/1', ['lighthouse keepers trim the lamp wick'])]);
+    const decode = vi.spyOn(inner.resultCodec, 'decode');
+    const query = { text: 'lighthouse', limit: 5 };
+    const first = await cached.search(query);
+    // Asked again: read back from its compact form, and now kept whole.
+    expect(await cached.search(query)).toEqual(first);
+    expect(decode).toHaveBeenCalledTimes(1);
+    expect(await cached.search(query)).toEqual(first);
+    expect(decode).toHaveBeenCalledTimes(1);
+    expect(cached.cacheStats()).toMatchObject({ hits: 2, misses: 1, entries: 1 });
+    await cached.close();
+  });
+
   it('keeps at most FULL_ENTRIES_MAX whole lists for a backend without a compact form', async () => {
     const inner = countingBackend();
     expect(new CachedSearchBackend(inner, { maxEntries: 50_000 }).maxEntries).toBe(FULL_ENTRIES_MAX);

@@ -9,7 +9,9 @@
 // compact form of them (SearchResultCodec: passage ids and scores) the cache keeps that, and only
 // the most recently asked lists whole (HOT_ENTRIES): ~1.5 KB a list instead of ~75 KB, so ten times
 // the lists fit in half the memory. A compact hit reads its passages again and makes its snippets
-// (~0.3 ms); a whole one costs neither. The processes of one server can also share compact lists
+// (~0.3 ms); a whole one costs neither. A list is kept whole only once it is asked again: most
+// first-time queries never are, and whole lists that outlive a young-generation collection made
+// the collector copy ~75 KB for each search (p99 of searches under bench:api: 118–136 → 68–82 ms). The processes of one server can also share compact lists
 // through a SharedResultStore: a query that another process answered first is a hit too.
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -199,6 +201,9 @@ export class CachedSearchBackend implements SearchBackend {
       if (compact) {
         this.#keepCompact(key, compact);
         this.#shared?.set(key, compact);
+        // Kept whole only once asked again (a compact hit): most first-time queries are never
+        // repeated, and a whole list that outlives a young-generation collection costs copying.
+        if (this.#hot.get(key) === pending) this.#hot.delete(key);
       }
     }
     return hits.slice();
