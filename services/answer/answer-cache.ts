@@ -2,6 +2,7 @@
 // requested mode, top_k and the index's generation, so any write to the index (a new crawl)
 // makes earlier answers unreachable; they age out of the LRU.
 
+import { LruMap } from '../lru.js';
 import { normalizeForMatch } from '../text/index.js';
 import type { AnswerResponse, SearchFilters } from '../types.js';
 
@@ -30,11 +31,10 @@ export function answerCacheKey(key: AnswerCacheKey): string {
 }
 
 export class AnswerCache {
-  readonly #max: number;
-  readonly #entries = new Map<string, AnswerResponse>();
+  readonly #entries: LruMap<string, AnswerResponse>;
 
   constructor(maxEntries: number) {
-    this.#max = Math.max(0, maxEntries);
+    this.#entries = new LruMap(maxEntries);
   }
 
   get size(): number {
@@ -42,24 +42,11 @@ export class AnswerCache {
   }
 
   get(key: string): AnswerResponse | undefined {
-    const hit = this.#entries.get(key);
-    if (hit) {
-      // Most recently used goes last.
-      this.#entries.delete(key);
-      this.#entries.set(key, hit);
-    }
-    return hit;
+    return this.#entries.get(key);
   }
 
   set(key: string, response: AnswerResponse): void {
-    if (this.#max === 0) return;
-    this.#entries.delete(key);
     this.#entries.set(key, response);
-    while (this.#entries.size > this.#max) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.#entries.delete(oldest);
-    }
   }
 
   clear(): void {

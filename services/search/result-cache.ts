@@ -16,6 +16,7 @@
 // second, 71–91 → 67–78 ms (interleaved runs). The processes of one server can also share compact lists
 // through a SharedResultStore: a query that another process answered first is a hit too.
 import type { Logger } from '../logger.js';
+import { LruMap } from '../lru.js';
 import type { Metrics } from '../metrics.js';
 import type {
   HealthReport,
@@ -102,11 +103,10 @@ export class CachedSearchBackend implements SearchBackend {
   readonly kind: SearchBackend['kind'];
   readonly #inner: SearchBackend;
   readonly #maxEntries: number;
-  readonly #maxHot: number;
-  /** Whole entries, most recently used last (in flight too: identical searches share one call). */
-  readonly #hot = new Map<string, Promise<readonly SearchHit[]>>();
-  /** Compact entries (the backend's resultCodec), most recently used last. */
-  readonly #compact = new Map<string, CompactEntry>();
+  /** Whole entries (in flight too: identical searches share one call). */
+  readonly #hot: LruMap<string, Promise<readonly SearchHit[]>>;
+  /** Compact entries (the backend's resultCodec). */
+  readonly #compact: LruMap<string, CompactEntry>;
   readonly #shared: SharedResultStore | undefined;
   readonly #counter: ReturnType<Metrics['counter']> | undefined;
   readonly #sharedCounter: ReturnType<Metrics['counter']> | undefined;
@@ -121,9 +121,12 @@ export class CachedSearchBackend implements SearchBackend {
     this.#shared = inner.resultCodec ? options.shared : undefined;
     const maxEntries = Math.max(0, Math.floor(options.maxEntries));
     this.#maxEntries = inner.resultCodec ? maxEntries : Math.min(maxEntries, FULL_ENTRIES_MAX);
-    this.#maxHot = inner.resultCodec
-      ? Math.min(this.#maxEntries, Math.max(0, options.hotEntries ?? HOT_ENTRIES))
-      : this.#maxEntries;
+    this.#hot = new LruMap(
+      inner.resultCodec
+        ? Math.min(this.#maxEntries, Math.max(0, options.hotEntries ?? HOT_ENTRIES))
+        : this.#maxEntries,
+    );
+    this.#compact = new LruMap(this.#maxEntries);
     this.#logger = options.logger?.child({ component: 'search-cache' });
     this.#sharedCounter = this.#shared
       ? options.metrics?.counter(
@@ -172,10 +175,8 @@ export class CachedSearchBackend implements SearchBackend {
     if (key === undefined) return this.#inner.search(normalized);
     const hot = this.#hot.get(key);
     if (hot) {
-      // Most recently used last.
-      this.#hot.delete(key);
-      this.#hot.set(key, hot);
-      this.#touchCompact(key);
+      // Its compact form is used too (kept as long as the whole one).
+      this.#compact.get(key);
       this.#count('hit');
       // Callers get their own array; the hits themselves are read-only.
       return (await hot).slice();
@@ -186,69 +187,40 @@ export class CachedSearchBackend implements SearchBackend {
     if (encoded && codec) {
       let reads = 1;
       if (local) {
-        this.#touchCompact(key);
         reads = ++local.reads;
       } else {
-        this.#keepCompact(key, encoded, reads);
+        this.#compact.set(key, { bytes: encoded, reads });
         this.#sharedHits++;
         this.#sharedCounter?.inc();
       }
       this.#count('hit');
       const hits = codec.decode(normalized, encoded);
       // Kept whole once asked for again and again: the popular queries.
-      if (reads >= READS_BEFORE_WHOLE) this.#remember(key, Promise.resolve(hits));
+      if (reads >= READS_BEFORE_WHOLE) this.#hot.set(key, Promise.resolve(hits));
       return hits.slice();
     }
     this.#count('miss');
     const pending = this.#inner.search(normalized);
-    this.#remember(key, pending);
+    this.#hot.set(key, pending);
     let hits: SearchHit[];
     try {
       hits = await pending;
     } catch (err) {
       // A failed search is not remembered (unless a newer one took its place meanwhile).
-      if (this.#hot.get(key) === pending) this.#hot.delete(key);
+      if (this.#hot.peek(key) === pending) this.#hot.delete(key);
       throw err;
     }
     if (codec) {
       const compact = codec.encode(hits);
       if (compact) {
-        this.#keepCompact(key, compact);
+        this.#compact.set(key, { bytes: compact, reads: 0 });
         this.#shared?.set(key, compact);
-        // Kept whole only once asked again (a compact hit): most first-time queries are never
+        // Kept whole only once read back (READS_BEFORE_WHOLE): most first-time queries are never
         // repeated, and a whole list that outlives a young-generation collection costs copying.
-        if (this.#hot.get(key) === pending) this.#hot.delete(key);
+        if (this.#hot.peek(key) === pending) this.#hot.delete(key);
       }
     }
     return hits.slice();
-  }
-
-  /** Keeps a compact entry (the least recently used goes when there are too many). */
-  #keepCompact(key: string, encoded: Uint8Array, reads = 0): void {
-    this.#compact.delete(key);
-    this.#compact.set(key, { bytes: encoded, reads });
-    if (this.#compact.size > this.#maxEntries) {
-      const oldest = this.#compact.keys().next();
-      if (!oldest.done) this.#compact.delete(oldest.value);
-    }
-  }
-
-  /** Keeps a whole entry (the oldest whole one goes when there are too many). */
-  #remember(key: string, hits: Promise<readonly SearchHit[]>): void {
-    this.#hot.delete(key);
-    this.#hot.set(key, hits);
-    if (this.#hot.size > this.#maxHot) {
-      const oldest = this.#hot.keys().next();
-      if (!oldest.done) this.#hot.delete(oldest.value);
-    }
-  }
-
-  /** Marks a compact entry most recently used. */
-  #touchCompact(key: string): void {
-    const encoded = this.#compact.get(key);
-    if (encoded === undefined) return;
-    this.#compact.delete(key);
-    this.#compact.set(key, encoded);
   }
 
   #count(result: 'hit' | 'miss'): void {
