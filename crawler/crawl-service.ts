@@ -10,6 +10,7 @@ import {
   type Logger,
   type Metrics,
   type PageSink,
+  processRunning,
 } from '../services/index.js';
 import { CrawlMetrics } from './crawl-metrics.js';
 import { CrawlRunner } from './crawl-runner.js';
@@ -109,12 +110,7 @@ export function normalizeCrawlRequest(request: CrawlRequest): { seeds: string[];
 export function ownerAlive(owner: string): boolean {
   const [host, pid] = owner.split(':');
   if (host !== hostname() || !pid || !/^\d+$/.test(pid)) return true;
-  try {
-    process.kill(Number(pid), 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return processRunning(Number(pid));
 }
 
 export class CrawlService {

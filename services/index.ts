@@ -16,6 +16,7 @@ export * from './errors.js';
 export * from './llm/index.js';
 export { createLogger, type Logger, REDACT_PATHS, silentLogger } from './logger.js';
 export { Metrics } from './metrics.js';
+export { processRunning } from './process.js';
 export * from './search/index.js';
 export * from './text/index.js';
 export type * from './types.js';

@@ -15,6 +15,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Logger } from '../logger.js';
+import { processRunning } from '../process.js';
 
 /** Writes between two trims of the oldest entries. */
 const TRIM_EVERY = 256;
@@ -129,7 +130,7 @@ export function removeSharedResultStores(dataDir: string, pid: number): string[]
     const match = /^(\d+)\.sqlite(?:-wal|-shm|-journal)?$/.exec(name);
     if (!match) continue;
     const owner = Number(match[1]);
-    if (owner !== pid && isRunning(owner)) continue;
+    if (owner !== pid && processRunning(owner)) continue;
     try {
       rmSync(join(dir, name), { force: true });
       removed.push(name);
@@ -138,14 +139,4 @@ export function removeSharedResultStores(dataDir: string, pid: number): string[]
     }
   }
   return removed;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it runs, as another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
