@@ -114,8 +114,6 @@ interface FieldCounts {
   tf: Float64Array;
   /** Occurrences in one of the query's surface forms. */
   exact: Float64Array;
-  /** Positions of query-term occurrences (body only): term index and position, interleaved. */
-  positions: number[] | undefined;
 }
 
 /**
@@ -174,7 +172,7 @@ function countField(
 
 /** A field's counts of the query's terms (countField). */
 function fieldCounts(n: number): FieldCounts {
-  return { length: 0, tf: new Float64Array(n), exact: new Float64Array(n), positions: undefined };
+  return { length: 0, tf: new Float64Array(n), exact: new Float64Array(n) };
 }
 
 /** Sum over pairs of distinct query terms of 1/distance², saturated and weighted by the rarer term's idf. */
@@ -286,7 +284,6 @@ export function rankTokenized<K>(
   const headings = fieldCounts(n);
   const body = fieldCounts(n);
   const positions: number[] | undefined = params.proximityWeight > 0 ? [] : undefined;
-  body.positions = positions;
   const pairs = new Float64Array(n * n);
   const out: Scored<K>[] = [];
   for (const c of candidates) {
