@@ -23,7 +23,7 @@
 // spends about as much CPU per request as the server's API layer and shares the 2 cores with the
 // server, while wrk spends a small fraction of it (~6 % of a core at 1,300 requests/s). The query
 // streams are the same (drawn ahead, in order, for wrk).
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import {
   createWriteStream,
   existsSync,
@@ -265,15 +265,19 @@ async function startServerProcess(
     let buffer = '';
     const timer = setTimeout(() => reject(new Error('the server did not start within 60 s')), 60_000);
     child.on('exit', (code) => reject(new Error(`the server exited with ${code}`)));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out.write(chunk);
+    // The log goes to the file as it comes; it is read for the address only until that is found.
+    child.stdout?.pipe(out);
+    const findUrl = (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
       const m = /"msg":"Citebox is listening"/.test(buffer) ? /"url":"([^"]+)"/.exec(buffer) : null;
       if (m?.[1]) {
         clearTimeout(timer);
+        child.stdout?.off('data', findUrl);
+        buffer = '';
         resolve(m[1]);
       }
-    });
+    };
+    child.stdout?.on('data', findUrl);
   });
   return { child, url, logFile };
 }
@@ -371,37 +375,44 @@ function done(summary, latency, requests)
 end
 `;
 
+function execFileText(file: string, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${file} failed: ${err.message}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
 function wrkAvailable(): boolean {
   return spawnSync('wrk', ['--version']).error === undefined;
 }
 
 /** One wrk run over `paths` from `offset`: one thread, `connections` connections. */
-function loadWrk(
+async function loadWrk(
   url: string,
   pathsFile: string,
   offset: number,
   seconds: number,
   connections: number,
-): LoadResult {
+): Promise<LoadResult> {
   const script = join(dirname(pathsFile), 'bench-api.lua');
   writeFileSync(script, WRK_SCRIPT);
-  const out = execFileSync(
-    'wrk',
-    [
-      '-t1',
-      `-c${connections}`,
-      `-d${seconds}s`,
-      '--timeout',
-      '10s',
-      '-s',
-      script,
-      url,
-      '--',
-      pathsFile,
-      String(offset),
-    ],
-    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
-  );
+  // Run without blocking this process: it reads the server's stdout (its log) meanwhile, as a log
+  // collector would. Blocked, the pipe filled and the server kept its log lines in memory.
+  const out = await execFileText('wrk', [
+    '-t1',
+    `-c${connections}`,
+    `-d${seconds}s`,
+    '--timeout',
+    '10s',
+    '-s',
+    script,
+    url,
+    '--',
+    pathsFile,
+    String(offset),
+  ]);
   const line = out.split('\n').find((l) => l.startsWith('WRK '));
   if (!line) throw new Error(`wrk printed no figures:\n${out}`);
   const w = JSON.parse(line.slice(4)) as Record<string, number>;
@@ -462,7 +473,7 @@ async function measure(
   if (paths) writeFileSync(pathsFile, `${paths.join('\n')}\n`);
   const run = (offset: number, s: number) =>
     tool === 'wrk'
-      ? Promise.resolve(loadWrk(server.url, pathsFile, offset, s, connections))
+      ? loadWrk(server.url, pathsFile, offset, s, connections)
       : loadAutocannon(server.url, load_.path, s, connections);
   log(`${route}: warm-up ${warmup} s`);
   const warm = await run(0, warmup);

@@ -37,6 +37,29 @@ describe('sqlite backend specifics', () => {
     expect(hit?.snippet).toContain('lighthouse');
     expect({ ...hit }.snippet).toBe(hit?.snippet);
     expect((JSON.parse(JSON.stringify(hit)) as { snippet: string }).snippet).toBe(hit?.snippet);
+    // What the backend keeps on hits and passages for itself is hidden: copies and comparisons
+    // see the public fields only.
+    expect(Object.keys({ ...hit })).toEqual(['passage', 'score', 'snippet']);
+    expect(Object.keys(hit?.passage ?? {})).not.toContain(expect.stringMatching(/rowid/));
+    expect({ ...hit?.passage }).toEqual(hit?.passage);
+    await backend.close();
+  });
+
+  it('gives every hit the same snippet getter, not a closure each', async () => {
+    // A getter per hit gave each hit an accessor V8 does not share between objects, which kept
+    // every hit, its passage and its row alive through young-generation collections.
+    const backend = new SqliteBackend({ path: tempDb(), logger: silentLogger() });
+    await backend.open();
+    await backend.replacePages([
+      makePage('https://a.example/1', ['lighthouse keepers trim the lamp', 'fog at the lighthouse']),
+      makePage('https://a.example/2', ['the lighthouse stood on a rock']),
+    ]);
+    const hits = await backend.search({ text: 'lighthouse', limit: 5 });
+    expect(hits).toHaveLength(3);
+    const getters = new Set(hits.map((h) => Object.getOwnPropertyDescriptor(h, 'snippet')?.get));
+    expect(getters.size).toBe(1);
+    expect([...getters][0]).toBeTypeOf('function');
+    expect(hits.map((h) => h.snippet.includes('lighthouse'))).toEqual([true, true, true]);
     await backend.close();
   });
 
@@ -68,6 +91,7 @@ describe('sqlite backend specifics', () => {
     expect(
       backend.resultCodec.encode(hits.map((h) => ({ ...h, passage: { ...h.passage } }))),
     ).toBeUndefined();
+    expect(backend.resultCodec.encode(await other.search(query))).toBeUndefined();
     // A passage deleted since is left out.
     await backend.deletePage('https://a.example/2');
     expect(backend.resultCodec.decode(query, encoded as Uint8Array).map((h) => h.passage.url)).toEqual(

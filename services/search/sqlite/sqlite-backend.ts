@@ -168,8 +168,13 @@ export class SqliteBackend implements SearchBackend {
   #tokens: PassageTokenCache;
   /** Each recent query term's rows and bm25, for ranking ORs without FTS5 scoring them again. */
   readonly #termLists: TermListCache;
-  /** The rowid each passage record this backend returned was read from (see resultCodec). */
-  readonly #rowidOf = new WeakMap<PassageRecord, number>();
+  /**
+   * The key under which a passage record this backend returned keeps the rowid it was read from
+   * (see resultCodec): a symbol of this instance, so records of other backends have none, not
+   * enumerable, so JSON, spreading and comparisons leave it out. Not a WeakMap of records: V8's young-generation GC walks a WeakMap's whole
+   * table, which 30 entries a search grew between full GCs, and scavenges took 5-10 times longer.
+   */
+  readonly #rowidKey = Symbol('citebox.sqlite.rowid');
   readonly #mergeIdleMs: number;
   readonly #closeMergeMs: number;
   /** Segments may be left to merge (set by writes and by open, cleared when a merge finds none). */
@@ -739,7 +744,7 @@ export class SqliteBackend implements SearchBackend {
       const row = rows.get(key);
       if (!row) continue;
       const passage = toPassage(row);
-      this.#rowidOf.set(passage, key);
+      Object.defineProperty(passage, this.#rowidKey, { value: key });
       hits.push(lazySnippetHit(passage, score, terms));
     }
     return hits;
@@ -754,7 +759,7 @@ export class SqliteBackend implements SearchBackend {
       const pairs = new Float64Array(hits.length * 2);
       for (let i = 0; i < hits.length; i++) {
         const hit = hits[i] as SearchHit;
-        const rowid = this.#rowidOf.get(hit.passage);
+        const rowid = (hit.passage as unknown as RowidTagged)[this.#rowidKey];
         if (rowid === undefined) return undefined;
         pairs[2 * i] = rowid;
         pairs[2 * i + 1] = hit.score;
@@ -1060,16 +1065,31 @@ export class SqliteBackend implements SearchBackend {
  * answer quotes a few sources), and a snippet costs a scan of the passage. The property is an
  * enumerable getter, so spreading or serializing a hit reads it like a plain value.
  */
+/** What a lazy hit keeps to make its snippet on first read (see lazySnippetHit). */
+const SNIPPET_STATE = Symbol('citebox.sqlite.snippet');
+
+interface SnippetState {
+  readonly terms: readonly string[];
+  snippet: string | undefined;
+}
+
+function snippetGetter(this: SearchHit & { readonly [SNIPPET_STATE]: SnippetState }): string {
+  const state = this[SNIPPET_STATE];
+  state.snippet ??= makeSnippet(this.passage.text, state.terms);
+  return state.snippet;
+}
+
+/**
+ * A hit whose snippet is made when first read: an own enumerable getter, so spreading and JSON
+ * see it as a plain property. All hits share one getter function and so one hidden class. (A
+ * closure per hit gave each hit's getter its own accessor, which V8 does not share: each hit
+ * left old-space structures pointing at it, so its passage and rows outlived young-generation
+ * collections — ~30 KB copied a search, and scavenges several times longer.)
+ */
 function lazySnippetHit(passage: SearchHit['passage'], score: number, terms: readonly string[]): SearchHit {
-  let snippet: string | undefined;
   const hit = { passage, score } as SearchHit;
-  Object.defineProperty(hit, 'snippet', {
-    enumerable: true,
-    get: () => {
-      snippet ??= makeSnippet(passage.text, terms);
-      return snippet;
-    },
-  });
+  Object.defineProperty(hit, SNIPPET_STATE, { value: { terms, snippet: undefined } satisfies SnippetState });
+  Object.defineProperty(hit, 'snippet', { enumerable: true, get: snippetGetter });
   return hit;
 }
 
@@ -1198,6 +1218,9 @@ function decodeVector(bytes: Uint8Array): Float32Array {
     return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2);
   return new Float32Array(bytes.slice().buffer);
 }
+
+/** A passage record with the rowid it was read from, under its backend's symbol. */
+type RowidTagged = Record<symbol, number | undefined>;
 
 function toPassage(row: PassageRow): PassageRecord {
   return {
