@@ -8,10 +8,12 @@ import {
   CJK_CHAR,
   collapseSpaces,
   englishStem,
+  forEachWord,
   isStopWord,
   normalizeForMatch,
   queryTerms,
   splitSentences,
+  trimWordEdges,
   wordTokens,
 } from '../text/index.js';
 import { identifierParts } from './citation-verifier.js';
@@ -205,8 +207,6 @@ interface Token {
   readonly end: number;
 }
 
-const wordSegmenter = new Intl.Segmenter('und', { granularity: 'word' });
-
 function stemsOfText(text: string): string[] {
   return wordTokens(text).map(englishStem);
 }
@@ -214,12 +214,10 @@ function stemsOfText(text: string): string[] {
 /** Word tokens of a text with their offsets (normalized and stemmed like wordTokens + englishStem). */
 function tokenize(text: string): Token[] {
   const out: Token[] = [];
-  for (const seg of wordSegmenter.segment(text)) {
-    if (!seg.isWordLike) continue;
-    const token = normalizeForMatch(seg.segment).replace(/^[.'’_-]+|[.'’_-]+$/g, '');
-    if (token.length > 0)
-      out.push({ stem: englishStem(token), start: seg.index, end: seg.index + seg.segment.length });
-  }
+  forEachWord(text, (start, end) => {
+    const token = trimWordEdges(normalizeForMatch(text.slice(start, end)));
+    if (token.length > 0) out.push({ stem: englishStem(token), start, end });
+  });
   return out;
 }
 

@@ -21,9 +21,12 @@ export {
   CJK_CHAR,
   countWords,
   ENGLISH_STOP_WORDS,
+  forEachWord,
   isStopWord,
   lightStem,
   normalizeForMatch,
   queryTerms,
+  trimWordEdges,
+  type WordSink,
   wordTokens,
 } from './tokens.js';
