@@ -9,6 +9,7 @@ import {
   collapseSpaces,
   englishStem,
   forEachWord,
+  isAscii,
   isStopWord,
   normalizeForMatch,
   queryTerms,
@@ -214,8 +215,10 @@ function stemsOfText(text: string): string[] {
 /** Word tokens of a text with their offsets (normalized and stemmed like wordTokens + englishStem). */
 function tokenize(text: string): Token[] {
   const out: Token[] = [];
+  // NFKC leaves ASCII as it is, so ASCII text is lower-cased once, not token by token.
+  const lower = isAscii(text) ? text.toLowerCase() : undefined;
   forEachWord(text, (start, end) => {
-    const token = trimWordEdges(normalizeForMatch(text.slice(start, end)));
+    const token = trimWordEdges(lower ? lower.slice(start, end) : normalizeForMatch(text.slice(start, end)));
     if (token.length > 0) out.push({ stem: englishStem(token), start, end });
   });
   return out;
