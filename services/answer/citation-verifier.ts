@@ -25,16 +25,27 @@ export function identifierParts(
   return out;
 }
 
-/** A passage prepared once for many checks. */
+/**
+ * A passage prepared once for many checks, when first checked: an answer cites a few of the
+ * passages it was given, and the others are read only when a claim's citation must move.
+ */
 export class PassageEvidence {
   readonly n: number;
-  readonly #stems: ReadonlySet<string>;
-  readonly #numbers: ReadonlySet<string>;
+  #passage: VerifiablePassage | undefined;
+  #stems: ReadonlySet<string> = new Set();
+  #numbers: ReadonlySet<string> = new Set();
   /** Normalized text (for CJK words, which are matched as substrings). */
-  readonly #text: string;
+  #text = '';
 
   constructor(passage: VerifiablePassage) {
     this.n = passage.n;
+    this.#passage = passage;
+  }
+
+  #prepare(): void {
+    const passage = this.#passage;
+    if (!passage) return;
+    this.#passage = undefined;
     const full = [passage.title ?? '', ...(passage.headings ?? []), passage.text].join('\n');
     this.#text = normalizeForMatch(full);
     this.#stems = identifierParts(wordTokens(full).map(lightStem));
@@ -42,11 +53,13 @@ export class PassageEvidence {
   }
 
   hasTerm(term: string): boolean {
+    this.#prepare();
     if (CJK_CHAR.test(term)) return this.#text.includes(term);
     return this.#stems.has(term);
   }
 
   hasNumber(number: string): boolean {
+    this.#prepare();
     return this.#numbers.has(number);
   }
 }
