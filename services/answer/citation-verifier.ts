@@ -25,42 +25,48 @@ export function identifierParts(
   return out;
 }
 
+/** What a passage is checked by: its stems, its numbers, its normalized text. */
+interface Prepared {
+  readonly stems: ReadonlySet<string>;
+  readonly numbers: ReadonlySet<string>;
+  /** Normalized text (for CJK words, which are matched as substrings). */
+  readonly text: string;
+}
+
 /**
  * A passage prepared once for many checks, when first checked: an answer cites a few of the
  * passages it was given, and the others are read only when a claim's citation must move.
  */
 export class PassageEvidence {
   readonly n: number;
-  #passage: VerifiablePassage | undefined;
-  #stems: ReadonlySet<string> = new Set();
-  #numbers: ReadonlySet<string> = new Set();
-  /** Normalized text (for CJK words, which are matched as substrings). */
-  #text = '';
+  readonly #passage: VerifiablePassage;
+  #prepared: Prepared | undefined;
 
   constructor(passage: VerifiablePassage) {
     this.n = passage.n;
     this.#passage = passage;
   }
 
-  #prepare(): void {
+  #evidence(): Prepared {
+    if (this.#prepared) return this.#prepared;
     const passage = this.#passage;
-    if (!passage) return;
-    this.#passage = undefined;
     const full = [passage.title ?? '', ...(passage.headings ?? []), passage.text].join('\n');
-    this.#text = normalizeForMatch(full);
-    this.#stems = identifierParts(wordTokens(full).map(lightStem));
-    this.#numbers = new Set(numbersIn(full));
+    this.#prepared = {
+      text: normalizeForMatch(full),
+      stems: identifierParts(wordTokens(full).map(lightStem)),
+      numbers: new Set(numbersIn(full)),
+    };
+    return this.#prepared;
   }
 
   hasTerm(term: string): boolean {
-    this.#prepare();
-    if (CJK_CHAR.test(term)) return this.#text.includes(term);
-    return this.#stems.has(term);
+    const evidence = this.#evidence();
+    if (CJK_CHAR.test(term)) return evidence.text.includes(term);
+    return evidence.stems.has(term);
   }
 
   hasNumber(number: string): boolean {
-    this.#prepare();
-    return this.#numbers.has(number);
+    return this.#evidence().numbers.has(number);
   }
 }
 
