@@ -170,9 +170,9 @@ export class SqliteBackend implements SearchBackend {
   readonly #termLists: TermListCache;
   /**
    * The key under which a passage record this backend returned keeps the rowid it was read from
-   * (see resultCodec): a symbol of this instance, so records of other backends have none, not
-   * enumerable, so JSON, spreading and comparisons leave it out. Not a WeakMap of records: V8's young-generation GC walks a WeakMap's whole
-   * table, which 30 entries a search grew between full GCs, and scavenges took 5-10 times longer.
+   * (see resultCodec): a symbol of this instance, so records of other backends have none; not
+   * enumerable, so JSON, spreading and comparisons leave it out. Not a WeakMap of records: in a
+   * micro-benchmark, a WeakMap that grew by every record made young-generation GCs ~19× longer.
    */
   readonly #rowidKey = Symbol('citebox.sqlite.rowid');
   readonly #mergeIdleMs: number;
@@ -1059,12 +1059,6 @@ export class SqliteBackend implements SearchBackend {
   }
 }
 
-/**
- * A hit whose snippet is made the first time it is read: a search returns more hits than most
- * callers show (the search route keeps the first `limit` pages of three times as many passages; an
- * answer quotes a few sources), and a snippet costs a scan of the passage. The property is an
- * enumerable getter, so spreading or serializing a hit reads it like a plain value.
- */
 /** What a lazy hit keeps to make its snippet on first read (see lazySnippetHit). */
 const SNIPPET_STATE = Symbol('citebox.sqlite.snippet');
 
@@ -1080,11 +1074,14 @@ function snippetGetter(this: SearchHit & { readonly [SNIPPET_STATE]: SnippetStat
 }
 
 /**
- * A hit whose snippet is made when first read: an own enumerable getter, so spreading and JSON
- * see it as a plain property. All hits share one getter function and so one hidden class. (A
- * closure per hit gave each hit's getter its own accessor, which V8 does not share: each hit
- * left old-space structures pointing at it, so its passage and rows outlived young-generation
- * collections — ~30 KB copied a search, and scavenges several times longer.)
+ * A hit whose snippet is made the first time it is read: a search returns more hits than most
+ * callers show (the search route keeps the first `limit` pages of three times as many passages; an
+ * answer quotes a few sources), and a snippet costs a scan of the passage. The property is an
+ * enumerable getter, so spreading or serializing a hit reads it like a plain value. All hits share
+ * one getter function and so one hidden class. (A closure per hit gave each hit's getter its own
+ * accessor, which V8 does not share: each hit left old-space structures pointing at it, so its
+ * passage and rows outlived young-generation collections — ~30 KB copied a search, and scavenges
+ * several times longer.)
  */
 function lazySnippetHit(passage: SearchHit['passage'], score: number, terms: readonly string[]): SearchHit {
   const hit = { passage, score } as SearchHit;
