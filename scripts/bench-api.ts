@@ -38,7 +38,7 @@ import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { createSearchBackend, loadConfig, silentLogger } from '../services/index.js';
 import { getFresh } from './lib/fresh-get.js';
 import { QueryStream, SyntheticCorpus } from './lib/synthetic-api-corpus.js';
@@ -375,14 +375,8 @@ function done(summary, latency, requests)
 end
 `;
 
-function execFileText(file: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${file} failed: ${err.message}\n${stderr}`));
-      else resolve(stdout);
-    });
-  });
-}
+/** A command's output, without blocking this process meanwhile (its error carries the stderr). */
+const execFileText = promisify(execFile);
 
 function wrkAvailable(): boolean {
   return spawnSync('wrk', ['--version']).error === undefined;
@@ -400,19 +394,23 @@ async function loadWrk(
   writeFileSync(script, WRK_SCRIPT);
   // Run without blocking this process: it reads the server's stdout (its log) meanwhile, as a log
   // collector would. Blocked, the pipe filled and the server kept its log lines in memory.
-  const out = await execFileText('wrk', [
-    '-t1',
-    `-c${connections}`,
-    `-d${seconds}s`,
-    '--timeout',
-    '10s',
-    '-s',
-    script,
-    url,
-    '--',
-    pathsFile,
-    String(offset),
-  ]);
+  const { stdout: out } = await execFileText(
+    'wrk',
+    [
+      '-t1',
+      `-c${connections}`,
+      `-d${seconds}s`,
+      '--timeout',
+      '10s',
+      '-s',
+      script,
+      url,
+      '--',
+      pathsFile,
+      String(offset),
+    ],
+    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+  );
   const line = out.split('\n').find((l) => l.startsWith('WRK '));
   if (!line) throw new Error(`wrk printed no figures:\n${out}`);
   const w = JSON.parse(line.slice(4)) as Record<string, number>;
@@ -573,8 +571,9 @@ async function main(): Promise<void> {
   }
   const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
   // wrk when it is installed: it leaves the server more of the two cores than autocannon does.
-  const tool = (values.tool ?? (wrkAvailable() ? 'wrk' : 'autocannon')) as 'autocannon' | 'wrk';
-  if (tool === 'wrk' && !wrkAvailable()) {
+  const hasWrk = wrkAvailable();
+  const tool = (values.tool ?? (hasWrk ? 'wrk' : 'autocannon')) as 'autocannon' | 'wrk';
+  if (tool === 'wrk' && !hasWrk) {
     console.error('--tool wrk: wrk is not installed (apt-get install wrk, or brew install wrk)');
     process.exitCode = 2;
     return;
