@@ -22,7 +22,8 @@ describe('parseXRobotsTag', () => {
 describe('canonicalFromLinkHeader', () => {
   it.each([
     ['<https://e.example/a>; rel="canonical"', 'https://e.example/a'],
-    ['</b?utm_source=x>; rel=canonical', 'https://e.example/b'],
+    // As written (the request form); its key drops the tracking parameter.
+    ['</b?utm_source=x>; rel=canonical', 'https://e.example/b?utm_source=x'],
     [
       '<https://e.example/x.pdf>; rel="alternate", <https://e.example/c>; rel="canonical"',
       'https://e.example/c',

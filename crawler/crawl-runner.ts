@@ -29,7 +29,7 @@ import { productToken, type RobotsCache } from './robots.js';
 import { fingerprintFromHex, SimHashIndex } from './simhash.js';
 import { readSitemap } from './sitemaps.js';
 import { TrapGuard, type TrapLimits, urlTrapReason } from './traps.js';
-import { hostOf, makeScope, normalizeUrl, registrableDomain, resolveLink } from './urls.js';
+import { hostOf, makeScope, normalizeUrl, registrableDomain, requestUrl, resolveLink } from './urls.js';
 
 export interface RunnerDeps {
   readonly store: CrawlStore;
@@ -105,13 +105,13 @@ export function parseXRobotsTag(
   return { noindex, nofollow };
 }
 
-/** The canonical URL of an HTTP Link header (`<…>; rel="canonical"`), if any. */
+/** The canonical URL (request form) of an HTTP Link header (`<…>; rel="canonical"`), if any. */
 export function canonicalFromLinkHeader(header: string | undefined, base: string): string | undefined {
   if (!header) return undefined;
   for (const m of header.matchAll(/<([^>]+)>\s*;([^,]*)/g)) {
     if (/\brel\s*=\s*"?canonical"?/i.test(m[2] ?? '')) {
       try {
-        return normalizeUrl(m[1] ?? '', base);
+        return requestUrl(m[1] ?? '', base);
       } catch {
         return undefined;
       }
@@ -541,8 +541,8 @@ class JobRun {
       this.followStored(prev, entry.depth);
       return true;
     }
-    const rules = this.#d.robots.cachedRules(entry.url);
-    if (rules && !rules.unavailableReason && !rules.isAllowed(entry.url)) {
+    const rules = this.#d.robots.cachedRules(entry.fetchUrl);
+    if (rules && !rules.unavailableReason && !rules.isAllowed(entry.fetchUrl)) {
       this.robotsDenied(entry.url);
       return true;
     }
@@ -589,14 +589,20 @@ class JobRun {
   private async fetchAndHandle(entry: FrontierEntry): Promise<Report> {
     const { robots, fetcher, scheduler, metrics } = this.#d;
     const signal = this.#stop.signal;
-    const { url, host, prev } = entry;
-    const rules = await robots.rulesFor(url, signal);
+    const { url, fetchUrl, host, prev } = entry;
+    const rules = await robots.rulesFor(fetchUrl, signal);
     scheduler.setCrawlDelay(host, rules.crawlDelaySeconds);
+    if (rules.refused) {
+      // Retrying cannot help (a refused address, a name that does not exist): fail at once.
+      this.record({ url, status: 'failed', reason: rules.unavailableReason, fetched: false });
+      return { outcome: 'ok' };
+    }
     if (rules.unavailableReason) {
       this.retryOrFail(entry, rules.unavailableReason, scheduler.backoffMs(entry.attempts), false);
       return { outcome: 'failure', waitMs: scheduler.backoffMs(entry.attempts) };
     }
-    if (!rules.isAllowed(url)) {
+    // Rules are matched against the URL exactly as it is requested (RFC 9309 2.2.2).
+    if (!rules.isAllowed(fetchUrl)) {
       this.robotsDenied(url);
       return { outcome: 'ok' };
     }
@@ -610,7 +616,7 @@ class JobRun {
     const started = performance.now();
     try {
       result = await fetcher.fetch({
-        url,
+        url: fetchUrl,
         accept: HTML_TYPES,
         headers: conditional,
         signal,
@@ -706,8 +712,10 @@ class JobRun {
   /** Every redirect hop must stay in scope, pass the trap guards and robots.txt. */
   private async checkRedirect(next: URL): Promise<void> {
     let url: string;
+    let href: string;
     try {
       url = normalizeUrl(next);
+      href = requestUrl(next);
     } catch (err) {
       throw new CiteboxError('FETCH_UNSUPPORTED', `Redirect to an uncrawlable URL`, { cause: err });
     }
@@ -721,9 +729,9 @@ class JobRun {
       throw new CiteboxError('FETCH_UNSUPPORTED', `redirect refused: ${trap}`, {
         details: { redirectedAway: true },
       });
-    const rules = await this.#d.robots.rulesFor(url, this.#stop.signal);
-    if (!rules.unavailableReason && !rules.isAllowed(url)) {
-      throw new CiteboxError('ROBOTS_DENIED', `redirect to ${url} is disallowed by robots.txt`, {
+    const rules = await this.#d.robots.rulesFor(href, this.#stop.signal);
+    if (!rules.unavailableReason && !rules.isAllowed(href)) {
+      throw new CiteboxError('ROBOTS_DENIED', `redirect to ${href} is disallowed by robots.txt`, {
         details: { redirectedAway: true },
       });
     }
@@ -737,11 +745,15 @@ class JobRun {
       etag: result.headers['etag'] ?? null,
       last_modified: result.headers['last-modified'] ?? null,
     };
+    // finalUrl is the key of the URL that answered, finalHref the URL itself (what is indexed).
     let finalUrl: string;
+    let finalHref: string;
     try {
       finalUrl = normalizeUrl(result.finalUrl);
+      finalHref = requestUrl(result.finalUrl);
     } catch {
       finalUrl = url;
+      finalHref = entry.fetchUrl;
     }
     const target = indexedTarget(prev);
     if (finalUrl !== url) {
@@ -763,7 +775,7 @@ class JobRun {
     const analysis = await this.#d.pages.analyze({
       body: result.body,
       contentType: result.headers['content-type'],
-      url: finalUrl,
+      url: finalHref,
     });
     const { page, text, contentHash } = analysis;
     const robotsTag = parseXRobotsTag(result.headers['x-robots-tag'], fetcher.userAgent);
@@ -785,6 +797,7 @@ class JobRun {
       outlinks,
       revisit_ms: prev?.revisit_ms,
       next_visit_at: null,
+      fetch_url: entry.fetchUrl,
       ...extra,
     });
     const skip = (reason: string, state: string, extra: Partial<UrlStateWrite> = {}, deleteUrl = target) => {
@@ -804,18 +817,24 @@ class JobRun {
       skip('noindex', 'noindex');
       return;
     }
-    const headerCanonical = canonicalFromLinkHeader(result.headers['link'], finalUrl);
+    const headerCanonical = canonicalFromLinkHeader(result.headers['link'], finalHref);
+    // The canonical as written (indexed and cited) and its key (compared and resolved).
     let canonical = headerCanonical ?? page.canonical;
+    let canonicalKey = canonical === undefined ? undefined : safeNormalize(canonical);
     if (
       canonical &&
-      (canonical === finalUrl ||
-        !this.#inScope(canonical) ||
+      (canonicalKey === undefined ||
+        canonicalKey === finalUrl ||
+        !this.#inScope(canonicalKey) ||
         urlTrapReason(new URL(canonical), this.#guard.limits))
     ) {
       canonical = undefined;
+      canonicalKey = undefined;
     }
-    if (canonical) {
-      const status = this.#resolvedUrls.has(canonical) ? 'indexed' : store.urlStatus(this.#job.id, canonical);
+    if (canonical && canonicalKey) {
+      const status = this.#resolvedUrls.has(canonicalKey)
+        ? 'indexed'
+        : store.urlStatus(this.#job.id, canonicalKey);
       if (status && status !== 'queued') {
         metrics.duplicates.inc({ kind: 'canonical' });
         skip(
@@ -827,7 +846,8 @@ class JobRun {
         return;
       }
     }
-    const indexUrl = canonical ?? finalUrl;
+    const indexUrl = canonical ?? finalHref;
+    const indexKey = canonicalKey ?? finalUrl;
 
     if (!text) {
       skip('no text', 'skipped');
@@ -876,8 +896,8 @@ class JobRun {
     }
 
     const headerLang = result.headers['content-language']?.split(',')[0]?.trim();
-    const aliases = [...new Set([url, ...result.redirects.map((r) => safeNormalize(r)), finalUrl])].filter(
-      (u): u is string => u !== undefined && u !== indexUrl,
+    const aliases = [...new Set([entry.fetchUrl, ...result.redirects, finalHref])].filter(
+      (u) => u !== indexUrl,
     );
     // Claim the content before the await, so a twin fetched meanwhile is seen as a duplicate.
     this.#hashes.set(contentHash, indexUrl);
@@ -926,8 +946,8 @@ class JobRun {
         changed: true,
       }),
     );
-    if (indexUrl !== url) this.resolve(indexUrl, 'skipped', `indexed via ${url}`, contentHash);
-    if (finalUrl !== url && finalUrl !== indexUrl) this.resolve(finalUrl, 'skipped', `indexed via ${url}`);
+    if (indexKey !== url) this.resolve(indexKey, 'skipped', `indexed via ${url}`, contentHash);
+    if (finalUrl !== url && finalUrl !== indexKey) this.resolve(finalUrl, 'skipped', `indexed via ${url}`);
   }
 
   /** A URL whose outcome another URL settled (a canonical, a redirect target): not fetched again. */
@@ -985,22 +1005,23 @@ class JobRun {
     }
   }
 
-  /** Queues the in-scope links of a page at depth + 1. */
+  /** Queues the in-scope links (request URLs, as the page wrote them) of a page at depth + 1. */
   private follow(links: readonly string[], depth: number): void {
     if (depth >= this.#job.options.max_depth) return;
     for (const link of links) {
-      if (this.#seen.has(link)) continue;
+      const key = safeNormalize(link);
+      if (key === undefined || this.#seen.has(key)) continue;
       if (this.#seen.size >= SEEN_CAP) this.#seen.clear();
-      this.#seen.add(link);
-      if (!this.#inScope(link)) continue;
-      const host = hostOf(link);
+      this.#seen.add(key);
+      if (!this.#inScope(key)) continue;
+      const host = hostOf(key);
       if (!host) continue;
-      const trap = this.#guard.admit(link, host);
+      const trap = this.#guard.admit(key, host);
       if (trap) {
         this.#d.metrics.trapsAvoided.inc();
         continue;
       }
-      this.#enqueue.push({ url: link, host, depth: depth + 1 });
+      this.#enqueue.push({ url: key, host, depth: depth + 1, fetchUrl: link === key ? undefined : link });
     }
   }
 
@@ -1095,7 +1116,8 @@ class JobRun {
               if (!urlHost || this.#guard.admit(url, urlHost)) return;
               this.#seen.add(url);
               found++;
-              batch.push({ url, host: urlHost, depth: 1 });
+              const fetchUrl = safeRequestUrl(loc);
+              batch.push({ url, host: urlHost, depth: 1, fetchUrl: fetchUrl === url ? undefined : fetchUrl });
               if (batch.length >= 1_000) commit();
             },
             { maxUrls: cap - found },
@@ -1125,8 +1147,8 @@ class JobRun {
     let added = 0;
     for (const host of hosts) {
       let batch: NewUrl[] = [];
-      store.revisitCandidates(host, (url) => {
-        if (this.#inScope(url)) batch.push({ url, host, depth: this.#job.options.max_depth });
+      store.revisitCandidates(host, (url, fetchUrl) => {
+        if (this.#inScope(url)) batch.push({ url, host, depth: this.#job.options.max_depth, fetchUrl });
         if (batch.length >= 1_000) {
           added += store.enqueue(this.#job.id, batch).length;
           batch = [];
@@ -1151,7 +1173,7 @@ class JobRun {
         continue;
       }
       // A URL re-indexed meanwhile (moved back, or indexed from another variant) stays.
-      const now = store.urlState(d.deleteUrl);
+      const now = store.urlState(safeNormalize(d.deleteUrl) ?? d.deleteUrl);
       if (now?.state === 'indexed' && now.indexed_as === d.deleteUrl && now.url !== d.url) {
         store.markDeletion(d.seq, 'done');
         continue;
@@ -1191,6 +1213,14 @@ function validatorsOf(result: FetchResult): { etag?: string; lastModified?: stri
 function safeNormalize(url: string): string | undefined {
   try {
     return normalizeUrl(url);
+  } catch {
+    return undefined;
+  }
+}
+
+function safeRequestUrl(url: string): string | undefined {
+  try {
+    return requestUrl(url);
   } catch {
     return undefined;
   }

@@ -27,7 +27,7 @@ import { type PolitenessOptions, PolitenessScheduler } from './politeness.js';
 import { revisitPolicy } from './revisit.js';
 import { RobotsCache } from './robots.js';
 import type { TrapLimits } from './traps.js';
-import { normalizeUrl, type ScopeMode } from './urls.js';
+import { normalizeUrl, requestUrl, type ScopeMode } from './urls.js';
 
 export interface CrawlRequest {
   readonly seeds: readonly string[];
@@ -80,7 +80,14 @@ export function normalizeCrawlRequest(request: CrawlRequest): { seeds: string[];
     throw new CiteboxError('INVALID_REQUEST', 'At least one seed URL is needed');
   if (request.seeds.length > MAX_SEEDS)
     throw new CiteboxError('INVALID_REQUEST', `At most ${MAX_SEEDS} seeds`);
-  const seeds = [...new Set(request.seeds.map((s) => normalizeUrl(s)))];
+  // Seeds are requested as given (request form), one per key.
+  const byKey = new Map<string, string>();
+  for (const seed of request.seeds) {
+    const href = requestUrl(seed);
+    const key = normalizeUrl(href);
+    if (!byKey.has(key)) byKey.set(key, href);
+  }
+  const seeds = [...byKey.values()];
   if (request.scope !== undefined && !['host', 'domain', 'hosts'].includes(request.scope)) {
     throw new CiteboxError('INVALID_REQUEST', 'scope must be host, domain or hosts');
   }

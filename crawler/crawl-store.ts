@@ -1,7 +1,8 @@
 // Durable crawl state in SQLite (crawl.sqlite in the data directory), shared by the server and
 // CLI crawls through WAL and a busy timeout:
 // - crawl_jobs: each job, its owner and heartbeat, and its counters (so reading a job is cheap);
-// - frontier: each job's URLs with normalized key, host, depth, status, next fetch time, attempts
+// - frontier: each job's URLs by key (normalizeUrl) with the URL to request when it differs
+//   (fetch_url: the link as the site wrote it), host, depth, status, next fetch time, attempts
 //   (failure count), ETag, Last-Modified, content hash and a pending deletion, if any;
 // - url_state: what Citebox knows about each URL across crawls (validators, content hash,
 //   SimHash, under which URL it is indexed, consecutive misses, revisit interval, outlinks): the
@@ -13,7 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { CiteboxError, wrapError } from '../services/index.js';
-import type { ScopeMode } from './urls.js';
+import { normalizeUrl, type ScopeMode } from './urls.js';
 
 export type CrawlStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 export type UrlStatus = 'queued' | 'indexed' | 'unchanged' | 'skipped' | 'failed';
@@ -83,7 +84,10 @@ export interface UrlState {
 
 export interface FrontierEntry {
   readonly seq: number;
+  /** The URL's key in the frontier (normalizeUrl). */
   readonly url: string;
+  /** The URL to request and match robots.txt against: the link as written (its key when unknown). */
+  readonly fetchUrl: string;
   readonly host: string;
   readonly depth: number;
   readonly attempts: number;
@@ -92,9 +96,12 @@ export interface FrontierEntry {
 }
 
 export interface NewUrl {
+  /** The key (normalizeUrl). */
   readonly url: string;
   readonly host: string;
   readonly depth: number;
+  /** The request URL, when it is not the key itself. */
+  readonly fetchUrl?: string | undefined;
 }
 
 export interface UrlOutcome {
@@ -124,6 +131,8 @@ export type UrlStateWrite = Omit<UrlState, 'misses' | 'revisit_ms' | 'next_visit
   readonly next_visit_at?: number | null | undefined;
   /** undefined keeps the stored outlinks. */
   readonly outlinks?: string | null | undefined;
+  /** The URL requested for this key (undefined keeps the stored one). */
+  readonly fetch_url?: string | undefined;
   readonly http_status?: number | undefined;
   readonly duplicate_of?: string | null | undefined;
   readonly changed?: boolean | undefined;
@@ -215,11 +224,13 @@ const ADDED_COLUMNS: Readonly<Record<string, ReadonlyArray<readonly [string, str
     ['sitemaps_done', 'INTEGER NOT NULL DEFAULT 0'],
   ],
   frontier: [
+    ['fetch_url', 'TEXT'],
     ['etag', 'TEXT'],
     ['last_modified', 'TEXT'],
     ['delete_url', 'TEXT'],
     ['delete_state', 'TEXT'],
   ],
+  url_state: [['fetch_url', 'TEXT']],
 };
 
 const INDEXES = `
@@ -344,7 +355,10 @@ export class CrawlStore {
     this.tx(() => {
       const added = this.insertUrls(
         id,
-        seeds.map((url) => ({ url, host: new URL(url).hostname, depth: 0 })),
+        seeds.map((seed) => {
+          const url = normalizeUrl(seed);
+          return { url, host: new URL(url).hostname, depth: 0, fetchUrl: seed === url ? undefined : seed };
+        }),
       ).length;
       this.sql(
         `INSERT INTO crawl_jobs(id, status, seeds, options, created_at, origin, discovered) VALUES (?, 'queued', ?, ?, ?, ?, ?)`,
@@ -539,7 +553,7 @@ export class CrawlStore {
    */
   nextQueued(jobId: string, afterDepth: number, afterSeq: number, limit: number): FrontierEntry[] {
     const rows = this.sql(
-      `SELECT f.seq, f.url, f.host, f.depth, f.attempts, f.next_fetch_at,
+      `SELECT f.seq, f.url, f.fetch_url, f.host, f.depth, f.attempts, f.next_fetch_at,
               u.url AS u_url, u.host AS u_host, u.state, u.indexed_as, u.etag, u.last_modified,
               u.content_hash, u.simhash, u.misses, u.revisit_ms, u.next_visit_at, u.outlinks
        FROM frontier f LEFT JOIN url_state u ON u.url = f.url
@@ -549,6 +563,7 @@ export class CrawlStore {
     return rows.map((r) => ({
       seq: r['seq'] as number,
       url: r['url'] as string,
+      fetchUrl: (r['fetch_url'] as string | null) ?? (r['url'] as string),
       host: r['host'] as string,
       depth: r['depth'] as number,
       attempts: r['attempts'] as number,
@@ -583,12 +598,14 @@ export class CrawlStore {
 
   private insertUrls(jobId: string, entries: readonly NewUrl[]): NewUrl[] {
     const stmt = this.sql(
-      'INSERT OR IGNORE INTO frontier(job_id, url, host, depth, updated_at) VALUES (?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO frontier(job_id, url, fetch_url, host, depth, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
     const added: NewUrl[] = [];
     const now = Date.now();
-    for (const e of entries)
-      if (Number(stmt.run(jobId, e.url, e.host, e.depth, now).changes) > 0) added.push(e);
+    for (const e of entries) {
+      const fetchUrl = e.fetchUrl !== undefined && e.fetchUrl !== e.url ? e.fetchUrl : null;
+      if (Number(stmt.run(jobId, e.url, fetchUrl, e.host, e.depth, now).changes) > 0) added.push(e);
+    }
     return added;
   }
 
@@ -680,16 +697,17 @@ export class CrawlStore {
   private writeState(s: UrlStateWrite, now: number): void {
     this.sql(
       `INSERT INTO url_state(url, host, state, indexed_as, etag, last_modified, content_hash, simhash, http_status, misses,
-         duplicate_of, last_fetched_at, last_changed_at, revisit_ms, next_visit_at, outlinks, updated_at)
+         duplicate_of, last_fetched_at, last_changed_at, revisit_ms, next_visit_at, outlinks, fetch_url, updated_at)
        VALUES ($url, $host, $state, $indexed_as, $etag, $last_modified, $content_hash, $simhash, $http_status, $misses,
-         $duplicate_of, $now, $changed_at, $revisit_ms, $next_visit_at, $outlinks, $now)
+         $duplicate_of, $now, $changed_at, $revisit_ms, $next_visit_at, $outlinks, $fetch_url, $now)
        ON CONFLICT(url) DO UPDATE SET host = excluded.host, state = excluded.state, indexed_as = excluded.indexed_as,
          etag = excluded.etag, last_modified = excluded.last_modified, content_hash = excluded.content_hash,
          simhash = excluded.simhash, http_status = excluded.http_status, misses = excluded.misses,
          duplicate_of = excluded.duplicate_of, last_fetched_at = excluded.last_fetched_at,
          last_changed_at = COALESCE(excluded.last_changed_at, url_state.last_changed_at),
          revisit_ms = excluded.revisit_ms, next_visit_at = excluded.next_visit_at,
-         outlinks = COALESCE(excluded.outlinks, url_state.outlinks), updated_at = excluded.updated_at`,
+         outlinks = COALESCE(excluded.outlinks, url_state.outlinks),
+         fetch_url = COALESCE(excluded.fetch_url, url_state.fetch_url), updated_at = excluded.updated_at`,
     ).run({
       url: s.url,
       host: s.host,
@@ -707,6 +725,7 @@ export class CrawlStore {
       revisit_ms: s.revisit_ms ?? null,
       next_visit_at: s.next_visit_at ?? null,
       outlinks: s.outlinks ?? null,
+      fetch_url: s.fetch_url !== undefined && s.fetch_url !== s.url ? s.fetch_url : null,
     });
   }
 
@@ -745,11 +764,12 @@ export class CrawlStore {
   }
 
   /** URLs of a host that are (or may still be) in the index: what a revisit pass re-checks. */
-  revisitCandidates(host: string, fn: (url: string) => void): void {
+  revisitCandidates(host: string, fn: (url: string, fetchUrl: string | undefined) => void): void {
     for (const row of this.sql(
-      `SELECT url FROM url_state WHERE host = ? AND state IN ('indexed', 'missing')`,
+      `SELECT url, fetch_url FROM url_state WHERE host = ? AND state IN ('indexed', 'missing')`,
     ).iterate(host)) {
-      fn((row as { url: string }).url);
+      const r = row as { url: string; fetch_url: string | null };
+      fn(r.url, r.fetch_url ?? undefined);
     }
   }
 

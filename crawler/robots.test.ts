@@ -23,7 +23,7 @@ Sitemap: https://e.example/news-sitemap.xml.gz
 `;
 
 describe('parseRobots (RFC 9309)', () => {
-  const rules = parseRobots('https://e.example/robots.txt', ROBOTS, UA);
+  const rules = parseRobots(ROBOTS, UA);
   it.each([
     ['https://e.example/', true],
     // Our own group is used instead of "*", case-insensitively on the product token.
@@ -52,7 +52,7 @@ describe('parseRobots (RFC 9309)', () => {
     ['https://e.example/search?q=1', false],
     ['https://e.example/search', true],
   ])('the * group: %s allowed: %s', (url, allowed) => {
-    const star = parseRobots('https://e.example/robots.txt', ROBOTS, 'SomeOtherCrawler/1.0');
+    const star = parseRobots(ROBOTS, 'SomeOtherCrawler/1.0');
     expect(star.isAllowed(url)).toBe(allowed);
   });
 

@@ -1,11 +1,13 @@
 // robots.txt per origin, following RFC 9309: a 4xx answer means everything is allowed; a 5xx
 // answer (and 429, as Google treats it) or an unreachable server means nothing is allowed until
 // a later retry, unless an earlier good copy is cached (RFC 9309 2.4 lets crawlers keep using
-// it); rules are cached per origin for an hour (the RFC asks for at most 24 hours). Matching
-// (longest rule wins, Allow wins ties, `*` and `$`) is robots-parser's.
-import robotsParserModule from 'robots-parser';
-import { errorMessage, type Logger } from '../services/index.js';
+// it); rules are cached per origin for an hour (the RFC asks for at most 24 hours). Parsing and
+// matching are in robots-rules.ts. A host the crawler may not contact at all (a private address
+// without CITEBOX_ALLOW_PRIVATE_NETWORKS, a name that does not resolve) is `refused`: its URLs fail
+// at once instead of being retried.
+import { errorMessage, isCiteboxError, type Logger } from '../services/index.js';
 import type { Fetcher } from './fetcher.js';
+import { robotsPolicy } from './robots-rules.js';
 
 export interface RobotsRules {
   /** Whether the user agent may fetch the URL. */
@@ -15,16 +17,9 @@ export interface RobotsRules {
   readonly sitemaps: readonly string[];
   /** Why everything is disallowed, when it is (server error, unreachable). */
   readonly unavailableReason?: string | undefined;
+  /** Set when retrying cannot help this crawl (the host is refused or does not exist). */
+  readonly refused?: boolean | undefined;
 }
-
-interface ParsedRobots {
-  isAllowed(url: string, ua?: string): boolean | undefined;
-  getCrawlDelay(ua?: string): number | undefined;
-  getSitemaps(): string[];
-}
-// robots-parser is CommonJS whose typings declare an ES default export; at run time the default
-// import is the function itself.
-const robotsParser = robotsParserModule as unknown as (url: string, body: string) => ParsedRobots;
 
 const ALLOW_ALL: RobotsRules = { isAllowed: () => true, crawlDelaySeconds: undefined, sitemaps: [] };
 /** robots.txt files larger than this are cut (RFC 9309 asks crawlers to parse at least 500 KiB). */
@@ -32,8 +27,22 @@ const MAX_ROBOTS_BYTES = 512 * 1024;
 /** Origins whose rules are kept in memory (oldest dropped first). */
 const MAX_ORIGINS = 10_000;
 
-function disallowAll(reason: string): RobotsRules {
-  return { isAllowed: () => false, crawlDelaySeconds: undefined, sitemaps: [], unavailableReason: reason };
+function disallowAll(reason: string, refused = false): RobotsRules {
+  return {
+    isAllowed: () => false,
+    crawlDelaySeconds: undefined,
+    sitemaps: [],
+    unavailableReason: reason,
+    ...(refused ? { refused } : {}),
+  };
+}
+
+/** Fetch errors that no retry within a crawl can fix: a refused address, a host name that does not exist. */
+export function isRefusal(err: unknown): boolean {
+  if (!isCiteboxError(err)) return false;
+  if (err.code === 'FETCH_BLOCKED') return true;
+  const code = err.details?.['code'];
+  return code === 'ENOTFOUND';
 }
 
 /** The product token of a User-Agent ("CiteboxBot/0.1 (+…)" → "CiteboxBot"). */
@@ -41,15 +50,9 @@ export function productToken(userAgent: string): string {
   return userAgent.split(/[\s/]/)[0] ?? userAgent;
 }
 
-export function parseRobots(robotsUrl: string, body: string, userAgent: string): RobotsRules {
-  const robot = robotsParser(robotsUrl, body);
-  const token = productToken(userAgent);
-  return {
-    // Undefined means "not for this origin"; callers only ask about same-origin URLs.
-    isAllowed: (url: string) => robot.isAllowed(url, token) !== false,
-    crawlDelaySeconds: robot.getCrawlDelay(token),
-    sitemaps: robot.getSitemaps(),
-  };
+/** The rules of a robots.txt body for a user agent; `isAllowed` takes request URLs of its origin. */
+export function parseRobots(body: string | Uint8Array, userAgent: string): RobotsRules {
+  return robotsPolicy(body, productToken(userAgent));
 }
 
 /** scheme://host[:port] of an absolute URL, without parsing it fully (hot path). */
@@ -106,8 +109,7 @@ export class RobotsCache {
     try {
       const res = await this.#fetcher.fetch({ url: robotsUrl, accept: ['text/plain', '*/*'], signal });
       if (res.status >= 200 && res.status < 300) {
-        const body = res.body.subarray(0, MAX_ROBOTS_BYTES).toString('utf8');
-        rules = parseRobots(robotsUrl, body, this.#fetcher.userAgent);
+        rules = parseRobots(res.body.subarray(0, MAX_ROBOTS_BYTES), this.#fetcher.userAgent);
       } else if (res.status >= 400 && res.status < 500 && res.status !== 429) {
         rules = ALLOW_ALL;
       } else {
@@ -116,8 +118,11 @@ export class RobotsCache {
       }
     } catch (err) {
       if (signal?.aborted) throw err;
-      rules = this.#lastGood.get(origin) ?? disallowAll(`robots.txt unreachable: ${errorMessage(err)}`);
-      ttl = 60_000;
+      const refused = isRefusal(err);
+      rules =
+        (refused ? undefined : this.#lastGood.get(origin)) ??
+        disallowAll(refused ? errorMessage(err) : `robots.txt unreachable: ${errorMessage(err)}`, refused);
+      ttl = refused ? 10_000 : 60_000;
     }
     if (!rules.unavailableReason) {
       this.#lastGood.set(origin, rules);

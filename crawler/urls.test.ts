@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { compilePattern, hostOf, makeScope, normalizeUrl, registrableDomain, resolveLink } from './urls.js';
+import {
+  compilePattern,
+  hostOf,
+  makeScope,
+  normalizeUrl,
+  registrableDomain,
+  requestUrl,
+  resolveLink,
+} from './urls.js';
 
 describe('normalizeUrl', () => {
   it.each([
@@ -11,9 +19,26 @@ describe('normalizeUrl', () => {
     ['https://example.com./x', 'https://example.com/x'],
     ['https://bücher.example/ä', 'https://xn--bcher-kva.example/%C3%A4'],
     ['https://example.com/%7euser/%2f%41', 'https://example.com/~user/%2FA'],
-    ['https://example.com/a?z=1&z=0&a', 'https://example.com/a?a=&z=0&z=1'],
+    // Parameters are ordered by name; a repeated name keeps its values' order; valueless stay valueless.
+    ['https://example.com/a?z=1&z=0&a', 'https://example.com/a?a&z=1&z=0'],
     ['https://example.com/a?PHPSESSID=123&q=x', 'https://example.com/a?q=x'],
+    ['https://example.com/a?', 'https://example.com/a'],
+    ['https://example.com/a?&&b=1&', 'https://example.com/a?b=1'],
   ])('%s → %s', (input, expected) => {
+    expect(normalizeUrl(input)).toBe(expected);
+  });
+
+  // The query cases of issue 16: a key may reorder and drop tracking parameters, nothing else.
+  it.each([
+    ['https://e.example/search?q=x&lang=en', 'https://e.example/search?lang=en&q=x'],
+    ['https://e.example/a/b?c=http://d.e/', 'https://e.example/a/b?c=http://d.e/'],
+    ['https://e.example/list?a&b', 'https://e.example/list?a&b'],
+    ['https://e.example/index.php?/category/3', 'https://e.example/index.php?/category/3'],
+    ['https://e.example/s?q=tl;dr', 'https://e.example/s?q=tl;dr'],
+    ['https://e.example/s?q=caf%E9', 'https://e.example/s?q=caf%E9'],
+    ['https://e.example/s?q=caf%e9&%75tm_source=x', 'https://e.example/s?q=caf%E9'],
+    ['https://e.example/s?q=a+b&q=a%20b', 'https://e.example/s?q=a+b&q=a%20b'],
+  ])('key of %s is %s', (input, expected) => {
     expect(normalizeUrl(input)).toBe(expected);
   });
 
@@ -23,9 +48,29 @@ describe('normalizeUrl', () => {
   });
 });
 
+describe('requestUrl', () => {
+  // What is requested is the link as written, serialized as a browser sends it.
+  it.each([
+    ['https://e.example/search?q=x&lang=en', 'https://e.example/search?q=x&lang=en'],
+    ['https://e.example/a/b?c=http://d.e/', 'https://e.example/a/b?c=http://d.e/'],
+    ['https://e.example/list?a&b', 'https://e.example/list?a&b'],
+    ['https://e.example/index.php?/category/3', 'https://e.example/index.php?/category/3'],
+    ['https://e.example/s?q=tl;dr', 'https://e.example/s?q=tl;dr'],
+    ['https://e.example/s?q=caf%E9', 'https://e.example/s?q=caf%E9'],
+    ['https://e.example/s?utm_source=x&q=1', 'https://e.example/s?utm_source=x&q=1'],
+    ['HTTP://User:pw@E.Example:80/a/./b/../c#frag', 'http://e.example/a/c'],
+    ['https://e.example./%7euser', 'https://e.example/%7euser'],
+    ['https://e.example/a b?q=a b', 'https://e.example/a%20b?q=a%20b'],
+    ['https://bücher.example/ä?q=ä', 'https://xn--bcher-kva.example/%C3%A4?q=%C3%A4'],
+  ])('%s → %s', (input, expected) => {
+    expect(requestUrl(input)).toBe(expected);
+  });
+});
+
 describe('resolveLink', () => {
   it.each([
     ['/b', 'https://example.com/a/', 'https://example.com/b'],
+    ['?b=2&a=1&utm_source=x', 'https://example.com/a/', 'https://example.com/a/?b=2&a=1&utm_source=x'],
     ['c?x=1#top', 'https://example.com/a/', 'https://example.com/a/c?x=1'],
     ['#top', 'https://example.com/a/', undefined],
     ['javascript:void(0)', 'https://example.com/', undefined],

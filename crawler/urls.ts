@@ -1,6 +1,9 @@
-// URL normalization and scope. A URL's normalized form is its identity in the frontier, so
-// variants of one page (case of the host, default port, fragment, tracking parameters, query
-// order, needless percent-encoding) are fetched once.
+// URLs in two forms. The *request URL* is a link as the site wrote it, resolved and serialized
+// the way a browser would send it (WHATWG URL; no fragment, no user info): what is fetched, what
+// robots.txt is matched against (RFC 9309 2.2.2) and what is indexed and cited. The *key*
+// (normalizeUrl) is its identity in the frontier, so variants of one page (case of the host,
+// default port, fragment, tracking parameters, query order, needless percent-encoding) are fetched
+// once; a key is never requested, since those rewrites can change what a server returns.
 import { getDomain } from 'tldts';
 import { CiteboxError } from '../services/index.js';
 
@@ -50,41 +53,97 @@ export function parseHttpUrl(input: string, base?: string | URL): URL {
   return url;
 }
 
-const UNRESERVED = /[A-Za-z0-9\-._~]/;
-
-/**
- * Percent-encoding in a canonical form (RFC 3986 6.2.2): escapes of unreserved characters are
- * decoded, other escapes are upper-cased. `/path%7euser` and `/path~user` are one page.
- */
-function normalizeEscapes(text: string): string {
-  if (!text.includes('%')) return text;
-  return text.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => {
-    const ch = String.fromCharCode(Number.parseInt(hex, 16));
-    return UNRESERVED.test(ch) ? ch : `%${hex.toUpperCase()}`;
-  });
+/** Unreserved characters (RFC 3986 2.3): their escapes and themselves are one URL. */
+function isUnreserved(code: number): boolean {
+  return (
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x2d ||
+    code === 0x2e ||
+    code === 0x5f ||
+    code === 0x7e
+  );
 }
 
 /**
- * The normalized form of an http(s) URL: lower-case scheme and host (WHATWG URL also converts
- * IDNs to punycode, resolves dot segments and drops default ports), no fragment, no user info,
- * no tracking parameters, sorted query, canonical percent-encoding, "/" for an empty path.
+ * Percent-encoding in a canonical form (RFC 3986 6.2.2): escapes of unreserved characters are
+ * decoded, other escapes are upper-cased; everything else (reserved characters, literal or
+ * escaped) stays as it is. `/path%7euser` and `/path~user` are one page; `%2F` and `/` are not.
  */
-export function normalizeUrl(input: string | URL, base?: string | URL): string {
+export function normalizeEscapes(text: string): string {
+  if (!text.includes('%')) return text;
+  return text.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => {
+    const code = Number.parseInt(hex, 16);
+    return isUnreserved(code) ? String.fromCharCode(code) : `%${hex.toUpperCase()}`;
+  });
+}
+
+/** The decoded name of a raw query component (`utm_source=x` → `utm_source`), for the tracking check. */
+function paramName(component: string): string {
+  const eq = component.indexOf('=');
+  const raw = (eq < 0 ? component : component.slice(0, eq)).replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * The canonical form of a raw query string (without "?"): tracking parameters dropped, escapes
+ * canonical, parameters ordered by name. Components are kept byte for byte otherwise: a valueless
+ * `a` stays `a` (not `a=`), `tl;dr` and `?/category/3` are not re-encoded, `%E9` is not decoded
+ * as UTF-8, and values of a repeated name keep their order (`?z=1&z=0` is not `?z=0&z=1`).
+ */
+function canonicalQuery(query: string): string {
+  const kept: Array<{ name: string; component: string }> = [];
+  for (const component of query.split('&')) {
+    if (!component) continue;
+    const name = paramName(component);
+    if (isTrackingParam(name)) continue;
+    kept.push({ name, component: normalizeEscapes(component) });
+  }
+  // Array.prototype.sort is stable: same-name values stay in page order.
+  kept.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return kept.map((k) => k.component).join('&');
+}
+
+/**
+ * The URL to request for a link: resolved and serialized as a browser sends it (WHATWG URL: host
+ * lower case and punycode, default port and dot segments gone, unsafe characters escaped), without
+ * its fragment and user info, the query exactly as written. Throws INVALID_URL.
+ */
+export function requestUrl(input: string | URL, base?: string | URL): string {
   const url = typeof input === 'string' ? parseHttpUrl(input, base) : new URL(input.href);
+  if (!url.hash && !url.username && !url.password && !url.hostname.endsWith('.')) return url.href;
   url.hash = '';
   url.username = '';
   url.password = '';
   if (url.hostname.endsWith('.')) url.hostname = url.hostname.slice(0, -1);
-  url.pathname = normalizeEscapes(url.pathname);
-  if (url.search) {
-    const kept = [...url.searchParams.entries()].filter(([name]) => !isTrackingParam(name));
-    kept.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
-    url.search = kept.length > 0 ? new URLSearchParams(kept).toString() : '';
-  }
   return url.href;
 }
 
-/** Resolves a link found on a page; undefined for non-http(s) or malformed links. */
+/**
+ * The key of an http(s) URL in the frontier (never requested): its request form with canonical
+ * percent-encoding in the path and query, no tracking parameters, query parameters ordered by
+ * name, "/" for an empty path.
+ */
+export function normalizeUrl(input: string | URL, base?: string | URL): string {
+  const url = new URL(requestUrl(input, base));
+  url.pathname = normalizeEscapes(url.pathname);
+  if (url.search.length > 1) {
+    const query = canonicalQuery(url.search.slice(1));
+    // Assigned through href so the URL parser cannot re-encode what canonicalQuery kept.
+    const href = url.href;
+    const at = href.indexOf('?');
+    return query ? `${href.slice(0, at)}?${query}` : href.slice(0, at);
+  }
+  // A bare "?" asks for the same resource as no query at all on every server we know of.
+  return url.search === '' && url.href.endsWith('?') ? url.href.slice(0, -1) : url.href;
+}
+
+/** The request URL of a link found on a page; undefined for non-http(s) or malformed links. */
 export function resolveLink(href: string, base: string | URL): string | undefined {
   const trimmed = href.trim();
   if (!trimmed || trimmed.startsWith('#')) return undefined;
@@ -93,7 +152,7 @@ export function resolveLink(href: string, base: string | URL): string | undefine
     return undefined;
   }
   try {
-    return normalizeUrl(trimmed, base);
+    return requestUrl(trimmed, base);
   } catch {
     return undefined; // data:, ftp:, malformed: not crawlable, not an error
   }
