@@ -1,10 +1,11 @@
 // Bytes to text for HTML, in the order browsers use: the byte-order mark, then the Content-Type
-// charset, then a <meta> charset in the first bytes, then detection (valid UTF-8, else chardet's
+// charset, then a <meta> charset (the HTML Standard's prescan, charset-prescan.ts), then detection (valid UTF-8, else chardet's
 // statistical guess), then Windows-1252. GBK and GB2312 decode as their superset GB18030. One
 // deliberate exception: a page labelled Latin-1 / Windows-1252 whose bytes are valid multi-byte
 // UTF-8 is UTF-8 (the most common mislabelling on the web; real Latin-1 text is almost never
 // valid UTF-8).
 import chardet from 'chardet';
+import { prescanMetaCharset } from './charset-prescan.js';
 
 export type CharsetSource = 'bom' | 'header' | 'meta' | 'detected' | 'default';
 
@@ -32,13 +33,9 @@ const ALIASES: Readonly<Record<string, string>> = {
 
 const WESTERN = new Set(['windows-1252', 'iso-8859-15']);
 
-/** The WHATWG encoding name for a charset label, or undefined for labels TextDecoder doesn't know. */
-export function normalizeCharset(label: string | undefined, fromMeta = false): string | undefined {
-  if (!label) return undefined;
-  const l = label
-    .trim()
-    .replace(/^["']|["']$/g, '')
-    .toLowerCase();
+/** The encoding a label names (WHATWG labels plus our aliases), or undefined. */
+function encodingForLabel(label: string, fromMeta: boolean): string | undefined {
+  const l = label.toLowerCase();
   if (!l) return undefined;
   const name = (fromMeta || !l.startsWith('utf-16') ? ALIASES[l] : undefined) ?? l;
   try {
@@ -49,11 +46,21 @@ export function normalizeCharset(label: string | undefined, fromMeta = false): s
   }
 }
 
+/** The WHATWG encoding name for a charset label, or undefined for labels TextDecoder doesn't know. */
+export function normalizeCharset(label: string | undefined, fromMeta = false): string | undefined {
+  if (!label) return undefined;
+  return encodingForLabel(label.trim().replace(/^["']|["']$/g, ''), fromMeta);
+}
+
 export function charsetFromContentType(contentType: string | undefined): string | undefined {
   const m = /charset\s*=\s*("?)([^";\s]+)\1/i.exec(contentType ?? '');
   return normalizeCharset(m?.[2]);
 }
 
+/**
+ * The byte-order mark's encoding (the HTML Standard's BOM sniff): all of EF BB BF, FE FF or FF FE.
+ * A partial mark (EF BB followed by anything else, a body of one or two bytes) is no mark.
+ */
 export function charsetFromBom(body: Uint8Array): string | undefined {
   if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) return 'utf-8';
   if (body[0] === 0xfe && body[1] === 0xff) return 'utf-16be';
@@ -61,18 +68,28 @@ export function charsetFromBom(body: Uint8Array): string | undefined {
   return undefined;
 }
 
-/** `<meta charset>` or `<meta http-equiv=Content-Type content="…; charset=…">` in the first 4 KiB. */
+/** A label as the prescan resolves it: ASCII white space trimmed, nothing else forgiven. */
+function metaLabel(label: string): string | undefined {
+  return encodingForLabel(label.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, ''), true);
+}
+
+/** Bytes the standard's prescan looks at. */
+export const PRESCAN_BYTES = 1024;
+/** How far a <meta> in <head> is still honoured when the first 1024 bytes name none. */
+export const LATE_META_BYTES = 64 * 1024;
+
+/**
+ * The encoding a <meta> declares: the HTML Standard's prescan of the first 1024 bytes; when that
+ * finds none, the same prescan up to <body> (at most 64 KiB), as browsers honour a late <meta>
+ * in <head> (Firefox reloads the page, Chrome scans the head).
+ */
 export function charsetFromMeta(body: Uint8Array): string | undefined {
-  const head = Buffer.from(body.subarray(0, 4096)).toString('latin1');
-  for (const m of head.matchAll(/<meta\b[^>]*>/gi)) {
-    const tag = m[0];
-    const direct = /\bcharset\s*=\s*["']?\s*([\w:.-]+)/i.exec(tag);
-    if (direct) {
-      const name = normalizeCharset(direct[1], true);
-      if (name) return name;
-    }
-  }
-  return undefined;
+  return (
+    prescanMetaCharset(body, metaLabel, { limit: PRESCAN_BYTES }) ??
+    (body.length > PRESCAN_BYTES
+      ? prescanMetaCharset(body, metaLabel, { limit: LATE_META_BYTES, stopAtBody: true })
+      : undefined)
+  );
 }
 
 const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
