@@ -13,7 +13,7 @@ import {
   sharedResultStorePath,
 } from '../services/index.js';
 import { runAsk } from './commands/ask.js';
-import { runCrawl } from './commands/crawl.js';
+import { CRAWL_USAGE, runCrawl } from './commands/crawl.js';
 import { runReindex } from './commands/reindex.js';
 import { runStatus } from './commands/status.js';
 import { runWorker, workerHealth } from './commands/worker.js';
@@ -144,33 +144,35 @@ export async function main(argv: readonly string[]): Promise<void> {
     case 'serve':
       return serve(config);
     case 'crawl': {
-      const { values, positionals } = parseArgs({
-        args: [...rest],
-        allowPositionals: true,
-        options: {
-          'max-pages': { type: 'string' },
-          'max-depth': { type: 'string' },
-          include: { type: 'string', multiple: true },
-          exclude: { type: 'string', multiple: true },
-          scope: { type: 'string' },
-          host: { type: 'string', multiple: true },
-          'max-pages-per-host': { type: 'string' },
-          refresh: { type: 'boolean' },
-        },
-      });
-      if (positionals.length === 0) fail('crawl needs at least one URL');
+      // Usage errors exit 2, a failed crawl 1 (CRAWL_USAGE lists the codes).
+      const usage: (message: string) => never = (message) =>
+        fail(`${message}\n(citebox crawl --help lists the options)`, 2);
+      let parsed: ReturnType<typeof parseCrawlArgs> | undefined;
+      try {
+        parsed = parseCrawlArgs(rest);
+      } catch (err) {
+        // Node's parser explains "--" after its first sentence; the first says what went wrong.
+        usage(errorMessage(err).split('. ')[0] ?? errorMessage(err));
+      }
+      const { values, positionals } = parsed;
+      if (values.help) {
+        process.stdout.write(`${CRAWL_USAGE}\n`);
+        return;
+      }
+      if (positionals.length === 0) usage('crawl needs at least one URL');
       const scope = values.scope;
-      if (scope !== undefined && scope !== 'host' && scope !== 'domain')
-        fail('--scope must be host or domain');
+      if (scope !== undefined && scope !== 'host' && scope !== 'domain') {
+        usage('--scope must be host or domain');
+      }
       const exit = await runCrawl(config, cliLogger(config), {
         seeds: positionals,
-        maxPages: intOption(values['max-pages'], '--max-pages'),
-        maxDepth: intOption(values['max-depth'], '--max-depth'),
+        maxPages: intOption(values['max-pages'], '--max-pages', 2),
+        maxDepth: intOption(values['max-depth'], '--max-depth', 2),
         include: values.include,
         exclude: values.exclude,
         scope,
         hosts: values.host,
-        maxPagesPerHost: intOption(values['max-pages-per-host'], '--max-pages-per-host'),
+        maxPagesPerHost: intOption(values['max-pages-per-host'], '--max-pages-per-host', 2),
         refresh: values.refresh ?? false,
       });
       process.exitCode = exit;
@@ -229,10 +231,28 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-function intOption(value: string | undefined, name: string): number | undefined {
+function intOption(value: string | undefined, name: string, exitCode = 1): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) fail(`${name} must be a whole number, not "${value}"`);
+  if (!/^\d+$/.test(value)) fail(`${name} must be a whole number, not "${value}"`, exitCode);
   return Number(value);
+}
+
+function parseCrawlArgs(args: readonly string[]) {
+  return parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      'max-pages': { type: 'string' },
+      'max-depth': { type: 'string' },
+      include: { type: 'string', multiple: true },
+      exclude: { type: 'string', multiple: true },
+      scope: { type: 'string' },
+      host: { type: 'string', multiple: true },
+      'max-pages-per-host': { type: 'string' },
+      refresh: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
 }
 
 // `citebox ask … | head`: a reader that stops reading early is not an error. (The server and the

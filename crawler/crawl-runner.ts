@@ -58,6 +58,8 @@ export interface RunOptions {
 
 const MAX_ATTEMPTS = 3;
 const MAX_THROTTLED_ATTEMPTS = 5;
+/** The retry of a URL whose host took no connection (robots.txt unreachable), ms. */
+const UNREACHABLE_RETRY_MS = 1_000;
 const HEARTBEAT_MS = 2_000;
 const FLUSH_MS = 250;
 const FLUSH_OPS = 500;
@@ -595,11 +597,22 @@ class JobRun {
     if (rules.refused) {
       // Retrying cannot help (a refused address, a name that does not exist): fail at once.
       this.record({ url, status: 'failed', reason: rules.unavailableReason, fetched: false });
-      return { outcome: 'ok' };
+      return { outcome: 'none' };
     }
     if (rules.unavailableReason) {
-      this.retryOrFail(entry, rules.unavailableReason, scheduler.backoffMs(entry.attempts), false);
-      return { outcome: 'failure', waitMs: scheduler.backoffMs(entry.attempts) };
+      // Nothing was asked of the page itself: its URL waits, the host's record is untouched. A host
+      // that takes no connection is asked again soon and given up after one retry, so a crawl of
+      // a host that is down ends in seconds.
+      const wait = rules.unreachable ? UNREACHABLE_RETRY_MS : scheduler.backoffMs(entry.attempts);
+      this.retryOrFail(
+        entry,
+        rules.unavailableReason,
+        wait,
+        false,
+        undefined,
+        rules.unreachable ? 2 : undefined,
+      );
+      return { outcome: 'none' };
     }
     // Rules are matched against the URL exactly as it is requested (RFC 9309 2.2.2).
     if (!rules.isAllowed(fetchUrl)) {
@@ -1043,8 +1056,10 @@ class JobRun {
     waitMs: number,
     fetched: boolean,
     httpStatus?: number,
+    maxAttempts?: number,
   ): void {
-    const max = httpStatus === 429 || httpStatus === 503 ? MAX_THROTTLED_ATTEMPTS : MAX_ATTEMPTS;
+    const max =
+      maxAttempts ?? (httpStatus === 429 || httpStatus === 503 ? MAX_THROTTLED_ATTEMPTS : MAX_ATTEMPTS);
     if (entry.attempts + 1 >= max) {
       this.record({ url: entry.url, status: 'failed', reason, httpStatus, fetched });
       return;
@@ -1137,22 +1152,28 @@ class JobRun {
     if (found > 0) this.#log.info({ urls: found }, 'sitemap URLs queued');
   }
 
-  /** Known pages of the crawl's sites that this crawl did not reach: re-checked, so gone ones leave. */
+  /**
+   * Known pages of the crawl's sites that this crawl did not reach: re-checked, so gone ones leave.
+   * `max_pages` bounds the whole job: the pass takes at most the pages the crawl left of it, the
+   * most overdue first.
+   */
   private enqueueRevisits(): number {
     const { store } = this.#d;
+    let budget = this.#maxPages - (this.#counters.indexed + this.#counters.unchanged);
+    if (budget <= 0) return 0;
     // Hosts are stored without ports: keep those that could hold an in-scope URL, then ask per URL.
     const domains = new Set(this.#job.seeds.map((seed) => registrableDomain(new URL(seed).hostname)));
     const extra = new Set(this.#job.options.hosts ?? []);
     const hosts = store.knownHosts().filter((h) => domains.has(registrableDomain(h)) || extra.has(h));
     let added = 0;
     for (const host of hosts) {
-      let batch: NewUrl[] = [];
+      if (budget <= 0) break;
+      const batch: NewUrl[] = [];
       store.revisitCandidates(host, (url, fetchUrl) => {
-        if (this.#inScope(url)) batch.push({ url, host, depth: this.#job.options.max_depth, fetchUrl });
-        if (batch.length >= 1_000) {
-          added += store.enqueue(this.#job.id, batch).length;
-          batch = [];
-        }
+        if (!this.#inScope(url) || store.urlStatus(this.#job.id, url) !== undefined) return true;
+        batch.push({ url, host, depth: this.#job.options.max_depth, fetchUrl });
+        budget--;
+        return budget > 0;
       });
       added += store.enqueue(this.#job.id, batch).length;
     }

@@ -763,13 +763,17 @@ export class CrawlStore {
     );
   }
 
-  /** URLs of a host that are (or may still be) in the index: what a revisit pass re-checks. */
-  revisitCandidates(host: string, fn: (url: string, fetchUrl: string | undefined) => void): void {
+  /**
+   * URLs of a host that are (or may still be) in the index, most overdue first: what a revisit
+   * pass re-checks. `fn` returns false to stop.
+   */
+  revisitCandidates(host: string, fn: (url: string, fetchUrl: string | undefined) => boolean): void {
     for (const row of this.sql(
-      `SELECT url, fetch_url FROM url_state WHERE host = ? AND state IN ('indexed', 'missing')`,
+      `SELECT url, fetch_url FROM url_state WHERE host = ? AND state IN ('indexed', 'missing')
+       ORDER BY COALESCE(next_visit_at, 0), url`,
     ).iterate(host)) {
       const r = row as { url: string; fetch_url: string | null };
-      fn(r.url, r.fetch_url ?? undefined);
+      if (!fn(r.url, r.fetch_url ?? undefined)) break;
     }
   }
 

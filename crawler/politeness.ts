@@ -50,7 +50,8 @@ export class HostState {
   lastEndAt = 0;
 }
 
-export type RequestOutcome = 'ok' | 'failure' | 'throttled';
+/** `none`: the slot was taken but no request made (robots.txt said no): the host's record stays. */
+export type RequestOutcome = 'ok' | 'failure' | 'throttled' | 'none';
 
 export class PolitenessScheduler {
   readonly options: PolitenessOptions;
@@ -128,7 +129,10 @@ export class PolitenessScheduler {
     if (elapsedMs !== undefined)
       h.responseMs = h.responseMs === undefined ? elapsedMs : 0.7 * h.responseMs + 0.3 * elapsedMs;
     let next = now + this.delayFor(name);
-    if (outcome === 'ok') {
+    if (outcome === 'none') {
+      // Nothing was asked of the host: its delay, failures and pauses are as they were.
+      next = h.nextAt;
+    } else if (outcome === 'ok') {
       h.consecutiveFailures = 0;
       h.pauses = 0;
     } else {

@@ -19,6 +19,8 @@ export interface RobotsRules {
   readonly unavailableReason?: string | undefined;
   /** Set when retrying cannot help this crawl (the host is refused or does not exist). */
   readonly refused?: boolean | undefined;
+  /** Set when no connection could be made (refused, unreachable, timed out): retried soon, briefly. */
+  readonly unreachable?: boolean | undefined;
 }
 
 const ALLOW_ALL: RobotsRules = { isAllowed: () => true, crawlDelaySeconds: undefined, sitemaps: [] };
@@ -27,15 +29,39 @@ const MAX_ROBOTS_BYTES = 512 * 1024;
 /** Origins whose rules are kept in memory (oldest dropped first). */
 const MAX_ORIGINS = 10_000;
 
-function disallowAll(reason: string, refused = false): RobotsRules {
+function disallowAll(reason: string, kind?: 'refused' | 'unreachable'): RobotsRules {
   return {
     isAllowed: () => false,
     crawlDelaySeconds: undefined,
     sitemaps: [],
     unavailableReason: reason,
-    ...(refused ? { refused } : {}),
+    ...(kind === 'refused' ? { refused: true } : kind === 'unreachable' ? { unreachable: true } : {}),
   };
 }
+
+const CONNECT_ERRORS = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** Fetch errors where no connection was made at all (the host is down or unreachable). */
+export function isUnreachable(err: unknown): boolean {
+  if (!isCiteboxError(err)) return false;
+  const code = err.details?.['code'];
+  if (typeof code === 'string' && CONNECT_ERRORS.has(code)) return true;
+  return (
+    err.code === 'FETCH_TIMEOUT' &&
+    (err.cause as { code?: string } | undefined)?.code === 'UND_ERR_CONNECT_TIMEOUT'
+  );
+}
+
+/** How long robots.txt trouble is remembered before the next URL of the origin asks again, ms. */
+const UNAVAILABLE_TTL_MS = 5_000;
+const UNREACHABLE_TTL_MS = 500;
 
 /** Fetch errors that no retry within a crawl can fix: a refused address, a host name that does not exist. */
 export function isRefusal(err: unknown): boolean {
@@ -114,15 +140,18 @@ export class RobotsCache {
         rules = ALLOW_ALL;
       } else {
         rules = this.#lastGood.get(origin) ?? disallowAll(`robots.txt answered ${res.status}`);
-        ttl = 60_000;
+        ttl = UNAVAILABLE_TTL_MS;
       }
     } catch (err) {
       if (signal?.aborted) throw err;
-      const refused = isRefusal(err);
+      const kind = isRefusal(err) ? 'refused' : isUnreachable(err) ? 'unreachable' : undefined;
       rules =
-        (refused ? undefined : this.#lastGood.get(origin)) ??
-        disallowAll(refused ? errorMessage(err) : `robots.txt unreachable: ${errorMessage(err)}`, refused);
-      ttl = refused ? 10_000 : 60_000;
+        (kind === 'refused' ? undefined : this.#lastGood.get(origin)) ??
+        disallowAll(
+          kind === 'refused' ? errorMessage(err) : `robots.txt unreachable: ${errorMessage(err)}`,
+          kind,
+        );
+      ttl = kind === 'unreachable' ? UNREACHABLE_TTL_MS : UNAVAILABLE_TTL_MS;
     }
     if (!rules.unavailableReason) {
       this.#lastGood.set(origin, rules);

@@ -125,12 +125,41 @@ describe('citebox CLI', () => {
 
   it('exits with a clear message on bad input', async () => {
     const badUrl = await run(['crawl', 'ftp://example.com/'], vars);
-    expect(badUrl.code).toBe(1);
+    expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toMatch(/Only http and https/);
     const badConfig = await run(['status'], { ...vars, PORT: 'eighty' });
     expect(badConfig.code).toBe(1);
     expect(badConfig.stderr).toContain('PORT');
     const noQuestion = await run(['ask'], vars);
     expect(noQuestion.code).toBe(1);
+  });
+
+  it('crawl answers --help with its options and exit codes, and exits 2 on bad usage', async () => {
+    const help = await run(['crawl', '--help'], vars);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: citebox crawl <url...>');
+    expect(help.stdout).toMatch(/--max-pages N[\s\S]*Exit codes:[\s\S]*130/);
+    const unknown = await run(['crawl', '--no-such-option', site.url], vars);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--no-such-option'");
+    const notANumber = await run(['crawl', site.url, '--max-pages', 'ten'], vars);
+    expect(notANumber.code).toBe(2);
+  });
+
+  it('a crawl whose seeds all fail exits 1 and prints the reason', async () => {
+    const own = testConfig();
+    try {
+      // Private addresses refused (the default): the reason names the variable that lifts it.
+      const crawl = await run(['crawl', site.url], {
+        ...vars,
+        CITEBOX_DATA_DIR: own.dataDir,
+        CITEBOX_ALLOW_PRIVATE_NETWORKS: 'false',
+      });
+      expect(crawl.code).toBe(1);
+      expect(crawl.stdout).toMatch(/failed in .* 0 pages indexed/);
+      expect(crawl.stdout).toMatch(/Reason: No page could be indexed: .*CITEBOX_ALLOW_PRIVATE_NETWORKS=true/);
+    } finally {
+      own.cleanup();
+    }
   });
 });
