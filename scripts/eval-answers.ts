@@ -3,7 +3,12 @@
 // paragraph, an index page linking them), crawls them with the real crawler through the real API,
 // asks every question over HTTP and scores the answers: the share containing a gold answer (SQuAD
 // normalisation), citation precision (the cited page holds a gold answer), abstentions, answer
-// length and latency — in extractive mode and, when an LLM is configured, in LLM mode.
+// length and latency — in extractive mode and, when an LLM is configured, in LLM mode. Questions are
+// asked as a browser does (Server-Sent Events), so the time to the first words is measured too, and
+// citations are read as Citebox's verifier marked them (supported citations, sentences that carry
+// one). `--llm-local <model>` answers with a real small model on 127.0.0.1 (lib/local-llm.ts);
+// `--sample N` asks a fixed random sample; `--unanswerable N` leaves articles out of the site and
+// asks N of their questions, which should be declined.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,14 +17,15 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { startServer } from '../cli/serve.js';
+import { type Config, createLogger, hasLlm, loadConfig, wordTokens } from '../services/index.js';
 import {
-  type AnswerResponse,
-  type Config,
-  createLogger,
-  hasLlm,
-  loadConfig,
-  wordTokens,
-} from '../services/index.js';
+  askStreaming,
+  citationFigures,
+  declines,
+  fixedSample,
+  type ProbedAnswer,
+} from './lib/answer-probe.js';
+import { LOCAL_LLM_ARGS, LOCAL_LLM_USAGE, type LocalLlm, localLlmFromArgs } from './lib/local-llm.js';
 
 interface QaDocument {
   readonly id: string;
@@ -34,8 +40,10 @@ interface QaQuestion {
   readonly doc_ids: readonly string[];
 }
 
-const USAGE =
-  'Usage: npm run eval:answers -- <qa dir> [--json] [--limit N] [--mode extractive|llm] [--top-k N] [--details FILE]';
+const USAGE = `Usage: npm run eval:answers -- <qa dir> [--json] [--limit N] [--mode extractive|llm] [--top-k N] [--details FILE]
+  --sample N         a fixed random sample of N questions (--seed S, default 19) instead of all
+  --unanswerable N   leave some articles out of the site and ask N of their questions (to be declined)
+${LOCAL_LLM_USAGE}`;
 const ADMIN_KEY = 'eval-answers-admin-key';
 
 function readJsonl<T>(path: string): T[] {
@@ -139,19 +147,47 @@ interface ModeFigures {
   readonly citation_precision: number;
   /** Citations pointing at the page the question was written from. */
   readonly citation_gold_page: number;
+  /** Citations Citebox's verifier marked supported, of all citations. */
+  readonly citation_supported: number;
+  /** Answer sentences (3+ words) carrying a supported citation, of all answer sentences. */
+  readonly citation_recall: number;
   readonly abstention_rate: number;
+  /** Questions about articles left out of the site that were declined, and how many were asked. */
+  readonly unanswerable_declined?: number | undefined;
+  readonly unanswerable_questions?: number | undefined;
   readonly mean_answer_words: number;
   readonly answers_over_60_words: number;
+  /** To the first words of the answer (the first `delta` event). */
+  readonly first_words_p50_ms: number;
+  readonly first_words_p95_ms: number;
   readonly latency_p50_ms: number;
   readonly latency_p95_ms: number;
+  readonly sources_p95_ms: number;
   /** How the answers were made (an LLM run may fall back to extractive). */
   readonly answer_modes: Record<string, number>;
+  /** `error` events: the LLM failed part-way and an extractive answer followed. */
+  readonly stream_errors: number;
   readonly errors: number;
+}
+
+async function ask(
+  apiUrl: string,
+  q: QaQuestion,
+  mode: string,
+  topK: number | undefined,
+): Promise<ProbedAnswer | undefined> {
+  try {
+    return await askStreaming(apiUrl, { query: q.question, mode, ...(topK ? { top_k: topK } : {}) });
+  } catch (err) {
+    process.stderr.write(`question ${q.id}: ${(err as Error).message}\n`);
+    return undefined;
+  }
 }
 
 async function evaluateMode(
   mode: 'extractive' | 'llm',
   questions: readonly QaQuestion[],
+  unanswerable: readonly QaQuestion[],
   apiUrl: string,
   docByUrl: ReadonlyMap<string, QaDocument>,
   normalizedDocs: ReadonlyMap<string, string>,
@@ -163,35 +199,32 @@ async function evaluateMode(
   let citations = 0;
   let preciseCitations = 0;
   let goldPageCitations = 0;
+  let supported = 0;
+  let sentences = 0;
+  let citedSentences = 0;
   let words = 0;
   let over60 = 0;
   let answered = 0;
   let errors = 0;
+  let streamErrors = 0;
   const latencies: number[] = [];
+  const firstWords: number[] = [];
+  const toSources: number[] = [];
   const modes: Record<string, number> = {};
   let done = 0;
   for (const q of questions) {
-    const started = performance.now();
-    let response: AnswerResponse | undefined;
-    try {
-      const res = await fetch(`${apiUrl}/v1/answer`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: q.question, mode, ...(topK ? { top_k: topK } : {}) }),
-      });
-      if (res.ok) response = (await res.json()) as AnswerResponse;
-      else {
-        errors++;
-        process.stderr.write(`question ${q.id}: HTTP ${res.status} ${await res.text()}\n`);
-      }
-    } catch (err) {
-      errors++;
-      process.stderr.write(`question ${q.id}: ${(err as Error).message}\n`);
-    }
-    latencies.push(performance.now() - started);
+    const probe = await ask(apiUrl, q, mode, topK);
     done++;
     if (done % 500 === 0) process.stderr.write(`  ${mode}: ${done}/${questions.length}\n`);
-    if (!response) continue;
+    if (!probe) {
+      errors++;
+      continue;
+    }
+    const response = probe.response;
+    latencies.push(probe.totalMs);
+    toSources.push(probe.sourcesMs);
+    if (probe.firstDeltaMs !== undefined) firstWords.push(probe.firstDeltaMs);
+    streamErrors += probe.errors.length;
     modes[response.answer_mode] = (modes[response.answer_mode] ?? 0) + 1;
     const hit = q.answers.some((gold) => containsAnswer(stripMarkers(response.answer), gold));
     if (response.answer_mode === 'none') abstained++;
@@ -201,6 +234,10 @@ async function evaluateMode(
       words += w;
       if (w > 60) over60++;
       if (hit) contained++;
+      const cited = citationFigures(response);
+      supported += cited.supported;
+      sentences += cited.sentences;
+      citedSentences += cited.citedSentences;
       for (const c of response.citations) {
         citations++;
         const doc = docByUrl.get(c.url);
@@ -214,26 +251,72 @@ async function evaluateMode(
       question: q.question,
       gold: q.answers,
       mode: response.answer_mode,
+      asked_mode: mode,
       contained: hit && response.answer_mode !== 'none',
       answer: response.answer,
-      cited: response.citations.map((c) => docByUrl.get(c.url)?.id ?? c.url),
+      cited: response.citations.map((c) => ({
+        n: c.n,
+        doc: docByUrl.get(c.url)?.id ?? c.url,
+        supported: c.supported,
+      })),
       gold_doc: q.doc_ids,
+      first_words_ms: probe.firstDeltaMs === undefined ? null : Math.round(probe.firstDeltaMs),
+      total_ms: Math.round(probe.totalMs),
+      ...(probe.errors.length > 0 ? { stream_errors: probe.errors } : {}),
     });
   }
-  const sorted = [...latencies].sort((a, b) => a - b);
+  let declined = 0;
+  for (const q of unanswerable) {
+    const probe = await ask(apiUrl, q, mode, topK);
+    if (!probe) {
+      errors++;
+      continue;
+    }
+    const didDecline = declines(probe.response);
+    if (didDecline) declined++;
+    details?.push({
+      id: q.id,
+      question: q.question,
+      unanswerable: true,
+      declined: didDecline,
+      mode: probe.response.answer_mode,
+      asked_mode: mode,
+      answer: probe.response.answer,
+      total_ms: Math.round(probe.totalMs),
+    });
+  }
   const share = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 10000) / 10000);
+  const ms = (values: readonly number[], p: number) =>
+    Math.round(
+      percentile(
+        [...values].sort((a, b) => a - b),
+        p,
+      ) * 10,
+    ) / 10;
   return {
     mode,
     questions: questions.length,
     gold_contained: share(contained, questions.length),
     citation_precision: share(preciseCitations, citations),
     citation_gold_page: share(goldPageCitations, citations),
+    citation_supported: share(supported, citations),
+    citation_recall: share(citedSentences, sentences),
     abstention_rate: share(abstained, questions.length),
+    ...(unanswerable.length > 0
+      ? {
+          unanswerable_declined: share(declined, unanswerable.length),
+          unanswerable_questions: unanswerable.length,
+        }
+      : {}),
     mean_answer_words: answered === 0 ? 0 : Math.round((words / answered) * 10) / 10,
     answers_over_60_words: over60,
-    latency_p50_ms: Math.round(percentile(sorted, 50) * 10) / 10,
-    latency_p95_ms: Math.round(percentile(sorted, 95) * 10) / 10,
+    first_words_p50_ms: ms(firstWords, 50),
+    first_words_p95_ms: ms(firstWords, 95),
+    latency_p50_ms: ms(latencies, 50),
+    latency_p95_ms: ms(latencies, 95),
+    sources_p95_ms: ms(toSources, 95),
     answer_modes: modes,
+    stream_errors: streamErrors,
     errors,
   };
 }
@@ -261,6 +344,10 @@ async function main(): Promise<number> {
       mode: { type: 'string' },
       'top-k': { type: 'string' },
       details: { type: 'string' },
+      sample: { type: 'string' },
+      seed: { type: 'string', default: '19' },
+      unanswerable: { type: 'string' },
+      ...LOCAL_LLM_ARGS,
       help: { type: 'boolean', default: false },
     },
   });
@@ -270,10 +357,23 @@ async function main(): Promise<number> {
     return values.help ? 0 : 2;
   }
   const root = resolve(dir);
-  const docs = readJsonl<QaDocument>(join(root, 'documents.jsonl'));
+  let docs = readJsonl<QaDocument>(join(root, 'documents.jsonl'));
   let questions = readJsonl<QaQuestion>(join(root, 'questions.jsonl'));
   const allQuestions = questions.length;
-  if (values.limit) {
+  const seed = Number(values.seed);
+  // Unanswerable questions: articles left out of the site (a fixed choice), some of their questions
+  // asked; every other question is about an article that is served.
+  let unanswerable: QaQuestion[] = [];
+  if (values.unanswerable) {
+    const wanted = Number(values.unanswerable);
+    const heldOut = new Set(fixedSample(docs, Math.max(1, Math.ceil(wanted / 8)), seed + 1).map((d) => d.id));
+    const about = (q: QaQuestion) => q.doc_ids.some((id) => heldOut.has(id));
+    unanswerable = fixedSample(questions.filter(about), wanted, seed + 2);
+    questions = questions.filter((q) => !about(q));
+    docs = docs.filter((d) => !heldOut.has(d.id));
+  }
+  if (values.sample) questions = fixedSample(questions, Number(values.sample), seed);
+  else if (values.limit) {
     // An even spread over the set, so a quick run sees every article.
     const limit = Number(values.limit);
     const step = questions.length / Math.max(1, limit);
@@ -284,7 +384,15 @@ async function main(): Promise<number> {
   }
   const topK = values['top-k'] ? Number(values['top-k']) : undefined;
 
-  const base = loadConfig();
+  const local: LocalLlm | undefined = await localLlmFromArgs(values);
+  // A local model on a busy CPU may take minutes for a long prompt: measure it rather than cut it off.
+  const base = local
+    ? Object.freeze({
+        ...loadConfig(),
+        ...local.config,
+        llmTimeoutMs: Math.max(loadConfig().llmTimeoutMs, 600_000),
+      })
+    : loadConfig();
   const modes: Array<'extractive' | 'llm'> = values.mode
     ? [values.mode as 'extractive' | 'llm']
     : hasLlm(base)
@@ -334,7 +442,18 @@ async function main(): Promise<number> {
     const details: unknown[] | undefined = values.details ? [] : undefined;
     const figures: ModeFigures[] = [];
     for (const mode of modes) {
-      figures.push(await evaluateMode(mode, questions, server.url, docByUrl, normalizedDocs, topK, details));
+      figures.push(
+        await evaluateMode(
+          mode,
+          questions,
+          unanswerable,
+          server.url,
+          docByUrl,
+          normalizedDocs,
+          topK,
+          details,
+        ),
+      );
     }
     if (values.details && details) {
       writeFileSync(values.details, `${details.map((d) => JSON.stringify(d)).join('\n')}\n`);
@@ -342,7 +461,7 @@ async function main(): Promise<number> {
 
     const name = root.split('/').filter(Boolean).at(-1) ?? root;
     process.stdout.write(
-      `eval:answers ${name}: ${questions.length} of ${allQuestions} questions, ${docs.length} documents, ${stats.passages} passages\n`,
+      `eval:answers ${name}: ${questions.length} of ${allQuestions} questions${values.sample ? ` (fixed sample, seed ${seed})` : ''}${unanswerable.length ? ` + ${unanswerable.length} unanswerable` : ''}, ${docs.length} documents, ${stats.passages} passages${local ? `, model ${local.model}` : ''}\n`,
     );
     for (const f of figures) {
       process.stdout.write(
@@ -350,10 +469,12 @@ async function main(): Promise<number> {
           `  ${f.mode}:`,
           `    gold answer contained   ${(f.gold_contained * 100).toFixed(1)}%`,
           `    citation precision      ${(f.citation_precision * 100).toFixed(1)}% (cited page holds a gold answer; ${(f.citation_gold_page * 100).toFixed(1)}% cite the question's own page)`,
-          `    abstention rate         ${(f.abstention_rate * 100).toFixed(1)}%`,
+          `    citations supported     ${pct(f.citation_supported)} (Citebox's verifier); sentences cited ${pct(f.citation_recall)}`,
+          `    abstention rate         ${pct(f.abstention_rate)}${f.unanswerable_questions ? `; unanswerable declined ${pct(f.unanswerable_declined ?? 0)} of ${f.unanswerable_questions}` : ''}`,
           `    mean answer length      ${f.mean_answer_words} words (${f.answers_over_60_words} over 60)`,
-          `    latency p50 / p95       ${f.latency_p50_ms} / ${f.latency_p95_ms} ms`,
-          `    answer modes            ${JSON.stringify(f.answer_modes)}${f.errors ? `, ${f.errors} errors` : ''}`,
+          `    first words p50 / p95   ${f.first_words_p50_ms} / ${f.first_words_p95_ms} ms`,
+          `    whole answer p50 / p95  ${f.latency_p50_ms} / ${f.latency_p95_ms} ms (sources p95 ${f.sources_p95_ms} ms)`,
+          `    answer modes            ${JSON.stringify(f.answer_modes)}${f.stream_errors ? `, ${f.stream_errors} stream errors` : ''}${f.errors ? `, ${f.errors} errors` : ''}`,
           '',
         ].join('\n'),
       );
@@ -365,6 +486,8 @@ async function main(): Promise<number> {
         documents: docs.length,
         passages: stats.passages,
         crawl_ms: Math.round(crawlMs),
+        ...(values.sample ? { sample: questions.length, seed } : {}),
+        ...(local ? { model: local.model, context_tokens: local.contextTokens } : {}),
       };
       for (const f of figures) out[f.mode] = f;
       process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -377,7 +500,12 @@ async function main(): Promise<number> {
       site.server.close(() => r());
     });
     rmSync(dataDir, { recursive: true, force: true });
+    await local?.close();
   }
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
 }
 
 main().then(

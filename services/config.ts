@@ -2,7 +2,8 @@
 // CITEBOX_CONFIG), validated, frozen and passed down. This is the only module that reads
 // process.env. Every key is declared once in SETTINGS, which also feeds the README's table.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { CiteboxError } from './errors.js';
 
 export type BackendKind = 'sqlite' | 'elasticsearch' | 'opensearch';
@@ -20,6 +21,8 @@ export interface Config {
   readonly llmApiKey: string | undefined;
   readonly llmModel: string | undefined;
   readonly embeddingsModel: string | undefined;
+  /** Where local models live (`npm run models:prepare` writes there; `local:` embeddings read there). */
+  readonly modelsDir: string;
   readonly llmTimeoutMs: number;
   /** The LLM's context window in tokens; retrieved passages are fitted into it. */
   readonly llmContextTokens: number;
@@ -177,6 +180,13 @@ export const SETTINGS: readonly Setting[] = [
     kind: { type: 'string' },
     default: undefined,
     doc: 'Embeddings model; set it to add vector retrieval fused with BM25.',
+  },
+  {
+    key: 'modelsDir',
+    env: ['CITEBOX_MODELS_DIR'],
+    kind: { type: 'string' },
+    default: undefined,
+    doc: 'Where local models live: `npm run models:prepare` puts them there and `EMBEDDINGS_MODEL=local:…` reads them. Default `~/.cache/citebox/models`.',
   },
   {
     key: 'llmTimeoutMs',
@@ -513,6 +523,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   }
   if (out['apiKeys'] === undefined) out['apiKeys'] = Object.freeze([]);
   out['dataDir'] = resolve(String(out['dataDir']));
+  out['modelsDir'] = resolve(
+    out['modelsDir'] === undefined
+      ? join(homedir(), '.cache', 'citebox', 'models')
+      : String(out['modelsDir']),
+  );
   if (out['publicUrl'] === undefined) out['publicUrl'] = `http://localhost:${out['port']}`;
   const config = out as unknown as Config;
   if (config.backend === 'elasticsearch' && !config.elasticsearchUrl) {

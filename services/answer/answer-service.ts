@@ -26,6 +26,7 @@ import type {
 } from '../types.js';
 import { AnswerAssembler, type CitationUse } from './answer-assembler.js';
 import { AnswerCache, answerCacheKey } from './answer-cache.js';
+import { CitationStyleNormalizer } from './citation-style.js';
 import { definitionSubject, extractiveAnswer } from './extractive.js';
 import { cleanRewrite, needsContext, standaloneQueryFallback } from './followup.js';
 import { questionLanguage, wrongLanguage } from './language-check.js';
@@ -268,6 +269,9 @@ export class AnswerService {
     let correction: string | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
       const assembler = new AnswerAssembler(passages, { citeUncited: true });
+      // Small models cite in styles of their own (line prefixes, lists after the sentence): made
+      // into markers after their claims before the assembler verifies them.
+      const style = new CitationStyleNormalizer(passages.length);
       // The correction goes into the user turn: many chat templates allow a system message only
       // first, and roles that alternate.
       const user = answerUserPrompt(context.question, passages, context.lang);
@@ -286,7 +290,7 @@ export class AnswerService {
           purpose: 'answer',
         })) {
           context.signal?.throwIfAborted();
-          const text = assembler.push(chunk);
+          const text = assembler.push(style.push(chunk));
           if (text) {
             emitted = true;
             yield { type: 'delta', text };
@@ -299,7 +303,7 @@ export class AnswerService {
           }
         }
         if (!wrong) {
-          const rest = assembler.end();
+          const rest = assembler.push(style.end()) + assembler.end();
           if (rest) {
             emitted = true;
             yield { type: 'delta', text: rest };

@@ -54,6 +54,32 @@ describe('verifyClaim', () => {
     });
   });
 
+  it('keeps a group whose sources support the claim together, each holding part of it', () => {
+    const split = new Map(
+      [
+        { n: 1, title: 'Eiffel Tower', text: 'The Eiffel Tower was completed in 1889 for the World Fair.' },
+        { n: 2, title: 'Tall buildings', text: 'The Eiffel Tower is 330 metres tall.' },
+        { n: 3, title: 'Paris', text: 'Paris is the capital of France.' },
+      ].map((p) => [p.n, new PassageEvidence(p)]),
+    );
+    const claim = 'The Eiffel Tower was completed in 1889 and is 330 metres tall';
+    expect(verifyClaim([claim], [1, 2], split)).toMatchObject({
+      numbers: [1, 2],
+      supported: true,
+      action: 'kept',
+    });
+    // An unrelated member of the group goes; the two that hold the claim stay.
+    expect(verifyClaim([claim], [1, 2, 3], split)).toMatchObject({
+      numbers: [1, 2],
+      supported: true,
+      action: 'removed',
+    });
+    // Together they still do not hold a number neither has.
+    expect(
+      verifyClaim(['The Eiffel Tower was completed in 1887 and is 330 metres tall'], [1, 2], split),
+    ).toMatchObject({ supported: false });
+  });
+
   it('drops the unsupported member of a group', () => {
     expect(verifyClaim(['Armstrong and Aldrin landed on July 20, 1969'], [1, 2], evidence)).toMatchObject({
       numbers: [1],

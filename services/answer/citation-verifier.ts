@@ -141,10 +141,13 @@ export function supportOf(claim: string, evidence: PassageEvidence): SupportScor
   return scoreParts(claimParts(claim), evidence);
 }
 
-function scoreParts(
-  parts: { terms: ClaimTerm[]; numbers: string[] },
-  evidence: PassageEvidence,
-): SupportScore {
+/** What a claim is checked against: one passage, or several read together. */
+interface Evidence {
+  hasTerm(term: string): boolean;
+  hasNumber(number: string): boolean;
+}
+
+function scoreParts(parts: { terms: ClaimTerm[]; numbers: string[] }, evidence: Evidence): SupportScore {
   let total = 0;
   let found = 0;
   let names = 0;
@@ -224,6 +227,25 @@ export function verifyClaim(
       action: supportedCited.length === cited.length ? 'kept' : 'removed',
       coverage,
     };
+  }
+  // A claim that joins facts of two sources ("built in 1889 and 330 m tall [1][2]") is supported
+  // by them together, each holding part of it.
+  const related = cited.filter((n) => evidence.has(n) && !scores.get(n)?.unrelated);
+  if (related.length > 1) {
+    const together = related.map((n) => evidence.get(n) as PassageEvidence);
+    const union: Evidence = {
+      hasTerm: (t) => together.some((e) => e.hasTerm(t)),
+      hasNumber: (x) => together.some((e) => e.hasNumber(x)),
+    };
+    const joint = parts.map((p) => scoreParts(p, union)).find((s) => s.supported);
+    if (joint) {
+      return {
+        numbers: related,
+        supported: true,
+        action: related.length === cited.length ? 'kept' : 'removed',
+        coverage: joint.coverage,
+      };
+    }
   }
   let bestOther: { n: number; s: SupportScore } | undefined;
   for (const n of evidence.keys()) {
