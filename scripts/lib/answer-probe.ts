@@ -67,7 +67,9 @@ export function answerSentences(answer: string): Array<{ text: string; cites: nu
   const out: Array<{ text: string; cites: number[] }> = [];
   const withoutCode = answer.replace(/```[\s\S]*?(?:```|$)/g, '\n');
   for (const line of withoutCode.split('\n')) {
-    const pieces = line.split(/(?<=[.!?](?:\s*\[\d+\])*)\s+(?!\[\d+\])|(?<=[。！？](?:\s*\[\d+\])*)(?!\s*\[\d+\])/u);
+    const pieces = line.split(
+      /(?<=[.!?](?:\s*\[\d+\])*)\s+(?!\[\d+\])|(?<=[。！？](?:\s*\[\d+\])*)(?!\s*\[\d+\])/u,
+    );
     for (const piece of pieces) {
       const text = piece.trim();
       if (!text) continue;
