@@ -10,6 +10,12 @@ export type ContentBlock =
   | { readonly type: 'list'; readonly items: readonly string[] }
   | { readonly type: 'code'; readonly text: string };
 
+/** A document read besides HTML pages. */
+export type DocumentType = 'pdf' | 'docx' | 'pptx' | 'odt' | 'odp' | 'text' | 'markdown';
+
+/** A content block with the page (PDF page, slide) it is on, 1-based, in paged documents. */
+export type PagedBlock = ContentBlock & { readonly page?: number | undefined };
+
 /** What the crawler hands to the indexer for one fetched page. */
 export interface ExtractedPage {
   /** The URL the page is indexed under (the canonical one when it is in scope). */
@@ -21,7 +27,7 @@ export interface ExtractedPage {
   readonly lang?: string | undefined;
   readonly publishedAt?: string | undefined;
   readonly fetchedAt: string;
-  readonly blocks: readonly ContentBlock[];
+  readonly blocks: readonly PagedBlock[];
   /** Hash of the main text, for duplicate detection and change detection. */
   readonly contentHash: string;
   /** Headings of the main content, in order. */
@@ -32,6 +38,8 @@ export interface ExtractedPage {
   readonly author?: string | undefined;
   /** Open Graph properties without the `og:` prefix (title, type, image, …). */
   readonly openGraph?: Readonly<Record<string, string>> | undefined;
+  /** Set for a document (PDF, Office, text) rather than an HTML page. */
+  readonly docType?: DocumentType | undefined;
 }
 
 /** A page as the index stores it. */
