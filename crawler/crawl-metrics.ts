@@ -10,6 +10,7 @@ export class CrawlMetrics {
   readonly robotsDenied: Counter;
   readonly duplicates: Counter<'kind'>;
   readonly pagesIndexed: Counter;
+  readonly documents: Counter<'type' | 'outcome'>;
   readonly pagesDeleted: Counter;
   readonly fetchErrors: Counter<'code'>;
   readonly trapsAvoided: Counter;
@@ -42,6 +43,11 @@ export class CrawlMetrics {
     this.pagesIndexed = metrics.counter(
       'citebox_crawl_pages_indexed_total',
       'Pages the crawler wrote to the index',
+    );
+    this.documents = metrics.counter(
+      'citebox_crawl_documents_total',
+      'Documents (PDF, Office, OpenDocument, text) read or refused, by type',
+      ['type', 'outcome'],
     );
     this.pagesDeleted = metrics.counter(
       'citebox_crawl_pages_deleted_total',

@@ -20,8 +20,18 @@ import {
   type UrlState,
   type UrlStateWrite,
 } from './crawl-store.js';
+import {
+  DOCUMENT_MAX_BYTES,
+  DOCUMENT_MEDIA_TYPES,
+  type DocumentPool,
+  type DocumentType,
+  documentTypeOf,
+  looksLikeDocument,
+} from './documents/index.js';
+import { documentPageAnalysis } from './documents/page.js';
 import type { ExtractPool } from './extract-pool.js';
 import { type Fetcher, type FetchResult, HTML_TYPES } from './fetcher.js';
+import type { PageAnalysis } from './page-analysis.js';
 import { PageBatcher } from './page-batcher.js';
 import { type PolitenessScheduler, type RequestOutcome, retryAfterMs } from './politeness.js';
 import { goneVerdict, nextInterval, outageHosts, type RevisitPolicy } from './revisit.js';
@@ -42,6 +52,8 @@ export interface RunnerDeps {
   readonly revisit: RevisitPolicy;
   /** Decodes, extracts and hashes pages (on worker threads when it has them). */
   readonly pages: ExtractPool;
+  /** Reads documents (PDF, Office, OpenDocument, text) off the main thread, with limits. */
+  readonly documents: DocumentPool;
   readonly traps?: Partial<TrapLimits> | undefined;
   /** Identifies this process as the job's owner. */
   readonly owner: string;
@@ -68,6 +80,18 @@ const BUFFER_BATCH = 2_000;
 const SEEN_CAP = 100_000;
 const MAX_STORED_OUTLINKS = 500;
 const MAX_SITEMAP_FILES = 50;
+/** What a page fetch accepts: HTML and the documents Citebox reads. */
+const ACCEPT: readonly string[] = [...HTML_TYPES, ...DOCUMENT_MEDIA_TYPES];
+/** The same plus untyped bytes, for URLs whose extension names a document. */
+const ACCEPT_WITH_UNTYPED: readonly string[] = [...ACCEPT, 'application/octet-stream', 'binary/octet-stream'];
+
+/** Body caps of documents by type (HTML keeps the fetcher's). */
+function documentCap(mediaType: string, url: string): number | undefined {
+  if ((HTML_TYPES as readonly string[]).includes(mediaType)) return undefined;
+  const type = documentTypeOf(mediaType, url);
+  return type ? DOCUMENT_MAX_BYTES[type] : undefined;
+}
+
 /** URL states whose content is (or was) in the index, so a not-due visit can be skipped. */
 const REVISITABLE = new Set(['indexed', 'duplicate', 'near-duplicate', 'variant']);
 
@@ -630,7 +654,9 @@ class JobRun {
     try {
       result = await fetcher.fetch({
         url: fetchUrl,
-        accept: HTML_TYPES,
+        // Documents too; bytes a server does not type only when the URL names a document.
+        accept: looksLikeDocument(fetchUrl) ? ACCEPT_WITH_UNTYPED : ACCEPT,
+        maxBytesFor: documentCap,
         headers: conditional,
         signal,
         onRedirect: (next) => this.checkRedirect(next),
@@ -785,11 +811,17 @@ class JobRun {
       }
     }
 
-    const analysis = await this.#d.pages.analyze({
-      body: result.body,
-      contentType: result.headers['content-type'],
-      url: finalHref,
-    });
+    const docType = HTML_TYPES.includes(result.mediaType as (typeof HTML_TYPES)[number])
+      ? undefined
+      : documentTypeOf(result.mediaType, finalHref, result.body.subarray(0, 8));
+    const analysis = docType
+      ? await this.readDocument(entry, result, docType, finalHref)
+      : await this.#d.pages.analyze({
+          body: result.body,
+          contentType: result.headers['content-type'],
+          url: finalHref,
+        });
+    if (!analysis) return;
     const { page, text, contentHash } = analysis;
     const robotsTag = parseXRobotsTag(result.headers['x-robots-tag'], fetcher.userAgent);
     const noindex = page.noindex || robotsTag.noindex;
@@ -931,6 +963,7 @@ class JobRun {
         siteName: page.siteName,
         author: page.author,
         openGraph: page.openGraph,
+        ...(docType ? { docType } : {}),
       });
     } catch (err) {
       this.#hashes.delete(contentHash);
@@ -961,6 +994,40 @@ class JobRun {
     );
     if (indexKey !== url) this.resolve(indexKey, 'skipped', `indexed via ${url}`, contentHash);
     if (finalUrl !== url && finalUrl !== indexKey) this.resolve(finalUrl, 'skipped', `indexed via ${url}`);
+  }
+
+  /**
+   * A document read on the document pool; undefined when it could not be read (encrypted, scanned,
+   * too large, broken, too slow): the URL is then skipped with the reason.
+   */
+  private async readDocument(
+    entry: FrontierEntry,
+    result: FetchResult,
+    type: DocumentType,
+    url: string,
+  ): Promise<PageAnalysis | undefined> {
+    try {
+      const doc = await this.#d.documents.analyze({
+        body: result.body,
+        type,
+        contentType: result.headers['content-type'],
+        url,
+      });
+      this.#d.metrics.documents.inc({ type: doc.type, outcome: 'read' });
+      return documentPageAnalysis(doc);
+    } catch (err) {
+      if (!isCiteboxError(err) || err.code === 'CRAWL_CANCELLED') throw err;
+      this.#d.metrics.documents.inc({ type, outcome: 'refused' });
+      this.record({
+        url: entry.url,
+        status: 'skipped',
+        reason: `unreadable ${type}: ${err.message}`,
+        httpStatus: result.status,
+        fetched: true,
+        deleteUrl: indexedTarget(entry.prev),
+      });
+      return undefined;
+    }
   }
 
   /** A URL whose outcome another URL settled (a canonical, a redirect target): not fetched again. */

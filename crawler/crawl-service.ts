@@ -21,6 +21,7 @@ import {
   CrawlStore,
   type JobOrigin,
 } from './crawl-store.js';
+import { DocumentPool } from './documents/index.js';
 import { ExtractPool } from './extract-pool.js';
 import { Fetcher, type FetcherOptions } from './fetcher.js';
 import { type PolitenessOptions, PolitenessScheduler } from './politeness.js';
@@ -59,6 +60,10 @@ export interface CrawlServiceDeps {
   readonly traps?: Partial<TrapLimits> | undefined;
   /** Worker threads that parse pages (0: on the main thread); default from the config. */
   readonly extractThreads?: number | undefined;
+  /** Worker threads that read documents (0: on the main thread); default 1. */
+  readonly documentThreads?: number | undefined;
+  /** A document taking longer than this to read is skipped, ms (default 30 s). */
+  readonly documentTimeoutMs?: number | undefined;
 }
 
 export const DEFAULT_MAX_PAGES = 1000;
@@ -124,6 +129,7 @@ export class CrawlService {
   readonly #store: CrawlStore;
   readonly #fetcher: Fetcher;
   readonly #pages: ExtractPool;
+  readonly #documents: DocumentPool;
   readonly #runner: CrawlRunner;
   readonly #logger: Logger;
   readonly #runJobs: boolean;
@@ -158,6 +164,11 @@ export class CrawlService {
         Math.min(4, Math.max(1, availableParallelism() - 1)),
       deps.logger,
     );
+    // Documents are rarer and heavier than pages: one thread by default, started on the first one.
+    this.#documents = new DocumentPool(
+      { threads: deps.documentThreads ?? 1, timeoutMs: deps.documentTimeoutMs },
+      deps.logger,
+    );
     this.#runner = new CrawlRunner({
       store: this.#store,
       fetcher: this.#fetcher,
@@ -168,6 +179,7 @@ export class CrawlService {
       metrics: new CrawlMetrics(deps.metrics),
       revisit: revisitPolicy(config.recrawlIntervalHours),
       pages: this.#pages,
+      documents: this.#documents,
       traps: deps.traps,
       owner: this.#owner,
       staleMs: STALE_MS,
@@ -285,6 +297,7 @@ export class CrawlService {
     await Promise.allSettled([...this.#running.values()].map((r) => r.done));
     await this.#fetcher.close();
     await this.#pages.close();
+    await this.#documents.close();
     this.#store.close();
   }
 }

@@ -32,6 +32,8 @@ export interface FetchRequest {
   readonly signal?: AbortSignal | undefined;
   /** Body cap for this request, bytes after decompression (default: the fetcher's). */
   readonly maxBytes?: number | undefined;
+  /** Body cap by the answer's media type and URL (documents may be larger than pages); wins over maxBytes. */
+  readonly maxBytesFor?: ((mediaType: string, url: string) => number | undefined) | undefined;
   /** Called before each redirect is followed, with the next URL; throw to refuse it (scope, robots). */
   readonly onRedirect?: ((next: URL) => void | Promise<void>) | undefined;
 }
@@ -148,9 +150,8 @@ export class Fetcher {
           details: { url: current.href, mediaType },
         });
       }
-      const body = ok
-        ? await this.readBody(res, headers, current.href, req.maxBytes ?? this.#options.maxBodyBytes)
-        : Buffer.alloc(0);
+      const cap = req.maxBytesFor?.(mediaType, current.href) ?? req.maxBytes ?? this.#options.maxBodyBytes;
+      const body = ok ? await this.readBody(res, headers, current.href, cap) : Buffer.alloc(0);
       if (!ok) await res.body.dump();
       return {
         url: req.url,

@@ -12,7 +12,8 @@ import {
   type SearchBackend,
   stableId,
 } from '../services/index.js';
-import { type ChunkOptions, chunkBlocks } from './chunker.js';
+import type { ChunkOptions } from './chunker.js';
+import { chunkPagedBlocks } from './paged.js';
 
 export interface IndexerDeps {
   readonly backend: SearchBackend;
@@ -32,7 +33,8 @@ export function pageToRecords(
 ): { page: PageRecord; passages: PassageRecord[] } {
   const url = new URL(page.url);
   const id = pageIdForUrl(url.href);
-  const chunks = chunkBlocks(page.blocks, chunking);
+  // Paged documents are cut page by page, so a passage lies on one page.
+  const chunks = chunkPagedBlocks(page.blocks, chunking);
   const lang =
     primaryLanguage(page.lang) ??
     detectLanguage(

@@ -4,8 +4,12 @@
 import type { PagedBlock } from '../../services/index.js';
 import { cleanText } from './xml.js';
 
+/** Characters of text kept at most from one document (about a million words). */
+export const MAX_DOCUMENT_CHARS = 6_000_000;
+
 export class BlockCollector {
   readonly blocks: PagedBlock[] = [];
+  #chars = 0;
   #list: string[] = [];
   #listPage: number | undefined;
   page: number | undefined;
@@ -26,7 +30,7 @@ export class BlockCollector {
 
   listItem(raw: string): void {
     const text = cleanText(raw);
-    if (!text) return;
+    if (!text || this.full) return;
     if (this.#list.length > 0 && this.#listPage !== this.page) this.flushList();
     this.#listPage = this.page;
     this.#list.push(text);
@@ -53,8 +57,14 @@ export class BlockCollector {
     this.push({ type: 'list', items });
   }
 
+  /** Whether the document's text reached the cap: readers stop, what was read is kept. */
+  get full(): boolean {
+    return this.#chars >= MAX_DOCUMENT_CHARS;
+  }
+
   flushList(): void {
     if (this.#list.length === 0) return;
+    for (const item of this.#list) this.#chars += item.length;
     const page = this.#listPage;
     this.blocks.push(
       page === undefined ? { type: 'list', items: this.#list } : { type: 'list', items: this.#list, page },
@@ -63,6 +73,8 @@ export class BlockCollector {
   }
 
   private push(block: PagedBlock): void {
+    if (this.full) return;
+    this.#chars += block.type === 'list' ? 0 : block.text.length;
     this.blocks.push(this.page === undefined ? block : { ...block, page: this.page });
   }
 

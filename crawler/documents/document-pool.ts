@@ -30,6 +30,8 @@ interface Job {
 
 interface Slot {
   worker: Worker;
+  /** Whether the thread has loaded its modules (the time limit starts with a ready thread). */
+  ready: boolean;
   job: Job | undefined;
   timer: NodeJS.Timeout | undefined;
   done: number;
@@ -96,14 +98,16 @@ export class DocumentPool {
     return failure('FETCH_UNSUPPORTED', `reading the document took longer than ${this.#timeoutMs / 1000} s`);
   }
 
-  /** Starts queued jobs on idle threads (starting threads up to the pool's size). */
+  /** Starts queued jobs on idle, ready threads (starting threads up to the pool's size). */
   private pump(): void {
     while (this.#queue.length > 0 && !this.#closed) {
-      let slot = this.#slots.find((s) => !s.job);
-      if (!slot && this.#slots.length < this.#threads) slot = this.spawn();
-      if (!slot) return;
-      const job = this.#queue.shift() as Job;
-      this.run(slot, job);
+      const slot = this.#slots.find((s) => s.ready && !s.job);
+      if (!slot) {
+        // A thread that is still starting takes the next job once it is ready.
+        if (!this.#slots.some((s) => !s.ready) && this.#slots.length < this.#threads) this.spawn();
+        return;
+      }
+      this.run(slot, this.#queue.shift() as Job);
     }
   }
 
@@ -111,10 +115,21 @@ export class DocumentPool {
     const worker = new Worker(this.#file as URL, {
       resourceLimits: { maxOldGenerationSizeMb: this.#maxHeapMb, maxYoungGenerationSizeMb: 32 },
     });
-    const slot: Slot = { worker, job: undefined, timer: undefined, done: 0 };
+    const slot: Slot = { worker, ready: false, job: undefined, timer: undefined, done: 0 };
     worker.on(
       'message',
-      (msg: { id: number; result?: DocumentAnalysis; error?: { code: ErrorCode; message: string } }) => {
+      (msg: {
+        id: number;
+        ready?: boolean;
+        result?: DocumentAnalysis;
+        error?: { code: ErrorCode; message: string };
+      }) => {
+        if (msg.ready) {
+          slot.ready = true;
+          this.pump();
+          if (!slot.job) slot.worker.unref();
+          return;
+        }
         const job = slot.job;
         if (!job || job.id !== msg.id) return;
         this.settle(slot);
@@ -130,8 +145,16 @@ export class DocumentPool {
     );
     const lost = (err: unknown) => {
       const job = slot.job;
+      const starting = !slot.ready;
       this.settle(slot);
       this.remove(slot);
+      if (starting && !this.#closed) {
+        // A thread that cannot even start: fail what waits rather than start threads for ever.
+        const why = (err as Error | undefined)?.message ?? 'its thread stopped';
+        for (const waiting of this.#queue.splice(0)) {
+          waiting.reject(failure('FETCH_UNSUPPORTED', `the document reader could not start: ${why}`));
+        }
+      }
       if (job) {
         const oom = (err as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
         job.reject(
@@ -150,7 +173,7 @@ export class DocumentPool {
     worker.on('exit', (code) => {
       if (this.#slots.includes(slot)) lost(new Error(`thread exited with ${code}`));
     });
-    worker.unref();
+    // Started for a queued document: it keeps the process alive until it has read it.
     this.#slots.push(slot);
     return slot;
   }

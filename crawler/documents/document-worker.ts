@@ -8,6 +8,9 @@ interface Job extends DocumentRequest {
   readonly id: number;
 }
 
+// Modules are loaded: the pool may start the clock on documents from now on.
+parentPort?.postMessage({ ready: true });
+
 parentPort?.on('message', (job: Job) => {
   analyzeDocument(job).then(
     (result) => parentPort?.postMessage({ id: job.id, result }),

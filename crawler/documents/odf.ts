@@ -29,7 +29,7 @@ function metadata(zip: ZipArchive): Omit<DocumentContent, 'blocks'> {
 const MAX_SLIDES = 2_000;
 
 export function readOdf(zip: ZipArchive, presentation: boolean): DocumentContent {
-  const content = zip.text('content.xml');
+  const content = zip.read('content.xml');
   if (content === undefined) throw new Error('no content.xml');
   const out = new BlockCollector();
   let skip = 0;
@@ -71,6 +71,7 @@ export function readOdf(zip: ZipArchive, presentation: boolean): DocumentContent
   };
 
   walkXml(content, {
+    done: () => out.full,
     open: (name, a) => {
       if (skip > 0 || SKIPPED.has(name)) {
         skip++;

@@ -51,7 +51,7 @@ function headingStyles(xml: string | undefined): Map<string, number> {
 }
 
 export function readDocx(zip: ZipArchive): DocumentContent {
-  const document = zip.text('word/document.xml');
+  const document = zip.read('word/document.xml');
   if (document === undefined) throw new Error('no word/document.xml');
   const styles = headingStyles(zip.text('word/styles.xml'));
   const out = new BlockCollector();
@@ -67,6 +67,7 @@ export function readDocx(zip: ZipArchive): DocumentContent {
   let row: string[] | undefined;
   let cell: string | undefined;
   walkXml(document, {
+    done: () => out.full,
     open: (name, a) => {
       switch (name) {
         case 'w:p':
@@ -199,7 +200,8 @@ export function readPptx(zip: ZipArchive): DocumentContent {
     let row: string[] | undefined;
     let cell: string | undefined;
     const tables: string[][][] = [];
-    walkXml(zip.text(part) ?? '', {
+    if (out.full) return;
+    walkXml(zip.read(part) ?? '', {
       open: (name, a) => {
         if (name === 'p:sp') {
           shape = { title: false, paragraphs: [] };

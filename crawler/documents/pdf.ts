@@ -10,12 +10,12 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CiteboxError } from '../../services/index.js';
-import { BlockCollector, type DocumentContent } from './blocks.js';
+import { BlockCollector, type DocumentContent, MAX_DOCUMENT_CHARS } from './blocks.js';
 
 /** Pages read at most from one PDF. */
 export const MAX_PDF_PAGES = 2_000;
 /** Characters of text read at most from one PDF. */
-const MAX_PDF_CHARS = 10_000_000;
+const MAX_PDF_CHARS = MAX_DOCUMENT_CHARS;
 
 interface Line {
   text: string;

@@ -5,7 +5,7 @@
 // `title` is the title, else the first heading.
 import { Lexer, type Token, type Tokens } from 'marked';
 import { charsetFromBom, charsetFromContentType, detectCharset, looksLikeUtf8 } from '../decode.js';
-import { BlockCollector, type DocumentContent } from './blocks.js';
+import { BlockCollector, type DocumentContent, MAX_DOCUMENT_CHARS } from './blocks.js';
 import { cleanText } from './xml.js';
 
 /** Text of a text document's bytes. */
@@ -16,7 +16,13 @@ export function decodeText(body: Uint8Array, contentType: string | undefined): s
     (looksLikeUtf8(body.subarray(0, 65_536)) ? 'utf-8' : undefined) ??
     detectCharset(body) ??
     'utf-8';
-  return new TextDecoder(charset).decode(body);
+  // Past the text cap nothing is kept: the rest is not decoded either (cut at a line end).
+  const text = new TextDecoder(charset).decode(
+    body.length > MAX_DOCUMENT_CHARS * 4 ? body.subarray(0, MAX_DOCUMENT_CHARS * 4) : body,
+  );
+  if (text.length <= MAX_DOCUMENT_CHARS) return text;
+  const cut = text.lastIndexOf('\n', MAX_DOCUMENT_CHARS);
+  return text.slice(0, cut > 0 ? cut : MAX_DOCUMENT_CHARS);
 }
 
 export function readPlainText(text: string): DocumentContent {

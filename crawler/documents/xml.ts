@@ -7,10 +7,15 @@ export interface XmlHandlers {
   open?(name: string, attributes: Readonly<Record<string, string>>): void;
   close?(name: string): void;
   text?(text: string): void;
+  /** Asked between chunks: true stops the walk (the reader has all it will keep). */
+  done?(): boolean;
 }
 
-/** Walks `xml`; returns false when it was malformed (and the walk stopped early). */
-export function walkXml(xml: string, handlers: XmlHandlers): boolean {
+/** Bytes decoded and parsed at a time: a large part is never one string in memory. */
+const CHUNK_BYTES = 256 * 1024;
+
+/** Walks `xml` (text, or UTF-8 bytes read in chunks); false when it was malformed and stopped early. */
+export function walkXml(xml: string | Uint8Array, handlers: XmlHandlers): boolean {
   const parser = sax.parser(true, { trim: false, normalize: false, position: false });
   let ok = true;
   parser.onopentag = (tag) => handlers.open?.(tag.name, tag.attributes as Record<string, string>);
@@ -24,7 +29,14 @@ export function walkXml(xml: string, handlers: XmlHandlers): boolean {
     ok = false;
   };
   try {
-    parser.write(xml);
+    if (typeof xml === 'string') parser.write(xml);
+    else {
+      const decoder = new TextDecoder();
+      for (let at = 0; at < xml.length && ok && !handlers.done?.(); at += CHUNK_BYTES) {
+        const end = Math.min(xml.length, at + CHUNK_BYTES);
+        parser.write(decoder.decode(xml.subarray(at, end), { stream: end < xml.length }));
+      }
+    }
     if (ok) parser.close();
   } catch {
     ok = false;

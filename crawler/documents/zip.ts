@@ -195,7 +195,7 @@ export class ZipArchive {
     return out;
   }
 
-  /** An entry as UTF-8 text (XML parts), or undefined. */
+  /** An entry as UTF-8 text (small XML parts), or undefined. */
   text(name: string): string | undefined {
     const bytes = this.read(name);
     return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
