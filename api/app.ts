@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Config } from '../services/index.js';
+import { AllowedMethods } from './allowed-methods.js';
 import { AnswerGate, gateAnswers } from './answer-gate.js';
 import type { ApiContext } from './context.js';
 import type { AppDeps } from './deps.js';
@@ -11,6 +12,7 @@ import {
   expectationFailed,
   frameworkErrorHandler,
   registerErrorHandling,
+  sendError,
 } from './error-handler.js';
 import { Lifecycle } from './lifecycle.js';
 import { registerObservability } from './observability.js';
@@ -21,7 +23,7 @@ import { chatRoutes } from './routes/chat.js';
 import { crawlRoutes } from './routes/crawls.js';
 import { healthRoutes } from './routes/health.js';
 import { searchRoutes } from './routes/search.js';
-import { errorSchema } from './schemas.js';
+import { errorSchema, openAiErrorSchema } from './schemas.js';
 import { registerSecurity } from './security.js';
 import { registerRequestChecks, validatorCompiler } from './validation.js';
 
@@ -51,6 +53,30 @@ export function trustProxyOption(
     }
   }
   return [...value];
+}
+
+/**
+ * A known path asked with a method it does not serve: 405 with `Allow`, before any body is read;
+ * OPTIONS (when no CORS preflight route took it): 204 with `Allow`. Unknown paths stay 404.
+ */
+function registerAllowedMethods(app: FastifyInstance): void {
+  const table = new AllowedMethods();
+  app.addHook('onRoute', (route) => table.add(route.method, route.url ?? route.path));
+  app.addHook('onRequest', (request, reply, next) => {
+    if (!request.is404) return next();
+    const allowed = table.allowed(request.url);
+    if (allowed.length === 0) return next();
+    reply.header('allow', allowed.join(', '));
+    if (request.method === 'OPTIONS') {
+      reply.code(204).send();
+      return;
+    }
+    sendError(
+      reply,
+      'METHOD_NOT_ALLOWED',
+      `${request.method.slice(0, 20)} is not served here; this path takes ${allowed.join(', ')}`,
+    );
+  });
 }
 
 export async function buildApp(deps: AppDeps, options: { version?: string } = {}): Promise<FastifyInstance> {
@@ -108,11 +134,13 @@ export async function buildApp(deps: AppDeps, options: { version?: string } = {}
   };
 
   app.addSchema(errorSchema);
+  app.addSchema(openAiErrorSchema);
   app.setValidatorCompiler(validatorCompiler);
   app.server.on('checkExpectation', expectationFailed);
   registerErrorHandling(app);
   registerObservability(app, { lifecycle, metrics, accessLog: config.accessLog });
   registerRequestChecks(app);
+  registerAllowedMethods(app);
   await registerSecurity(app, config);
   await registerRateLimit(app, config, metrics);
   await registerOpenApi(app, options.version ?? '1');

@@ -10,10 +10,10 @@ interface Sent {
   body?: unknown;
 }
 
-function stubs(options: { destroyed?: boolean } = {}) {
+function stubs(options: { destroyed?: boolean; url?: string } = {}) {
   const sent: Sent = {};
   const log = { info() {}, error() {}, warn() {}, debug() {} };
-  const request = { id: 'req-1', log } as unknown as FastifyRequest;
+  const request = { id: 'req-1', log, url: options.url ?? '/v1/answer' } as unknown as FastifyRequest;
   const reply = {
     request,
     raw: { destroyed: options.destroyed ?? false },
@@ -51,6 +51,7 @@ describe('statusOf', () => {
     ['RATE_LIMITED', 429],
     ['HEADERS_TOO_LARGE', 431],
     ['CLIENT_CLOSED', 499],
+    ['METHOD_NOT_ALLOWED', 405],
     ['INTERNAL', 500],
     ['LLM_ERROR', 502],
     ['BUSY', 503],
@@ -130,6 +131,83 @@ describe('errorHandler', () => {
       status: 499,
       body: {
         error: { code: 'CLIENT_CLOSED', message: 'The client closed the request', request_id: 'req-1' },
+      },
+    });
+  });
+});
+
+describe('errorHandler on the OpenAI-compatible paths', () => {
+  it.each([
+    [
+      '/v1/chat/completions',
+      new CiteboxError('MODEL_NOT_FOUND', 'The model "gpt-4" does not exist'),
+      404,
+      {
+        message: 'The model "gpt-4" does not exist',
+        type: 'invalid_request_error',
+        param: 'model',
+        code: 'model_not_found',
+      },
+    ],
+    [
+      '/v1/models',
+      new CiteboxError('UNAUTHORIZED', 'This route needs Authorization: Bearer <API key>'),
+      401,
+      {
+        message: 'This route needs Authorization: Bearer <API key>',
+        type: 'authentication_error',
+        param: null,
+        code: 'invalid_api_key',
+      },
+    ],
+    [
+      '/v1/chat/completions',
+      Object.assign(new Error('body/n must be <= 1, body/n must be null'), {
+        statusCode: 400,
+        validationContext: 'body',
+        validation: [
+          { keyword: 'maximum', instancePath: '/n', params: { comparison: '<=', limit: 1 } },
+          { keyword: 'type', instancePath: '/n', params: { type: 'null' } },
+          { keyword: 'anyOf', instancePath: '/n', params: {} },
+        ],
+      }),
+      400,
+      {
+        message: '"n" must be at most 1',
+        type: 'invalid_request_error',
+        param: 'n',
+        code: 'above_max_value',
+      },
+    ],
+    [
+      '/v1/chat/completions',
+      fastifyError('FST_ERR_CTP_INVALID_JSON_BODY', 400),
+      400,
+      {
+        message: 'The body is not valid JSON',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_json',
+      },
+    ],
+  ])('%s: %s', (url, error, status, body) => {
+    const { sent, request, reply } = stubs({ url });
+    errorHandler(error, request, reply);
+    expect(sent).toEqual({ status, body: { error: body } });
+  });
+
+  it('keeps the contract’s shape and plain words on the Citebox routes', () => {
+    const { sent, request, reply } = stubs({ url: '/v1/answer' });
+    const error = Object.assign(new Error('body/top_k must be >= 1'), {
+      statusCode: 400,
+      validationContext: 'body',
+      validation: [{ keyword: 'minimum', instancePath: '/top_k', params: { comparison: '>=', limit: 1 } }],
+    });
+    errorHandler(error, request, reply);
+    expect(sent).toEqual({
+      status: 400,
+      body: {
+        error: { code: 'INVALID_REQUEST', message: '"top_k" must be at least 1', request_id: 'req-1' },
       },
     });
   });

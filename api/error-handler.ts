@@ -14,6 +14,8 @@ import {
   isCiteboxError,
   type Logger,
 } from '../services/index.js';
+import { isOpenAiPath, type OpenAiErrorBody, openAiError } from './openai-errors.js';
+import { type SchemaIssue, validationProblem } from './validation-messages.js';
 
 export const STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = {
   invalid_input: 400,
@@ -34,6 +36,7 @@ export const STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = {
 export const STATUS_BY_CODE: Readonly<Partial<Record<ErrorCode, number>>> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   URL_TOO_LONG: 414,
+  METHOD_NOT_ALLOWED: 405,
   HEADERS_TOO_LARGE: 431,
 };
 
@@ -64,37 +67,29 @@ const FASTIFY_CODES: Readonly<Record<string, { code: ErrorCode; message?: string
   FST_ERR_CTP_INVALID_CONTENT_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Invalid Content-Type' },
 };
 
-interface AjvIssue {
-  keyword?: string;
-  instancePath?: string;
-  params?: Record<string, unknown>;
-  message?: string;
+/** What an error response may say beyond its code and message (the OpenAI shape uses it). */
+export interface ErrorExtras {
+  /** The parameter at fault. */
+  readonly param?: string | null | undefined;
+  /** A more precise OpenAI-style code (from validation). */
+  readonly openAiCode?: string | undefined;
 }
 
-/** A message that names the offending field ("body has an unknown field \"bogus\""). */
-export function validationMessage(error: {
-  validation?: unknown;
-  validationContext?: string;
-  message: string;
-}): string {
-  const issues = Array.isArray(error.validation) ? (error.validation as AjvIssue[]) : [];
-  const first = issues[0];
-  const where = error.validationContext ?? 'request';
-  if (first?.keyword === 'additionalProperties' && typeof first.params?.['additionalProperty'] === 'string') {
-    const path = first.instancePath ? `${where}${first.instancePath.replaceAll('/', '.')}` : where;
-    return `${path} has an unknown field "${String(first.params['additionalProperty']).slice(0, 100)}"`;
-  }
-  return error.message;
-}
-
-/** Sends the error body; the message and the status default to the code's. */
+/**
+ * Sends the error body; the message and the status default to the code's. On the OpenAI-compatible
+ * paths the body is OpenAI's `{"error": {message, type, param, code}}`; the request id is in the
+ * `x-request-id` header either way.
+ */
 export function sendError(
   reply: FastifyReply,
   code: ErrorCode,
   message: string = ERROR_CODES[code].message,
   status: number = statusOf(code),
+  extras: ErrorExtras = {},
 ): FastifyReply {
-  const body: ErrorBody = { error: { code, message, request_id: String(reply.request.id) } };
+  const body: ErrorBody | OpenAiErrorBody = isOpenAiPath(reply.request.url)
+    ? openAiError({ code, message, status, ...extras })
+    : { error: { code, message, request_id: String(reply.request.id) } };
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 
@@ -122,7 +117,8 @@ export function errorHandler(
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: error.code }, error.message);
     const message = status >= 500 && error.kind === 'internal' ? ERROR_CODES.INTERNAL.message : error.message;
-    return sendError(reply, error.code, message, status);
+    const param = error.details?.['param'];
+    return sendError(reply, error.code, message, status, typeof param === 'string' ? { param } : {});
   }
   if (error.name === 'AbortError' && reply.raw.destroyed) {
     // The client went away and its work was aborted; nobody is left to answer.
@@ -130,8 +126,12 @@ export function errorHandler(
     return sendError(reply, 'CLIENT_CLOSED');
   }
   const fe = error as FastifyError & { validation?: unknown; validationContext?: string };
-  if (fe.validation) {
-    return sendError(reply, 'INVALID_REQUEST', validationMessage(fe));
+  if (Array.isArray(fe.validation)) {
+    const problem = validationProblem(fe.validation as SchemaIssue[], fe.validationContext ?? 'body');
+    return sendError(reply, problem.citeboxCode, problem.message, 400, {
+      param: problem.param,
+      openAiCode: problem.code,
+    });
   }
   if (fe instanceof SyntaxError && (fe as { statusCode?: number }).statusCode === 400) {
     return sendError(reply, 'INVALID_JSON', `${ERROR_CODES.INVALID_JSON.message}: ${fe.message}`);

@@ -173,7 +173,7 @@ describe('ChunkStream', () => {
     expect(chunks[0]?.citations).toEqual(['https://a.example/', 'https://b.example/']);
     expect(chunks.at(-1)?.citations).toEqual(['https://a.example/', 'https://b.example/']);
     expect('usage' in (chunks[1] ?? {})).toBe(false);
-    expect(stream.end('req')).toBe(DONE_FRAME);
+    expect(stream.end()).toBe(DONE_FRAME);
   });
 
   it('numbers the stream’s citations as its text, not as the renumbered final answer', () => {
@@ -207,12 +207,12 @@ describe('ChunkStream', () => {
     expect(chunks.map((c) => c.choices[0]?.delta.content)).toEqual(['', response.answer, undefined]);
   });
 
-  it('ends with an error object when the pipeline ended without an answer', () => {
+  it('ends with an OpenAI error object when the pipeline ended without an answer', () => {
     const stream = new ChunkStream(chat(), 'id', 1);
     stream.push({ type: 'sources', sources });
     stream.push({ type: 'error', code: 'LLM_TIMEOUT', message: 'slow' });
-    expect(JSON.parse(stream.end('req-1').slice('data: '.length))).toEqual({
-      error: { code: 'LLM_TIMEOUT', message: 'slow', request_id: 'req-1' },
+    expect(JSON.parse(stream.end().slice('data: '.length))).toEqual({
+      error: { message: 'slow', type: 'server_error', param: null, code: 'llm_timeout' },
     });
   });
 
@@ -231,13 +231,13 @@ describe('ChunkStream', () => {
     ].flatMap((e) => stream.push(e));
     const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
     expect(text).toBe('The mod\n\n*too slow; here is an extractive answer instead*\n\nAlpha [1].');
-    expect(stream.end('req')).toBe(DONE_FRAME);
+    expect(stream.end()).toBe(DONE_FRAME);
   });
 
   it('ignores an error the pipeline recovered from', () => {
     const stream = new ChunkStream(chat(), 'id', 1);
     stream.push({ type: 'error', code: 'LLM_ERROR', message: 'fell back' });
     stream.push({ type: 'done', response });
-    expect(stream.end('req')).toBe(DONE_FRAME);
+    expect(stream.end()).toBe(DONE_FRAME);
   });
 });

@@ -8,9 +8,13 @@ import {
   type AnswerResponse,
   type ChatMessage,
   CiteboxError,
+  ERROR_CODES,
+  type ErrorCode,
   type RequestedMode,
   type Source,
 } from '../services/index.js';
+import { statusOf } from './error-handler.js';
+import { openAiError } from './openai-errors.js';
 
 export const CHAT_MODEL = 'citebox';
 /** Earlier turns kept as conversation context (the most recent ones). */
@@ -230,8 +234,7 @@ export function chatCompletion(
  * Turns answer events into chunks, in OpenAI's order: a first chunk with the role, content
  * chunks, a last chunk with `finish_reason: "stop"`, then (when asked) a usage chunk with empty
  * `choices`. The first and the last chunk carry `citations` and `search_results`, numbered as the
- * streamed text is (the `sources` event's numbering; the final response may renumber, but the
- * client already has the text).
+ * streamed text is (the `sources` event's numbering, which the final response keeps).
  */
 export class ChunkStream {
   readonly #chat: ChatCompletionRequest;
@@ -305,8 +308,8 @@ export class ChunkStream {
           this.#content = answer;
           out.push(this.#chunk({ content: answer }, null));
         }
-        // The streamed markers use the numbering of the `sources` event (the final response is
-        // renumbered in order of first use); the citations must match the text the client has.
+        // The citations must match the text the client has: the streamed markers use the numbering
+        // of the `sources` event (which a response that was not streamed keeps as well).
         const sources = this.#content === answer || !this.#sources ? event.response.sources : this.#sources;
         out.push(
           this.#chunk({}, 'stop', {
@@ -334,14 +337,21 @@ export class ChunkStream {
 
   /**
    * The stream's last frame once the pipeline has ended: `[DONE]` after an answer; an error object
-   * (which OpenAI clients raise) when it ended without one. Error events the pipeline recovered
-   * from (it fell back and went on to `done`) are not the client's concern.
+   * in OpenAI's shape (which OpenAI clients raise) when it ended without one. Error events the
+   * pipeline recovered from (it fell back and went on to `done`) are not the client's concern.
    */
-  end(requestId: string): string {
+  end(): string {
     if (this.#finished) return DONE_FRAME;
-    const error = this.#lastError ?? { code: 'INTERNAL', message: 'The answer ended without a response' };
-    return dataFrame({ error: { ...error, request_id: requestId } });
+    return errorFrame(
+      this.#lastError ?? { code: 'INTERNAL', message: 'The answer ended without a response' },
+    );
   }
+}
+
+/** The `data:` frame of a failure in an OpenAI stream: OpenAI's error object. */
+export function errorFrame(error: { readonly code: string; readonly message: string }): string {
+  const status = error.code in ERROR_CODES ? statusOf(error.code as ErrorCode) : 500;
+  return dataFrame(openAiError({ code: error.code, message: error.message, status }));
 }
 
 /** One `data:` frame of an OpenAI stream. */

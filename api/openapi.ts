@@ -14,8 +14,11 @@ export const ADMIN_SECURITY: ReadonlyArray<Record<string, readonly string[]>> = 
 
 const DESCRIPTION = `Answers with cited sources over the sites you crawl.
 
-**Errors** are \`{"error": {"code", "message", "request_id"}}\` with a 4xx or 5xx status; every
-response carries \`x-request-id\`. \`429\` and \`503\` carry \`Retry-After\`.
+**Errors** are \`{"error": {"code", "message", "request_id"}}\` with a 4xx or 5xx status; on the
+OpenAI-compatible routes (\`/v1/chat/completions\`, \`/v1/models\`) they are OpenAI's
+\`{"error": {"message", "type", "param", "code"}}\` (component \`OpenAiError\`). Every response
+carries \`x-request-id\`. \`429\` and \`503\` carry \`Retry-After\`. A method a path does not serve
+gets \`405\` with an \`Allow\` header (\`OPTIONS\` gets \`204\` with \`Allow\`).
 
 **Auth.** Admin routes need \`Authorization: Bearer <CITEBOX_ADMIN_KEY>\`. Answer, search, chat and
 model routes are open unless \`CITEBOX_API_KEYS\` is set; then they need
@@ -32,6 +35,9 @@ Server-Sent Events, each \`event: <name>\` + \`data: <one line of JSON>\`, in th
 | \`done\` | the full \`AnswerResponse\` (\`AnswerEventDone\`) | last, on success |
 | \`error\` | \`{error: {code, message, request_id}}\` (\`AnswerEventError\`) | a failure; the stream may go on (e.g. an extractive fallback after an LLM error) and ends with \`done\`, or ends right after it |
 
+The \`text/event-stream\` schemas describe a stream as the array of its events, each an object with
+its \`event\` name and its \`data\` (a JSON text with a \`contentSchema\`). A request that is not
+valid (a blank query, say) is refused with a JSON error before any stream starts.
 A stream always ends with \`done\` or \`error\`: on timeout (\`REQUEST_TIMEOUT\`) and on server
 shutdown (\`SHUTTING_DOWN\`, retry) the last event is \`error\`. Lines starting with \`:\` are
 keep-alive comments.
@@ -39,15 +45,93 @@ keep-alive comments.
 **Chat stream** (\`POST /v1/chat/completions\` with \`"stream": true\`): OpenAI's format — \`data:\`
 lines holding \`chat.completion.chunk\` objects (component \`ChatCompletionChunk\`), the last one with
 \`finish_reason: "stop"\` and \`citations\` + \`search_results\`, then \`data: [DONE]\`. A failure is
-\`data: {"error": {code, message, request_id}}\` instead of \`[DONE]\`.`;
+\`data: {"error": {message, type, param, code}}\` (OpenAI's error object) instead of \`[DONE]\`.`;
 
 function withoutId(schema: object): object {
   const { $id: _id, ...rest } = schema as { $id?: string };
   return rest;
 }
 
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** One Server-Sent Event as an object (OpenAPI 3.2's model of an SSE item): its name and JSON data. */
+function sseEvent(event: string | undefined, data: object, description: string): object {
+  return {
+    type: 'object',
+    description,
+    required: event === undefined ? ['data'] : ['event', 'data'],
+    properties: {
+      ...(event === undefined ? {} : { event: { const: event } }),
+      data,
+    },
+  };
+}
+
+const jsonData = (schema: object) => ({
+  type: 'string',
+  contentMediaType: 'application/json',
+  contentSchema: schema,
+});
+
+/**
+ * The event streams' schemas: the stream as the array of its events (OpenAPI 3.2's reading of a
+ * sequential media type, written as a plain 3.1 schema), each event an object with its `event`
+ * name and its `data`, a JSON text whose schema is `contentSchema`.
+ */
+export const ANSWER_STREAM_SCHEMA = {
+  type: 'array',
+  description:
+    'Server-Sent Events, in order: `sources`, `delta`…, `citations`, `done`; or an `error` (after which the stream ends, or an extractive answer follows and ends with `done`). Each item is one event: its `event` name and its `data` line, one JSON text.',
+  items: {
+    oneOf: [
+      sseEvent('sources', jsonData(ref('AnswerEventSources')), 'The sources, numbered; first.'),
+      sseEvent('delta', jsonData(ref('AnswerEventDelta')), 'The next piece of the answer.'),
+      sseEvent('citations', jsonData(ref('AnswerEventCitations')), 'The verified citations, after the text.'),
+      sseEvent('done', jsonData(ref('AnswerEventDone')), 'The full response; last.'),
+      sseEvent('error', jsonData(ref('AnswerEventError')), 'A failure.'),
+    ],
+  },
+} as const;
+
+export const CHAT_STREAM_SCHEMA = {
+  type: 'array',
+  description:
+    "OpenAI's stream format: `data:` lines (no `event:` name) holding `chat.completion.chunk` objects, then `data: [DONE]`; a failure is an OpenAI error object instead of `[DONE]`.",
+  items: {
+    oneOf: [
+      sseEvent(undefined, jsonData(ref('ChatCompletionChunk')), 'One chunk of the completion.'),
+      sseEvent(undefined, jsonData(ref('OpenAiError')), 'A failure; the last event.'),
+      sseEvent(undefined, { const: '[DONE]' }, 'The end of a completed stream.'),
+    ],
+  },
+} as const;
+
+interface MediaTypes {
+  content?: Record<string, { schema?: unknown }>;
+}
+
+/** Puts the event-stream schemas in the generated document. */
+function withStreamSchemas(document: {
+  paths?: Record<string, Record<string, { responses?: Record<string, MediaTypes> }>>;
+}): void {
+  const set = (path: string, method: string, schema: object) => {
+    const media = document.paths?.[path]?.[method]?.responses?.['200']?.content?.['text/event-stream'];
+    if (media) media.schema = schema;
+  };
+  set('/v1/answer', 'get', ANSWER_STREAM_SCHEMA);
+  set('/v1/answer', 'post', ANSWER_STREAM_SCHEMA);
+  set('/v1/chat/completions', 'post', CHAT_STREAM_SCHEMA);
+}
+
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
+    // Shared schemas are named in components by their $id (`Error`, `OpenAiError`).
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json['$id'] ?? `def-${i}`) },
+    transformObject: (document) => {
+      if (!('openapiObject' in document)) return document.swaggerObject;
+      withStreamSchemas(document.openapiObject as Parameters<typeof withStreamSchemas>[0]);
+      return document.openapiObject;
+    },
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Citebox API', version, description: DESCRIPTION },

@@ -19,12 +19,55 @@ export const errorSchema = {
   },
 } as const;
 
-const siteSchema = { type: 'string', minLength: 1, maxLength: 253, pattern: '^[^\\s/]+$' } as const;
-const langSchema = { type: 'string', pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$' } as const;
-/** An ISO 8601 date or date-time. */
-const sinceSchema = {
+/** The error shape of the OpenAI-compatible routes (OpenAI's own). */
+export const openAiErrorSchema = {
+  $id: 'OpenAiError',
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['message', 'type', 'param', 'code'],
+      properties: {
+        message: { type: 'string' },
+        type: {
+          type: 'string',
+          description:
+            '`invalid_request_error`, `authentication_error`, `permission_error`, `rate_limit_error`, `service_unavailable_error` or `server_error`.',
+        },
+        param: {
+          type: ['string', 'null'],
+          description: 'The parameter at fault (`messages[0].role`), if any.',
+        },
+        code: {
+          type: ['string', 'null'],
+          description: 'Lower-case: `model_not_found`, `invalid_api_key`, `missing_required_parameter`…',
+        },
+      },
+    },
+  },
+} as const;
+
+const siteSchema = {
   type: 'string',
-  pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?$',
+  minLength: 1,
+  maxLength: 253,
+  pattern: '^[^\\s/]+$',
+  description: 'A host name such as example.com (its subdomains included).',
+} as const;
+const langSchema = {
+  type: 'string',
+  pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$',
+  description: 'A language code such as en or pt-BR.',
+} as const;
+/** An RFC 3339 date or date-time (with seconds and an offset) that exists on the calendar. */
+const sinceSchema = {
+  anyOf: [
+    { type: 'string', format: 'date' },
+    { type: 'string', format: 'date-time' },
+  ],
+  description:
+    'Only pages published (or fetched, when the date is unknown) since then: a date (2024-05-01) or an RFC 3339 date-time (2024-05-01T12:00:00Z).',
 } as const;
 
 export const filtersSchema = {
@@ -189,7 +232,14 @@ export const crawlBodySchema = {
       type: 'array',
       minItems: 1,
       maxItems: 100,
-      items: { type: 'string', minLength: 1, maxLength: 2048 },
+      items: {
+        type: 'string',
+        format: 'uri',
+        pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]',
+        minLength: 1,
+        maxLength: 2048,
+        description: 'An http(s) URL such as https://example.com/docs/.',
+      },
     },
     max_pages: { type: 'integer', minimum: 1, maximum: 1_000_000 },
     max_depth: { type: 'integer', minimum: 0, maximum: 100 },
@@ -583,6 +633,7 @@ const ERROR_MEANINGS: Readonly<Record<number, string>> = {
   403: 'Not enabled on this server (`FORBIDDEN`)',
   404: 'Not found (`NOT_FOUND`, `MODEL_NOT_FOUND`)',
   413: 'Body too large (`PAYLOAD_TOO_LARGE`)',
+  414: 'A path parameter is too long (`URL_TOO_LONG`)',
   415: 'Body is not JSON (`UNSUPPORTED_MEDIA_TYPE`)',
   429: 'Rate limit reached (`RATE_LIMITED`); see `Retry-After`',
   503: 'Busy or shutting down (`BUSY`, `SHUTTING_DOWN`, `BACKEND_UNAVAILABLE`); see `Retry-After`',
@@ -593,5 +644,27 @@ const ERROR_MEANINGS: Readonly<Record<number, string>> = {
 export function errorResponses(...statuses: number[]): Record<number, object> {
   return Object.fromEntries(
     statuses.map((status) => [status, { description: ERROR_MEANINGS[status] ?? 'Error', $ref: 'Error#' }]),
+  );
+}
+
+const OPENAI_ERROR_MEANINGS: Readonly<Record<number, string>> = {
+  400: 'Invalid request (`invalid_request_error`)',
+  401: 'Missing or wrong key (`authentication_error`, `invalid_api_key`)',
+  404: 'No such model (`model_not_found`)',
+  413: 'Body too large (`payload_too_large`)',
+  414: 'The model name is too long (`url_too_long`)',
+  415: 'Body is not JSON (`unsupported_media_type`)',
+  429: 'Rate limit reached (`rate_limit_error`); see `Retry-After`',
+  503: 'Busy or shutting down (`service_unavailable_error`); see `Retry-After`',
+  504: 'Took too long (`server_error`, `request_timeout`)',
+};
+
+/** Error responses of the OpenAI-compatible routes, in OpenAI's error shape. */
+export function openAiErrorResponses(...statuses: number[]): Record<number, object> {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: OPENAI_ERROR_MEANINGS[status] ?? 'Error', $ref: 'OpenAiError#' },
+    ]),
   );
 }

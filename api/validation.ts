@@ -4,11 +4,24 @@
 import { isUtf8 } from 'node:buffer';
 import { Ajv, type Options } from 'ajv';
 import type { FastifyInstance, FastifySchema, FastifySchemaCompiler } from 'fastify';
-import { CiteboxError } from '../services/index.js';
+import { type AnswerRequest, CiteboxError, normalizeQuery } from '../services/index.js';
+import { isAbsoluteUrl, isRealDate, isRealDateTime, normalizeSince } from './formats.js';
 
-const common: Options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false };
+// `verbose` gives each error its schema, whose `description` words a failed pattern.
+const common: Options = {
+  removeAdditional: false,
+  useDefaults: true,
+  allErrors: false,
+  strict: false,
+  verbose: true,
+};
 const strictAjv = new Ajv({ ...common, coerceTypes: false });
 const coercingAjv = new Ajv({ ...common, coerceTypes: 'array' });
+for (const ajv of [strictAjv, coercingAjv]) {
+  ajv.addFormat('date', { type: 'string', validate: isRealDate });
+  ajv.addFormat('date-time', { type: 'string', validate: isRealDateTime });
+  ajv.addFormat('uri', { type: 'string', validate: isAbsoluteUrl });
+}
 
 export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? strictAjv : coercingAjv;
@@ -75,8 +88,13 @@ export function queryStringProblem(url: string): string | undefined {
   return undefined;
 }
 
-/** `since` must be a real date, not only date-shaped (2024-13-45 is refused). */
-export function sinceProblem(since: string | undefined): string | undefined {
-  if (since === undefined) return undefined;
-  return Number.isNaN(Date.parse(since)) ? `"since" is not a real date: ${since.slice(0, 40)}` : undefined;
+/**
+ * Checks what the schema cannot (a query that is blank once normalized, its length in
+ * characters) before any work or stream starts, and puts `since` in the form the index compares.
+ */
+export function checkedAnswerRequest(request: AnswerRequest): AnswerRequest {
+  normalizeQuery(request.query);
+  const since = request.filters?.since;
+  if (since === undefined || request.filters === undefined) return request;
+  return { ...request, filters: { ...request.filters, since: normalizeSince(since) } };
 }

@@ -59,6 +59,11 @@ export const ERROR_CODES = {
     message: 'The request line or headers are too large',
   },
   URL_TOO_LONG: { kind: 'too_large', action: 'fix_input', message: 'A part of the path is too long' },
+  METHOD_NOT_ALLOWED: {
+    kind: 'invalid_input',
+    action: 'fix_input',
+    message: 'This path does not take that method',
+  },
   // search backend
   BACKEND_UNAVAILABLE: { kind: 'unavailable', action: 'retry', message: 'The search backend is unreachable' },
   BACKEND_ERROR: { kind: 'upstream', action: 'retry', message: 'The search backend failed' },

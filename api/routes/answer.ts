@@ -1,6 +1,6 @@
 // POST /v1/answer and GET /v1/answer: the answer, as JSON or as Server-Sent Events.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { type AnswerRequest, CiteboxError, type RequestedMode } from '../../services/index.js';
+import type { AnswerRequest, RequestedMode } from '../../services/index.js';
 import { runAnswer, streamAnswer } from '../answer-runner.js';
 import { requireApiKey } from '../auth.js';
 import type { RouteOptions } from '../context.js';
@@ -13,7 +13,7 @@ import {
   splitSites,
 } from '../schemas.js';
 import { citeboxFormat, wantsEventStream } from '../sse.js';
-import { sinceProblem } from '../validation.js';
+import { checkedAnswerRequest } from '../validation.js';
 
 interface AnswerBody {
   query: string;
@@ -56,12 +56,12 @@ export const answerRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx 
   async function respond(
     request: FastifyRequest,
     reply: FastifyReply,
-    answerRequest: AnswerRequest,
+    asked: AnswerRequest,
     stream: boolean | undefined,
   ) {
     requireApiKey(request, config.apiKeys, config.adminKey);
-    const problem = sinceProblem(answerRequest.filters?.since);
-    if (problem) throw new CiteboxError('INVALID_REQUEST', problem);
+    // A blank query is refused here, as JSON, before a stream would open.
+    const answerRequest = checkedAnswerRequest(asked);
     if (wantsEventStream(request, stream)) {
       return streamAnswer(
         ctx.runner,

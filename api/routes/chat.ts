@@ -12,19 +12,20 @@ import {
   chatCompletion,
   completionId,
   dataFrame,
+  errorFrame,
   toAnswerRequest,
 } from '../openai-format.js';
 import { API_SECURITY } from '../openapi.js';
 import {
   chatCompletionSchema,
   chatRequestSchema,
-  errorResponses,
   modelListSchema,
   modelParamsSchema,
   modelSchema,
+  openAiErrorResponses,
 } from '../schemas.js';
 import type { StreamFormat } from '../sse.js';
-import { sinceProblem } from '../validation.js';
+import { checkedAnswerRequest } from '../validation.js';
 
 /** Conversations are longer than questions. */
 export const CHAT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -56,24 +57,22 @@ export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx })
               },
             },
           },
-          ...errorResponses(400, 401, 404, 413, 415, 429, 503, 504),
+          ...openAiErrorResponses(400, 401, 404, 413, 415, 429, 503, 504),
         },
       },
     },
     async (request, reply) => {
       requireApiKey(request, config.apiKeys, config.adminKey);
       const chat = request.body;
-      const answerRequest = toAnswerRequest(chat);
-      const problem = sinceProblem(answerRequest.filters?.since);
-      if (problem) throw new CiteboxError('INVALID_REQUEST', problem);
+      const answerRequest = checkedAnswerRequest(toAnswerRequest(chat));
       const id = completionId();
       const created = Math.floor(Date.now() / 1000);
       if (chat.stream === true) {
         const chunks = new ChunkStream(chat, id, created);
         const format: StreamFormat = {
           event: (event) => chunks.push(event).map(dataFrame).join(''),
-          failure: (error) => dataFrame({ error }),
-          end: () => chunks.end(String(request.id)),
+          failure: (error) => errorFrame(error),
+          end: () => chunks.end(),
         };
         return streamAnswer(ctx.runner, request, reply, answerRequest, format, 'chat');
       }
@@ -91,7 +90,7 @@ export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx })
         summary: 'The models of the OpenAI facade (one: citebox)',
         tags: ['openai'],
         security: API_SECURITY,
-        response: { 200: modelListSchema, ...errorResponses(401, 429) },
+        response: { 200: modelListSchema, ...openAiErrorResponses(401, 429, 503) },
       },
     },
     async (request) => {
@@ -108,7 +107,7 @@ export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx })
         tags: ['openai'],
         security: API_SECURITY,
         params: modelParamsSchema,
-        response: { 200: modelSchema, ...errorResponses(401, 404, 429) },
+        response: { 200: modelSchema, ...openAiErrorResponses(400, 401, 404, 414, 429, 503) },
       },
     },
     async (request) => {

@@ -1,11 +1,11 @@
 // GET /v1/search: classic ranked results, one per page, with the page's best passages.
 import type { FastifyPluginAsync } from 'fastify';
-import { CiteboxError, normalizeQuery, type SearchHit } from '../../services/index.js';
+import { normalizeQuery, type SearchHit } from '../../services/index.js';
 import { requireApiKey } from '../auth.js';
 import type { RouteOptions } from '../context.js';
+import { normalizeSince } from '../formats.js';
 import { API_SECURITY } from '../openapi.js';
 import { errorResponses, searchQuerySchema, searchResponseSchema, splitSites } from '../schemas.js';
-import { sinceProblem } from '../validation.js';
 
 interface SearchQueryString {
   q: string;
@@ -60,7 +60,7 @@ export const searchRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx 
       schema: {
         summary: 'Ranked search results',
         description:
-          'One result per page, best first, each with its best passages. `sites` is comma-separated (subdomains included); `since` is an ISO date.',
+          'One result per page, best first, each with its best passages. `sites` is comma-separated (subdomains included); `since` is a date or an RFC 3339 date-time.',
         tags: ['search'],
         security: API_SECURITY,
         querystring: searchQuerySchema,
@@ -71,15 +71,13 @@ export const searchRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx 
       requireApiKey(request, deps.config.apiKeys, deps.config.adminKey);
       const started = performance.now();
       const q = request.query;
-      const problem = sinceProblem(q.since);
-      if (problem) throw new CiteboxError('INVALID_REQUEST', problem);
       const hits = await deps.backend.search({
         text: normalizeQuery(q.q),
         limit: q.limit * 3,
         maxPerPage: 3,
         sites: splitSites(q.sites),
         lang: q.lang,
-        since: q.since,
+        since: q.since === undefined ? undefined : normalizeSince(q.since),
       });
       const results = groupByPage(hits, q.limit);
       return { results, took_ms: Math.round((performance.now() - started) * 10) / 10 };

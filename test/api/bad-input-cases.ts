@@ -525,7 +525,6 @@ export function sweepCases(adminKey: string): SweepCase[] {
     ['POST', '/healthz'],
     ['TRACE', '/v1/answer'],
     ['PROPFIND', '/v1/answer'],
-    ['OPTIONS', '/v1/answer'],
     ['FOO', '/v1/answer'],
     ['get', '/v1/search?q=x'],
     ['GET ', '/v1/search'],

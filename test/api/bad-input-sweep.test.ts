@@ -4,6 +4,7 @@
 // header; nothing may be a 5xx or be logged as an error; the server must be healthy afterwards.
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isOpenAiPath } from '../../api/openai-errors.js';
 import { type Server, startServer } from '../../cli/serve.js';
 import { createLogger } from '../../services/index.js';
 import { type TestEnv, testConfig } from '../helpers/config.js';
@@ -22,13 +23,31 @@ function problem(c: SweepCase, res: RawResponse): string | undefined {
   if (!/^application\/json/.test(res.headers['content-type'] ?? '')) {
     return `status ${res.status} with content-type ${res.headers['content-type']}`;
   }
-  let body: { error?: { code?: unknown; message?: unknown; request_id?: unknown } };
+  let body: {
+    error?: { code?: unknown; message?: unknown; request_id?: unknown; type?: unknown; param?: unknown };
+  };
   try {
     body = JSON.parse(res.body.toString('utf8'));
   } catch {
     return `status ${res.status}, body is not JSON: ${res.body.toString('utf8').slice(0, 100)}`;
   }
   const error = body.error;
+  if (c.request.path !== undefined && isOpenAiPath(c.request.path)) {
+    // OpenAI's shape: {message, type, param, code}, the request id in the header only.
+    if (
+      !error ||
+      typeof error.message !== 'string' ||
+      typeof error.type !== 'string' ||
+      !(error.param === null || typeof error.param === 'string') ||
+      typeof error.code !== 'string' ||
+      error.code !== error.code.toLowerCase()
+    ) {
+      return `status ${res.status}, not OpenAI's error shape: ${JSON.stringify(body).slice(0, 200)}`;
+    }
+    if (/must match a schema|body\/|querystring\//.test(error.message))
+      return `validator wording: ${error.message}`;
+    return res.headers['x-request-id'] ? undefined : 'no x-request-id header';
+  }
   if (
     !error ||
     typeof error.code !== 'string' ||
@@ -38,6 +57,9 @@ function problem(c: SweepCase, res: RawResponse): string | undefined {
     return `status ${res.status}, not the error shape: ${JSON.stringify(body).slice(0, 200)}`;
   }
   if (error.message.includes(' at ') && error.message.includes('.ts:')) return 'a stack trace in the message';
+  if (/must match a schema|body\/|querystring\/|params\//.test(error.message)) {
+    return `validator wording: ${error.message}`;
+  }
   if (res.headers['x-request-id'] !== error.request_id) {
     return `request_id ${String(error.request_id)} differs from x-request-id ${res.headers['x-request-id']}`;
   }

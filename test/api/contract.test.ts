@@ -61,7 +61,10 @@ describe('API contract', () => {
     for (const path of paths) {
       const none = await get(path);
       expect(none.status, path).toBe(401);
-      expect(errorBody(await none.json()).code).toBe('UNAUTHORIZED');
+      const body = await none.json();
+      // The OpenAI-compatible routes answer in OpenAI's error shape.
+      if (path === '/v1/models') expect(body.error.code).toBe('invalid_api_key');
+      else expect(errorBody(body).code).toBe('UNAUTHORIZED');
       expect((await get(path, auth('wrong'))).status, path).toBe(401);
       expect((await get(path, auth(KEY))).status, path).toBe(200);
       expect((await get(path, { 'x-api-key': 'other-key' })).status, path).toBe(200);
@@ -110,7 +113,14 @@ describe('API contract', () => {
     expect((await get('/v1/models/citebox', auth(KEY))).status).toBe(200);
     const other = await get('/v1/models/gpt-4o', auth(KEY));
     expect(other.status).toBe(404);
-    expect(errorBody(await other.json()).code).toBe('MODEL_NOT_FOUND');
+    expect(await other.json()).toEqual({
+      error: {
+        message: 'The model "gpt-4o" does not exist',
+        type: 'invalid_request_error',
+        param: 'model',
+        code: 'model_not_found',
+      },
+    });
   });
 
   it('reports readiness with the reason of each failing check', async () => {
