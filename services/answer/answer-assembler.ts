@@ -1,7 +1,7 @@
 // Turns a model's streamed output into the answer's text, chunk by chunk: citation markers are
 // parsed (citation-parser), each one verified against the passage it cites as soon as it is seen
 // (the claim is the text before it), and written back as plain `[n]` markers. The numbers are the
-// ones of the `sources` event; renumbering in order of first use happens once the answer is whole.
+// ones of the `sources` event, kept in the whole answer too.
 // With `citeUncited`, a sentence the model left without a marker gets one when a passage clearly
 // supports it (small models forget markers more often than they invent them).
 import { CitationParser } from './citation-parser.js';

@@ -5,8 +5,9 @@
 //
 // Numbering: in a stream, the `sources` event goes out before the first token, numbered by
 // retrieval rank, and every later event (deltas, citations, done) keeps those numbers, so a client
-// can resolve each [n] the moment it arrives. A whole answer (answer()) is renumbered in order of
-// first use, its sources reordered to match.
+// can resolve each [n] the moment it arrives. A whole answer (answer()) keeps the same numbers, so
+// one answer reads the same in JSON, in the CLI, in a stream and on the website: [n] is always the
+// n-th source in rank order (an answer may cite [3] first).
 import { randomUUID } from 'node:crypto';
 import { CiteboxError, errorMessage, isCiteboxError } from '../errors.js';
 import type { ChatTurn, LlmClient } from '../llm/index.js';
@@ -63,6 +64,9 @@ const MAX_JUDGED = 6;
 
 export const NO_ANSWER_TEXT =
   'I could not find an answer to that in the indexed pages. The closest sources are listed below.';
+/** The no-answer text when no indexed page came close enough to list as a source. */
+export const NO_SOURCES_TEXT =
+  'I could not find an answer to that in the indexed pages, and none of them is close enough to list as a source.';
 export const EMPTY_INDEX_TEXT = 'The index is empty: crawl a site first (`npx citebox crawl <url>`).';
 
 export interface AnswerSettings {
@@ -141,14 +145,14 @@ export class AnswerService {
     return this.#llm !== undefined;
   }
 
-  /** The whole answer as one response, its citations numbered in order of first use. */
+  /** The whole answer as one response, numbered as its stream is (sources in rank order). */
   async answer(request: AnswerRequest, options: AnswerOptions = {}): Promise<AnswerResponse> {
     let done: AnswerResponse | undefined;
     for await (const event of this.stream(request, options)) {
       if (event.type === 'done') done = event.response;
     }
     if (!done) throw new CiteboxError('INTERNAL', 'The answer pipeline ended without a response');
-    return renumberResponse(done);
+    return done;
   }
 
   /**
@@ -533,7 +537,7 @@ export class AnswerService {
     const sources = hits.map((hit, i) => toSource(hit, i + 1));
     yield { type: 'sources', sources };
     const empty = hits.length === 0 && (await this.#backend.stats()).pages === 0;
-    const text = empty ? EMPTY_INDEX_TEXT : NO_ANSWER_TEXT;
+    const text = empty ? EMPTY_INDEX_TEXT : hits.length === 0 ? NO_SOURCES_TEXT : NO_ANSWER_TEXT;
     yield { type: 'delta', text };
     yield { type: 'citations', citations: [] };
     const response: AnswerResponse = {

@@ -10,6 +10,7 @@ export {
   MAX_QUERY_CHARS,
   MAX_TOP_K,
   NO_ANSWER_TEXT,
+  NO_SOURCES_TEXT,
   normalizeQuery,
   renumberCitations,
   renumberResponse,

@@ -1,7 +1,7 @@
 // The answer pipeline against a local OpenAI-compatible server scripted per test: streaming order,
 // citation repair, language, retries, timeouts, failures mid-stream and aborts.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AnswerEvent } from '../../services/index.js';
+import { type AnswerEvent, NO_SOURCES_TEXT } from '../../services/index.js';
 import { type FakeLlm, startFakeLlm, streamReply } from '../helpers/llm-server.js';
 import { type AnswerFixture, collect, deltasOf, doneOf, openFixture, page, testLlm } from './fixtures.js';
 
@@ -75,7 +75,7 @@ describe('LLM answers against a scripted OpenAI-compatible server', () => {
     expect(request?.body.model).toBe('fake-model');
   });
 
-  it('renumbers a whole answer in order of first use', async () => {
+  it('numbers a whole answer as its stream does: sources in rank order', async () => {
     llm.respond((request) =>
       request.purpose === 'answer'
         ? streamReply(
@@ -83,18 +83,21 @@ describe('LLM answers against a scripted OpenAI-compatible server', () => {
           )
         : streamReply(''),
     );
+    const service = fixture.service(testLlm(llm.url));
+    const events = await collect(service.stream({ query: APOLLO }));
+    const streamed = (events.at(-1) as Extract<AnswerEvent, { type: 'done' }>).response;
     const response = await fixture.service(testLlm(llm.url)).answer({ query: APOLLO });
+    // The same numbers in JSON (and the CLI) as in the stream (and the website).
     expect(response.answer).toBe(
-      'The Moon is Earth’s only natural satellite [1]. Apollo 11 landed on July 20, 1969 [2].',
+      'The Moon is Earth’s only natural satellite [2]. Apollo 11 landed on July 20, 1969 [1].',
     );
+    expect(streamed.answer).toBe(response.answer);
     expect(response.citations.map((c) => [c.n, c.url])).toEqual([
-      [1, 'https://facts.test/moon'],
-      [2, 'https://facts.test/apollo'],
+      [2, 'https://facts.test/moon'],
+      [1, 'https://facts.test/apollo'],
     ]);
-    expect(response.sources.slice(0, 2).map((s) => s.url)).toEqual([
-      'https://facts.test/moon',
-      'https://facts.test/apollo',
-    ]);
+    expect(response.sources.map((s) => s.n)).toEqual(response.sources.map((_s, i) => i + 1));
+    expect(response.sources.map((s) => s.url)).toEqual(streamed.sources.map((s) => s.url));
   });
 
   it('drops a citation of [7] when there are 4 sources', async () => {
@@ -315,6 +318,15 @@ describe('LLM answers against a scripted OpenAI-compatible server', () => {
     expect(done.answer).toMatch(/could not find/);
     expect(done.citations).toEqual([]);
     expect(llm.requests).toHaveLength(0);
+  });
+
+  it('says "the closest sources are listed below" only when there are sources to list', async () => {
+    const service = fixture.service(testLlm(llm.url));
+    const none = doneOf(await collect(service.stream({ query: 'xylophone zeppelin quasar' })));
+    expect(none.answer_mode).toBe('none');
+    expect(none.sources).toEqual([]);
+    expect(none.answer).toBe(NO_SOURCES_TEXT);
+    expect(none.answer).not.toMatch(/listed below/);
   });
 
   it('answers extractively when asked to, even with a model configured', async () => {
