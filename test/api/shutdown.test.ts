@@ -112,7 +112,9 @@ describe('graceful shutdown of the server process', () => {
     expect(JSON.parse(events.at(-1)?.data ?? '{}')).toMatchObject({ error: { code: 'SHUTTING_DOWN' } });
     // The chat stream: OpenAI's error object as its last data line, no [DONE].
     const chatData = parseSse(chat.text()).map((e) => e.data);
-    expect(JSON.parse(chatData.at(-1) ?? '{}')).toMatchObject({ error: { code: 'SHUTTING_DOWN' } });
+    expect(JSON.parse(chatData.at(-1) ?? '{}')).toMatchObject({
+      error: { code: 'shutting_down', type: 'service_unavailable_error' },
+    });
     expect(chatData).not.toContain('[DONE]');
     // Ended after the grace period, not at once and not at the LLM's pace (20 s).
     expect(streamsEndedAfter).toBeGreaterThan(500);
