@@ -10,9 +10,16 @@ if (major < 22 || (major === 22 && minor < 13)) {
 }
 
 try {
+  // Help is answered before the rest of Citebox is loaded (which takes a second or more).
+  const { helpText } = await import('../dist/cli/help.js');
+  const help = helpText(process.argv.slice(2));
+  if (help !== undefined) {
+    process.stdout.write(`${help}\n`);
+    process.exit(0);
+  }
   await import('../dist/cli/main.js');
 } catch (err) {
-  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/main.js')) {
+  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && /dist\/cli\/(main|help)\.js/.test(String(err.message))) {
     console.error('citebox: not built yet; run `npm run build` (or `npm ci`, which builds) first.');
     process.exit(1);
   }

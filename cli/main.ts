@@ -1,8 +1,7 @@
-// The `citebox` command: serve | crawl | ask | status.
+// The `citebox` command: serve | crawl | ask | status | worker | reindex, and their --help (help.ts).
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import {
   type Config,
   createLogger,
@@ -13,31 +12,15 @@ import {
   sharedResultStorePath,
 } from '../services/index.js';
 import { runAsk } from './commands/ask.js';
-import { CRAWL_USAGE, runCrawl } from './commands/crawl.js';
+import { type CrawlCommandOptions, runCrawl } from './commands/crawl.js';
 import { runReindex } from './commands/reindex.js';
 import { runStatus } from './commands/status.js';
 import { runWorker, workerHealth } from './commands/worker.js';
+import { EXIT_USAGE, helpText, overviewHelp } from './help.js';
+import { logOutput } from './log-output.js';
 import { packageVersion } from './runtime.js';
 import { startServer } from './serve.js';
 import { type ClusterMessage, isClusterMessage, runServePrimary } from './serve-cluster.js';
-
-const USAGE = `Usage: citebox <command> [options]
-
-Commands:
-  serve                         run the API and website (PORT, default 8080)
-  crawl <url...>                crawl sites into the index; resumes an interrupted crawl
-      --max-pages N  --max-depth N  --include PATTERN  --exclude PATTERN
-      --scope host|domain  --host NAME (more hosts)  --max-pages-per-host N  --refresh
-  ask "<question>"              answer a question from the index
-      --json  --top-k N  --sites a.com,b.org
-  status                        backend, pages, passages, sites, crawl jobs
-      --json
-  worker                        run queued crawl jobs (beside an API with CITEBOX_CRAWL_WORKER=false)
-      --healthcheck  (exit 0 when this host's worker is alive)
-  reindex                       rebuild the Elasticsearch/OpenSearch index, swap its alias atomically
-      --json  --keep-old
-
-Configuration comes from the environment (see README).`;
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`citebox: ${message}\n`);
@@ -47,22 +30,24 @@ function fail(message: string, code = 1): never {
 function cliLogger(config: Config): Logger {
   // Commands other than serve keep stdout for their output and only log warnings unless asked.
   const level = config.logLevel === 'info' ? 'warn' : config.logLevel;
-  return createLogger({ logLevel: level }, pino.destination(2));
+  const output = logOutput(config.logFormat, 2);
+  process.on('exit', () => output.flush());
+  return createLogger({ logLevel: level }, output.destination);
 }
 
 async function serve(config: Config): Promise<void> {
-  // Log lines are written asynchronously: a request never waits on the write of its access-log
-  // line (stdout may be a slow pipe), and lines logged while a write is pending go out together.
-  // Flushed at exit, whatever the way out.
-  const destination = pino.destination({ dest: 1, sync: false });
+  // JSON log lines are written asynchronously: a request never waits on the write of its
+  // access-log line (stdout may be a slow pipe), and lines logged while a write is pending go out
+  // together. Flushed at exit, whatever the way out. On a terminal: readable lines (LOG_FORMAT).
+  const output = logOutput(config.logFormat, 1);
   process.on('exit', () => {
     try {
-      destination.flushSync();
+      output.flush();
     } catch (err) {
       process.stderr.write(`citebox: could not flush the last log lines: ${errorMessage(err)}\n`);
     }
   });
-  const logger = createLogger(config, destination);
+  const logger = createLogger(config, output.destination);
   const workers = config.workers === 'auto' ? availableParallelism() : config.workers;
   if (workers > 1 && cluster.isPrimary) {
     await runServePrimary(config, logger, workers);
@@ -124,135 +109,161 @@ async function serve(config: Config): Promise<void> {
   }
 }
 
+/** Bad usage: says what is wrong and where the help is, and exits EXIT_USAGE. */
+function usage(command: string, message: string): never {
+  fail(`${message}\n(citebox ${command} --help lists the options)`, EXIT_USAGE);
+}
+
+/** Node's parseArgs, its errors turned into usage errors (its first sentence says what is wrong). */
+function parsing<T>(command: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    return usage(command, errorMessage(err).split('. ')[0] ?? errorMessage(err));
+  }
+}
+
+function intOption(command: string, value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) usage(command, `${name} must be a whole number, not "${value}"`);
+  return Number(value);
+}
+
+/** What a command line asks for, checked before the configuration is read. */
+function plan(command: string, args: readonly string[]): (config: Config) => Promise<void> {
+  switch (command) {
+    case 'serve': {
+      parsing(command, () => parseArgs({ args: [...args], options: {} }));
+      return (config) => serve(config);
+    }
+    case 'crawl': {
+      const { values, positionals } = parsing(command, () =>
+        parseArgs({
+          args: [...args],
+          allowPositionals: true,
+          options: {
+            'max-pages': { type: 'string' },
+            'max-depth': { type: 'string' },
+            include: { type: 'string', multiple: true },
+            exclude: { type: 'string', multiple: true },
+            scope: { type: 'string' },
+            host: { type: 'string', multiple: true },
+            'max-pages-per-host': { type: 'string' },
+            refresh: { type: 'boolean' },
+          },
+        }),
+      );
+      if (positionals.length === 0) usage(command, 'crawl needs at least one URL');
+      const scope = values.scope;
+      if (scope !== undefined && scope !== 'host' && scope !== 'domain') {
+        usage(command, '--scope must be host or domain');
+      }
+      const options: CrawlCommandOptions = {
+        seeds: positionals,
+        maxPages: intOption(command, values['max-pages'], '--max-pages'),
+        maxDepth: intOption(command, values['max-depth'], '--max-depth'),
+        include: values.include,
+        exclude: values.exclude,
+        scope: scope as CrawlCommandOptions['scope'],
+        hosts: values.host,
+        maxPagesPerHost: intOption(command, values['max-pages-per-host'], '--max-pages-per-host'),
+        refresh: values.refresh ?? false,
+      };
+      return async (config) => {
+        process.exitCode = await runCrawl(config, cliLogger(config), options);
+      };
+    }
+    case 'ask': {
+      const { values, positionals } = parsing(command, () =>
+        parseArgs({
+          args: [...args],
+          allowPositionals: true,
+          options: { json: { type: 'boolean' }, 'top-k': { type: 'string' }, sites: { type: 'string' } },
+        }),
+      );
+      const question = positionals.join(' ').trim();
+      if (!question) usage(command, 'ask needs a question, e.g. citebox ask "how do I crawl my site?"');
+      const options = {
+        question,
+        json: values.json ?? false,
+        topK: intOption(command, values['top-k'], '--top-k'),
+        sites: values.sites
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      };
+      return async (config) => {
+        process.exitCode = await runAsk(config, cliLogger(config), options);
+      };
+    }
+    case 'status': {
+      const { values } = parsing(command, () =>
+        parseArgs({ args: [...args], options: { json: { type: 'boolean' } } }),
+      );
+      return async (config) => {
+        process.exitCode = await runStatus(config, cliLogger(config), { json: values.json ?? false });
+      };
+    }
+    case 'worker': {
+      const { values } = parsing(command, () =>
+        parseArgs({ args: [...args], options: { healthcheck: { type: 'boolean' } } }),
+      );
+      return async (config) => {
+        if (values.healthcheck) {
+          process.exitCode = workerHealth(config);
+          return;
+        }
+        const stop = new AbortController();
+        process.once('SIGTERM', () => stop.abort());
+        process.once('SIGINT', () => stop.abort());
+        const output = logOutput(config.logFormat, 1);
+        const code = await runWorker(config, createLogger(config, output.destination), {
+          signal: stop.signal,
+        });
+        output.flush();
+        process.exit(code);
+      };
+    }
+    case 'reindex': {
+      const { values } = parsing(command, () =>
+        parseArgs({
+          args: [...args],
+          options: { json: { type: 'boolean' }, 'keep-old': { type: 'boolean' } },
+        }),
+      );
+      return async (config) => {
+        process.exitCode = await runReindex(config, cliLogger(config), {
+          json: values.json ?? false,
+          keepOld: values['keep-old'] ?? false,
+        });
+      };
+    }
+    default:
+      return fail(`unknown command "${command}"\n\n${overviewHelp()}`, EXIT_USAGE);
+  }
+}
+
 export async function main(argv: readonly string[]): Promise<void> {
-  const [command, ...rest] = argv;
-  if (!command || command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(`${USAGE}\n`);
+  // Help needs no configuration, so it works before anything is set up.
+  const help = helpText(argv);
+  if (help !== undefined) {
+    process.stdout.write(`${help}\n`);
     return;
   }
+  const [command = '', ...rest] = argv;
+  if (command === 'help') fail(`unknown command "${rest[0]}"\n\n${overviewHelp()}`, EXIT_USAGE);
   if (command === '--version' || command === '-v') {
     process.stdout.write(`${packageVersion()}\n`);
     return;
   }
+  const run = plan(command, rest);
   let config: Config;
   try {
     config = loadConfig();
   } catch (err) {
     fail(`invalid configuration: ${errorMessage(err)}`);
   }
-  switch (command) {
-    case 'serve':
-      return serve(config);
-    case 'crawl': {
-      // Usage errors exit 2, a failed crawl 1 (CRAWL_USAGE lists the codes).
-      const usage: (message: string) => never = (message) =>
-        fail(`${message}\n(citebox crawl --help lists the options)`, 2);
-      let parsed: ReturnType<typeof parseCrawlArgs> | undefined;
-      try {
-        parsed = parseCrawlArgs(rest);
-      } catch (err) {
-        // Node's parser explains "--" after its first sentence; the first says what went wrong.
-        usage(errorMessage(err).split('. ')[0] ?? errorMessage(err));
-      }
-      const { values, positionals } = parsed;
-      if (values.help) {
-        process.stdout.write(`${CRAWL_USAGE}\n`);
-        return;
-      }
-      if (positionals.length === 0) usage('crawl needs at least one URL');
-      const scope = values.scope;
-      if (scope !== undefined && scope !== 'host' && scope !== 'domain') {
-        usage('--scope must be host or domain');
-      }
-      const exit = await runCrawl(config, cliLogger(config), {
-        seeds: positionals,
-        maxPages: intOption(values['max-pages'], '--max-pages', 2),
-        maxDepth: intOption(values['max-depth'], '--max-depth', 2),
-        include: values.include,
-        exclude: values.exclude,
-        scope,
-        hosts: values.host,
-        maxPagesPerHost: intOption(values['max-pages-per-host'], '--max-pages-per-host', 2),
-        refresh: values.refresh ?? false,
-      });
-      process.exitCode = exit;
-      return;
-    }
-    case 'ask': {
-      const { values, positionals } = parseArgs({
-        args: [...rest],
-        allowPositionals: true,
-        options: { json: { type: 'boolean' }, 'top-k': { type: 'string' }, sites: { type: 'string' } },
-      });
-      const question = positionals.join(' ').trim();
-      if (!question) fail('ask needs a question, e.g. citebox ask "how do I crawl my site?"');
-      process.exitCode = await runAsk(config, cliLogger(config), {
-        question,
-        json: values.json ?? false,
-        topK: intOption(values['top-k'], '--top-k'),
-        sites: values.sites
-          ?.split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      });
-      return;
-    }
-    case 'status': {
-      const { values } = parseArgs({ args: [...rest], options: { json: { type: 'boolean' } } });
-      process.exitCode = await runStatus(config, cliLogger(config), { json: values.json ?? false });
-      return;
-    }
-    case 'worker': {
-      const { values } = parseArgs({ args: [...rest], options: { healthcheck: { type: 'boolean' } } });
-      if (values.healthcheck) {
-        process.exitCode = workerHealth(config);
-        return;
-      }
-      const stop = new AbortController();
-      process.once('SIGTERM', () => stop.abort());
-      process.once('SIGINT', () => stop.abort());
-      const code = await runWorker(config, createLogger(config), { signal: stop.signal });
-      process.exit(code);
-      return;
-    }
-    case 'reindex': {
-      const { values } = parseArgs({
-        args: [...rest],
-        options: { json: { type: 'boolean' }, 'keep-old': { type: 'boolean' } },
-      });
-      process.exitCode = await runReindex(config, cliLogger(config), {
-        json: values.json ?? false,
-        keepOld: values['keep-old'] ?? false,
-      });
-      return;
-    }
-    default:
-      fail(`unknown command "${command}"\n\n${USAGE}`);
-  }
-}
-
-function intOption(value: string | undefined, name: string, exitCode = 1): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) fail(`${name} must be a whole number, not "${value}"`, exitCode);
-  return Number(value);
-}
-
-function parseCrawlArgs(args: readonly string[]) {
-  return parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: {
-      'max-pages': { type: 'string' },
-      'max-depth': { type: 'string' },
-      include: { type: 'string', multiple: true },
-      exclude: { type: 'string', multiple: true },
-      scope: { type: 'string' },
-      host: { type: 'string', multiple: true },
-      'max-pages-per-host': { type: 'string' },
-      refresh: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  await run(config);
 }
 
 // `citebox ask … | head`: a reader that stops reading early is not an error. (The server and the
@@ -267,8 +278,6 @@ if (command !== 'serve' && command !== 'worker') {
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (isCiteboxError(err)) fail(`${err.code}: ${err.message}`);
-  if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
-    fail(err.message);
   process.stderr.write(`citebox: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

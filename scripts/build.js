@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { engineNote } from './engine-note.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
@@ -17,4 +18,11 @@ if (result.status !== 0) {
   console.error('citebox: build failed (see the TypeScript errors above).');
   process.exit(result.status ?? 1);
 }
-if (!quiet) console.log(`citebox: built dist/ in ${Date.now() - started} ms`);
+if (!quiet) {
+  console.log(`citebox: built dist/ in ${Date.now() - started} ms`);
+  // Under `npm ci` (prepare), once: why npm warned about engines.
+  if (process.env.npm_lifecycle_event === 'prepare') {
+    const note = engineNote(process.env.npm_config_user_agent, process.versions.node);
+    if (note) console.log(note);
+  }
+}

@@ -50,6 +50,8 @@ export interface Config {
   readonly allowPrivateNetworks: boolean;
   readonly userAgent: string;
   readonly logLevel: LogLevel;
+  /** Log lines as readable text (`pretty`), JSON (`json`), or text on a terminal only (`auto`). */
+  readonly logFormat: 'auto' | 'pretty' | 'json';
   /** Index Citebox's own documentation when the index is empty at start-up. */
   readonly bootstrapDocs: boolean;
   /** Elasticsearch/OpenSearch: the alias of the passages index. */
@@ -313,6 +315,13 @@ export const SETTINGS: readonly Setting[] = [
     kind: { type: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     default: 'info',
     doc: 'Log level.',
+  },
+  {
+    key: 'logFormat',
+    env: ['LOG_FORMAT'],
+    kind: { type: 'enum', values: ['auto', 'pretty', 'json'] },
+    default: 'auto',
+    doc: 'Log lines: `auto` writes readable text when the output is a terminal and JSON lines otherwise; `pretty` or `json` force one.',
   },
   {
     key: 'bootstrapDocs',

@@ -1,8 +1,11 @@
 // The real `citebox` command (bin/citebox.js → dist/): crawl a local site, then ask and status.
 // `npm test` builds dist/ first (pretest).
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS, EXIT_USAGE } from '../cli/help.js';
+import { NO_SOURCES_TEXT } from '../services/index.js';
 import { type TestEnv, testConfig } from './helpers/config.js';
 import { htmlPage, startSite, type TestSite } from './helpers/site-server.js';
 
@@ -125,25 +128,87 @@ describe('citebox CLI', () => {
 
   it('exits with a clear message on bad input', async () => {
     const badUrl = await run(['crawl', 'ftp://example.com/'], vars);
-    expect(badUrl.code).toBe(2);
+    expect(badUrl.code).toBe(EXIT_USAGE);
     expect(badUrl.stderr).toMatch(/Only http and https/);
     const badConfig = await run(['status'], { ...vars, PORT: 'eighty' });
     expect(badConfig.code).toBe(1);
     expect(badConfig.stderr).toContain('PORT');
     const noQuestion = await run(['ask'], vars);
-    expect(noQuestion.code).toBe(1);
+    expect(noQuestion.code).toBe(EXIT_USAGE);
   });
 
-  it('crawl answers --help with its options and exit codes, and exits 2 on bad usage', async () => {
+  it('crawl answers --help with its options and exit codes, and exits 64 on bad usage', async () => {
     const help = await run(['crawl', '--help'], vars);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: citebox crawl <url...>');
     expect(help.stdout).toMatch(/--max-pages N[\s\S]*Exit codes:[\s\S]*130/);
     const unknown = await run(['crawl', '--no-such-option', site.url], vars);
-    expect(unknown.code).toBe(2);
+    expect(unknown.code).toBe(EXIT_USAGE);
     expect(unknown.stderr).toContain("Unknown option '--no-such-option'");
     const notANumber = await run(['crawl', site.url, '--max-pages', 'ten'], vars);
-    expect(notANumber.code).toBe(2);
+    expect(notANumber.code).toBe(EXIT_USAGE);
+  });
+
+  it('answers --help for every command, without needing a valid configuration', async () => {
+    const badConfig = { ...vars, PORT: 'eighty' };
+    const asked = [...COMMANDS.map(({ name }) => [name, '--help']), ['ask', '-h'], ['help', 'worker']];
+    const helps = await Promise.all(asked.map((args) => run(args, badConfig)));
+    for (const [i, args] of asked.entries()) {
+      const help = helps[i] as Awaited<ReturnType<typeof run>>;
+      const name = args[0] === 'help' ? args[1] : args[0];
+      expect(help.code, args.join(' ')).toBe(0);
+      expect(help.stdout, args.join(' ')).toContain(`Usage: citebox ${name}`);
+      expect(help.stdout, args.join(' ')).toMatch(/Options:[\s\S]*--help[\s\S]*Exit codes:\n\s+0 /);
+      expect(help.stdout, args.join(' ')).toMatch(new RegExp(`\\n\\s+${EXIT_USAGE}\\s+bad usage`));
+    }
+    const ask = await run(['ask', '--help'], badConfig);
+    expect(ask.stdout).toMatch(/\n\s+2\s+no answer/);
+    const overview = await run(['--help'], badConfig);
+    for (const { name } of COMMANDS) expect(overview.stdout).toMatch(new RegExp(`\\n  ${name}\\s`));
+    for (const args of [
+      ['status', '--bogus'],
+      ['serve', '--port', '1'],
+      ['ask', 'x', '--top-k', 'many'],
+      ['nope'],
+    ]) {
+      const bad = await run(args, vars);
+      expect(bad.code, args.join(' ')).toBe(EXIT_USAGE);
+      expect(bad.stdout, args.join(' ')).toBe('');
+    }
+  });
+
+  it('runs through npx on the machine’s own npm without EBADENGINE warnings', async () => {
+    // npm checks `engines` against the Node that runs npm (often older than the project's Node 24).
+    const npmBin = ['/usr/bin', '/usr/local/bin'].map((d) => join(d, 'npx')).find((p) => existsSync(p));
+    if (!npmBin) return;
+    const machinePath = (process.env['PATH'] ?? '')
+      .split(delimiter)
+      .filter((d) => !d.includes('node_modules'))
+      .join(delimiter);
+    const npx = await new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
+      const child = spawn(npmBin, ['--no-install', 'citebox', '--version'], {
+        cwd: join(import.meta.dirname, '..'),
+        env: { ...process.env, PATH: machinePath },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(npx.code).toBe(0);
+    expect(npx.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(npx.stderr).not.toContain('EBADENGINE');
+  });
+
+  it('ask exits 2 when it finds no answer, and says plainly that nothing came close', async () => {
+    for (const json of [false, true]) {
+      const ask = await run(['ask', ...(json ? ['--json'] : []), 'xylophone zeppelin quasar'], vars);
+      expect(ask.code).toBe(2);
+      const answer = json ? (JSON.parse(ask.stdout) as { answer: string }).answer : ask.stdout;
+      expect(answer).toContain(NO_SOURCES_TEXT);
+      expect(ask.stdout).not.toMatch(/listed below|Sources:/);
+    }
   });
 
   it('a crawl whose seeds all fail exits 1 and prints the reason', async () => {

@@ -17,9 +17,11 @@ export async function runAsk(config: Config, logger: Logger, options: AskOptions
       top_k: options.topK,
       filters: options.sites?.length ? { sites: options.sites } : undefined,
     });
+    // Exit 2 when there is no answer (`citebox ask --help` lists the codes), --json or not.
+    const exit = response.answer_mode === 'none' ? 2 : 0;
     if (options.json) {
       process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
-      return 0;
+      return exit;
     }
     const label =
       response.answer_mode === 'llm'
@@ -32,7 +34,7 @@ export async function runAsk(config: Config, logger: Logger, options: AskOptions
       process.stdout.write('Sources:\n');
       for (const s of response.sources) process.stdout.write(`  [${s.n}] ${s.title} — ${s.url}\n`);
     }
-    return response.answer_mode === 'none' ? 2 : 0;
+    return exit;
   } finally {
     await runtime.close();
   }

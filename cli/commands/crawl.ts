@@ -2,35 +2,8 @@
 // interrupted crawl of the same seeds, and ends with a summary. Ctrl-C stops it resumably.
 import type { CrawlStats } from '../../crawler/index.js';
 import { type Config, errorMessage, isCiteboxError, type Logger } from '../../services/index.js';
+import { EXIT_USAGE } from '../help.js';
 import { openRuntime } from '../runtime.js';
-
-/** `citebox crawl --help`. */
-export const CRAWL_USAGE = `Usage: citebox crawl <url...> [options]
-
-Crawls the sites of the seed URLs into the index, in the foreground, with a progress line on
-stderr and a summary on stdout. Run the same command again after an interruption (Ctrl-C, a
-crash): it resumes the unfinished job instead of starting over.
-
-Options:
-  --max-pages N            pages to index at most, revisits of known pages included (default 1000)
-  --max-depth N            links to follow from a seed (default 10; 0: the seeds only, no sitemaps)
-  --include PATTERN        crawl only URLs matching it (repeatable): /path/*, *glob*, /regex/
-  --exclude PATTERN        skip URLs matching it (repeatable)
-  --scope host|domain      stay on the seeds' hosts (default) or their registrable domains
-  --host NAME              crawl this host too (repeatable)
-  --max-pages-per-host N   fetch at most N pages of any one host
-  --refresh                re-check every known page now, whatever its revisit interval
-  -h, --help               show this help
-
-Exit codes:
-  0    the crawl is done (some pages may have been skipped or failed: see the summary)
-  1    the crawl failed (no page could be indexed; the reason is printed) or was cancelled
-  2    bad usage (no URL, an unknown option, a value that is not a number)
-  130  interrupted by Ctrl-C or SIGTERM; run the same command to resume
-
-Environment: CITEBOX_DATA_DIR, CITEBOX_CRAWL_DELAY_MS, CITEBOX_CRAWL_CONCURRENCY,
-CITEBOX_ALLOW_PRIVATE_NETWORKS (needed for localhost and intranet sites), CITEBOX_USER_AGENT
-(see docs/crawling.md).`;
 
 export interface CrawlCommandOptions {
   readonly seeds: readonly string[];
@@ -134,10 +107,10 @@ export async function runCrawl(
     }
     return job.status === 'done' ? 0 : 1;
   } catch (err) {
-    // A seed that is not an http(s) URL, a bad pattern: the command line is wrong (exit 2).
+    // A seed that is not an http(s) URL, a bad pattern: the command line is wrong.
     if (isCiteboxError(err) && err.action === 'fix_input') {
       process.stderr.write(`citebox: ${errorMessage(err)}\n(citebox crawl --help lists the options)\n`);
-      return 2;
+      return EXIT_USAGE;
     }
     process.stderr.write(`\ncitebox: crawl failed: ${errorMessage(err)}\n`);
     return 1;
