@@ -1,4 +1,6 @@
 // `npm run bench:crawl [-- --pages 5000 --concurrency 16 --frontier 100000 --json]`
+// `npm run bench:crawl -- --site /usr/share/doc/sqlite3 [--json]` (a real site: a folder of HTML)
+// `npm run bench:crawl -- --documents 200 [--json]` (a folder of generated PDFs and DOCX files)
 //
 // Crawl throughput and memory on a generated site on 127.0.0.1 with politeness delays off:
 // 1. Citebox end to end: fetch, decode, extract, dedupe, chunk and index into a fresh SQLite
@@ -9,16 +11,25 @@
 //    once, and RSS is sampled while the crawl works through it.
 // Each part runs in its own process (so peak RSS is its own), the site in another. With --json
 // the last line printed is one JSON object of the figures.
+//
+// --site <html-root> serves a folder (index.html, else a listing, as python's http.server) and
+// crawls it from its index.html with both crawlers instead of the generated site (no frontier
+// part). --documents N generates N documents (half PDFs of --doc-pages pages, half Word files),
+// serves them with an index page, and crawls them with Citebox: documents/s and PDF pages/s end
+// to end, and documents/s read on the document threads alone.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { DocumentPool } from '../crawler/documents/index.js';
 import { CrawlService } from '../crawler/index.js';
 import { Indexer } from '../indexer/index.js';
 import { createLogger, createSearchBackend, loadConfig } from '../services/index.js';
+import { makeDocx, makePdf } from '../test/helpers/document-fixtures.js';
 import { startGeneratedSite } from '../test/helpers/test-site-generator.js';
+import { serveFolder } from './lib/static-site.js';
 
 interface Args {
   pages: number;
@@ -28,6 +39,14 @@ interface Args {
   skipCrawlee: boolean;
   role: string | undefined;
   url: string | undefined;
+  /** A folder of HTML to crawl instead of the generated site. */
+  site: string | undefined;
+  /** Generated documents to crawl instead of the generated site (0: off). */
+  documents: number;
+  /** Pages of each generated PDF. */
+  docPages: number;
+  /** Path of the first URL on the served site. */
+  seed: string | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -50,6 +69,10 @@ function parseArgs(argv: readonly string[]): Args {
     skipCrawlee: argv.includes('--skip-crawlee'),
     role: get('role'),
     url: get('url'),
+    site: get('site'),
+    documents: num('documents', 0),
+    docPages: num('doc-pages', 12),
+    seed: get('seed'),
   };
 }
 
@@ -66,7 +89,61 @@ const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 // ---- roles run in child processes ----
 
+/** A folder of generated documents with an index page linking them all; returns its path. */
+function writeDocuments(
+  count: number,
+  pages: number,
+): { root: string; pdfs: number; pdfPages: number; docx: number } {
+  const root = mkdtempSync(join(tmpdir(), 'citebox-bench-docs-'));
+  mkdirSync(join(root, 'docs'));
+  const links: string[] = [];
+  let pdfs = 0;
+  let docx = 0;
+  const sentence = (d: number, i: number) =>
+    `Record ${d}.${i}: the keeper of light ${d} logged wind, tide and the state of lens number ${i} before dawn.`;
+  for (let d = 0; d < count; d++) {
+    if (d % 2 === 0) {
+      const pdf = makePdf({
+        title: `Station report ${d}`,
+        pages: Array.from({ length: pages }, (_, p) => [
+          { size: 18, text: `Section ${p + 1} of report ${d}` },
+          ...Array.from({ length: 30 }, (_, i) => ({ size: 10, text: sentence(d, p * 30 + i) })),
+        ]),
+      });
+      writeFileSync(join(root, 'docs', `report-${d}.pdf`), pdf);
+      links.push(`docs/report-${d}.pdf`);
+      pdfs++;
+    } else {
+      const body = Array.from({ length: pages }, (_, p) => [
+        { heading: 2, text: `Part ${p + 1} of guide ${d}` } as const,
+        ...Array.from({ length: 6 }, (_, i) => ({
+          text: `${sentence(d, i)} ${sentence(d, i + 1)} ${sentence(d, i + 2)}`,
+        })),
+      ]).flat();
+      writeFileSync(join(root, 'docs', `guide-${d}.docx`), makeDocx({ title: `Keeping guide ${d}`, body }));
+      links.push(`docs/guide-${d}.docx`);
+      docx++;
+    }
+  }
+  writeFileSync(
+    join(root, 'index.html'),
+    `<!doctype html><html><head><meta charset="utf-8"><title>Document library</title></head><body><h1>Document library</h1><p>Reports and guides of the lighthouse service, as PDF and Word files.</p><ul>${links.map((l) => `<li><a href="${l}">${l}</a></li>`).join('')}</ul></body></html>`,
+  );
+  return { root, pdfs, pdfPages: pdfs * pages, docx };
+}
+
 async function runSite(args: Args, argv: readonly string[]): Promise<void> {
+  if (args.site || args.documents > 0) {
+    const generated = args.site ? undefined : writeDocuments(args.documents, args.docPages);
+    const root = args.site ?? (generated as { root: string }).root;
+    const site = await serveFolder(root);
+    const seed = existsSync(join(root, 'index.html')) ? 'index.html' : '';
+    process.stdout.write(`${JSON.stringify({ url: site.url, seed, ...(generated ?? {}) })}\n`);
+    await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+    await site.close();
+    if (generated) rmSync(generated.root, { recursive: true, force: true });
+    return;
+  }
   const i = argv.indexOf('--site-pages');
   const pages = i >= 0 ? Number(argv[i + 1]) : args.pages;
   const site = await startGeneratedSite({
@@ -106,7 +183,7 @@ async function runCitebox(args: Args, url: string): Promise<RunFigures> {
     const started = performance.now();
     // Links only: the sitemap is for the frontier run.
     const job = await crawls.runForeground({
-      seeds: [`${url}p/0`],
+      seeds: [`${url}${args.seed ?? 'p/0'}`],
       max_pages: args.pages,
       max_depth: 10_000,
     });
@@ -242,7 +319,7 @@ async function runCrawlee(args: Args, url: string): Promise<RunFigures> {
       config,
     );
     const started = performance.now();
-    await crawler.run([`${url}p/0`]);
+    await crawler.run([`${url}${args.seed ?? 'p/0'}`]);
     const seconds = (performance.now() - started) / 1000;
     return {
       pages,
@@ -277,6 +354,11 @@ function child(role: string, args: Args, extra: string[] = []): ChildProcess {
       String(args.concurrency),
       '--frontier',
       String(args.frontier),
+      ...(args.site ? ['--site', args.site] : []),
+      ...(args.documents > 0
+        ? ['--documents', String(args.documents), '--doc-pages', String(args.docPages)]
+        : []),
+      ...(args.seed !== undefined ? ['--seed', args.seed] : []),
       ...extra,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
@@ -300,10 +382,62 @@ async function measure(role: string, args: Args, url: string): Promise<RunFigure
   return result;
 }
 
-async function startSiteProcess(args: Args, extra: string[]): Promise<{ url: string; stop(): void }> {
+interface SiteInfo {
+  readonly url: string;
+  readonly seed?: string;
+  readonly pdfs?: number;
+  readonly pdfPages?: number;
+  readonly docx?: number;
+}
+
+async function startSiteProcess(args: Args, extra: string[]): Promise<SiteInfo & { stop(): void }> {
   const proc = child('site', args, extra);
-  const { url } = await firstJsonLine<{ url: string }>(proc);
-  return { url, stop: () => proc.kill('SIGTERM') };
+  const info = await firstJsonLine<SiteInfo>(proc);
+  return { ...info, stop: () => proc.kill('SIGTERM') };
+}
+
+/** Documents read on the document threads alone (no HTTP, no index): the readers' own speed. */
+async function runReaders(args: Args, url: string): Promise<RunFigures> {
+  const index = await (await fetch(`${url}index.html`)).text();
+  const paths = [...index.matchAll(/href="([^"]+)"/g)].map((m) => m[1] as string);
+  const bodies = await Promise.all(
+    paths.map(async (p) => ({
+      path: p,
+      body: new Uint8Array(await (await fetch(`${url}${p}`)).arrayBuffer()),
+    })),
+  );
+  const threads = Math.max(1, Number(process.env['BENCH_DOCUMENT_THREADS'] ?? 1));
+  const pool = new DocumentPool({ threads, timeoutMs: 120_000 }, createLogger({ logLevel: 'silent' }));
+  // A first document starts the threads outside the timing.
+  const first = bodies[0];
+  if (first)
+    await pool.analyze({
+      body: first.body,
+      type: first.path.endsWith('.pdf') ? 'pdf' : 'docx',
+      url: first.path,
+    });
+  const started = performance.now();
+  let pages = 0;
+  await Promise.all(
+    bodies.map(async ({ path, body }) => {
+      const doc = await pool.analyze({
+        body,
+        type: path.endsWith('.pdf') ? 'pdf' : 'docx',
+        url: `${url}${path}`,
+      });
+      pages += doc.pages ?? 0;
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  return {
+    pages: bodies.length,
+    seconds: round(seconds),
+    pages_per_second: round(bodies.length / seconds),
+    pdf_pages_per_second: round(pages / seconds),
+    threads,
+    peak_rss_mb: peakRssMb(),
+  };
 }
 
 async function main(): Promise<void> {
@@ -312,13 +446,22 @@ async function main(): Promise<void> {
     if (args.role === 'site') return runSite(args, process.argv.slice(2));
     const url = args.url;
     if (!url) throw new Error('--url is needed');
-    const run = args.role === 'citebox' ? runCitebox : args.role === 'crawlee' ? runCrawlee : runFrontier;
+    const run =
+      args.role === 'citebox'
+        ? runCitebox
+        : args.role === 'crawlee'
+          ? runCrawlee
+          : args.role === 'readers'
+            ? runReaders
+            : runFrontier;
     const figures = await run(args, url);
     process.stdout.write(`${JSON.stringify(figures)}\n`);
     return;
   }
 
   const say = (text: string) => process.stdout.write(`${text}\n`);
+  if (args.documents > 0) return benchDocuments(args, say);
+  if (args.site) return benchSite(args, say);
   say(
     `bench:crawl — ${args.pages}-page generated site on 127.0.0.1, concurrency ${args.concurrency}, politeness delays off`,
   );
@@ -370,6 +513,81 @@ async function main(): Promise<void> {
           crawlee: crawlee ?? null,
           speedup: crawlee ? round(citebox.pages_per_second / crawlee.pages_per_second) : null,
           frontier: frontier ?? null,
+        }),
+      );
+    }
+  } finally {
+    site.stop();
+  }
+}
+
+/** --documents: a folder of generated PDFs and Word files, crawled end to end, then read alone. */
+async function benchDocuments(args: Args, say: (text: string) => void): Promise<void> {
+  say(
+    `bench:crawl --documents ${args.documents}: half PDFs of ${args.docPages} pages, half Word files, on 127.0.0.1`,
+  );
+  const site = await startSiteProcess(args, []);
+  try {
+    const withSeed = { ...args, seed: site.seed ?? '', pages: args.documents + 1 };
+    const crawl = await measure('citebox', withSeed, site.url);
+    const documents = crawl.pages - 1; // the index page
+    const pdfPages = site.pdfPages ?? 0;
+    const endToEnd = {
+      documents,
+      pdfs: site.pdfs,
+      pdf_pages: pdfPages,
+      docx: site.docx,
+      seconds: crawl.seconds,
+      documents_per_second: round(documents / crawl.seconds),
+      pdf_pages_per_second: round(pdfPages / crawl.seconds),
+      peak_rss_mb: crawl.peak_rss_mb,
+      passages: crawl['passages'],
+      status: crawl['status'],
+    };
+    say(
+      `Citebox crawl (fetch + read + index): ${documents} documents (${site.pdfs} PDFs, ${pdfPages} PDF pages; ${site.docx} Word files) in ${crawl.seconds} s = ${endToEnd.documents_per_second} documents/s, ${endToEnd.pdf_pages_per_second} PDF pages/s, peak RSS ${crawl.peak_rss_mb} MB, ${String(crawl['passages'])} passages`,
+    );
+    const readers = await measure('readers', withSeed, site.url);
+    say(
+      `Document readers alone (${String(readers['threads'])} thread): ${readers.pages} documents in ${readers.seconds} s = ${readers.pages_per_second} documents/s, ${String(readers['pdf_pages_per_second'])} PDF pages/s`,
+    );
+    if (args.json)
+      say(JSON.stringify({ documents: args.documents, doc_pages: args.docPages, crawl: endToEnd, readers }));
+  } finally {
+    site.stop();
+  }
+}
+
+/** --site: a real site (a folder of HTML) crawled by Citebox and by Crawlee in the same run. */
+async function benchSite(args: Args, say: (text: string) => void): Promise<void> {
+  say(
+    `bench:crawl --site ${args.site}: served on 127.0.0.1, concurrency ${args.concurrency}, at most ${args.pages} pages, politeness delays off`,
+  );
+  const site = await startSiteProcess(args, []);
+  try {
+    const withSeed = { ...args, seed: site.seed ?? '' };
+    const citebox = await measure('citebox', withSeed, site.url);
+    say(
+      `Citebox (fetch + extract + index into SQLite): ${citebox.pages} pages indexed, ${String(citebox['fetched'])} fetched, in ${citebox.seconds} s = ${citebox.pages_per_second} pages/s (${round(Number(citebox['fetched']) / citebox.seconds)} fetched/s), peak RSS ${citebox.peak_rss_mb} MB, ${String(citebox['passages'])} passages`,
+    );
+    let crawlee: RunFigures | undefined;
+    if (!args.skipCrawlee) {
+      crawlee = await measure('crawlee', withSeed, site.url);
+      say(
+        `Crawlee CheerioCrawler (fetch + parse):        ${crawlee.pages} pages in ${crawlee.seconds} s = ${crawlee.pages_per_second} pages/s, peak RSS ${crawlee.peak_rss_mb} MB`,
+      );
+      say(
+        `Citebox / Crawlee pages per second: ${round(citebox.pages_per_second / crawlee.pages_per_second)}× (target ≥ 1.5× at ≤ 250 MB peak RSS)`,
+      );
+    }
+    if (args.json) {
+      say(
+        JSON.stringify({
+          site: args.site,
+          concurrency: args.concurrency,
+          citebox,
+          crawlee: crawlee ?? null,
+          speedup: crawlee ? round(citebox.pages_per_second / crawlee.pages_per_second) : null,
         }),
       );
     }
