@@ -218,6 +218,11 @@ export class CrawlService {
     return this.#store.requireJob(id);
   }
 
+  /** Why a job's URLs were skipped, most common first, with counts. */
+  skipReasons(id: string, limit = 5): Array<{ reason: string; count: number }> {
+    return this.#store.skipReasons(id, limit);
+  }
+
   list(limit = 50): CrawlJob[] {
     return this.#store.listJobs(limit);
   }

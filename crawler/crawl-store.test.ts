@@ -61,6 +61,50 @@ describe('CrawlStore', () => {
       store.close();
     }
   });
+
+  it('counts skip reasons, those naming another URL together', () => {
+    const store = new CrawlStore(':memory:');
+    try {
+      const job = store.createJob(['https://e.example/'], { max_pages: 10, max_depth: 2 }, 'api');
+      const owner = 'me:1:x';
+      store.claimJob(job.id, owner, 15_000);
+      const urls = ['a', 'b', 'c', 'd'].map((p) => ({
+        url: `https://e.example/${p}`,
+        host: 'e.example',
+        depth: 1,
+      }));
+      const reasons = [
+        'duplicate of https://e.example/x',
+        'duplicate of https://e.example/y',
+        'unreadable pdf: encrypted PDF',
+        'noindex',
+      ];
+      store.writeBatch(
+        job.id,
+        owner,
+        {
+          enqueue: urls,
+          resolved: [],
+          outcomes: urls.map((u, i) => ({
+            url: u.url,
+            status: 'skipped' as const,
+            reason: reasons[i],
+            fetched: true,
+          })),
+          retries: [],
+          states: [],
+        },
+        emptyCounters(),
+      );
+      expect(store.skipReasons(job.id)).toEqual([
+        { reason: 'duplicate of another URL', count: 2 },
+        { reason: 'noindex', count: 1 },
+        { reason: 'unreadable pdf: encrypted PDF', count: 1 },
+      ]);
+    } finally {
+      store.close();
+    }
+  });
 });
 
 function require_hostname(): string {

@@ -811,6 +811,25 @@ export class CrawlStore {
     return new Map(rows.map((r) => [r.host, { attempted: r.attempted, errors: r.errors }]));
   }
 
+  /**
+   * Why a job's URLs were skipped, most common first, with counts; reasons that name another URL
+   * ("duplicate of https://…") are counted together.
+   */
+  skipReasons(jobId: string, limit = 5): Array<{ reason: string; count: number }> {
+    const counts = new Map<string, number>();
+    for (const row of this.sql(
+      `SELECT reason, COUNT(*) AS n FROM frontier WHERE job_id = ? AND status = 'skipped' AND reason IS NOT NULL GROUP BY reason`,
+    ).iterate(jobId)) {
+      const r = row as { reason: string; n: number };
+      const reason = r.reason.replace(/\s*\b(of|to|via)\s+https?:\/\/\S+.*$/, ' $1 another URL');
+      counts.set(reason, (counts.get(reason) ?? 0) + r.n);
+    }
+    return [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([reason, count]) => ({ reason, count }));
+  }
+
   /** Reasons of failed URLs, most common first (for a job's failure message). */
   failureReasons(jobId: string, limit = 3): string[] {
     const rows = this.sql(

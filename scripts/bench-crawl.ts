@@ -47,6 +47,8 @@ interface Args {
   docPages: number;
   /** Path of the first URL on the served site. */
   seed: string | undefined;
+  /** Extraction threads (default: Citebox's own choice). */
+  extractThreads: number | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -73,6 +75,7 @@ function parseArgs(argv: readonly string[]): Args {
     documents: num('documents', 0),
     docPages: num('doc-pages', 12),
     seed: get('seed'),
+    extractThreads: get('extract-threads') === undefined ? undefined : num('extract-threads', 1),
   };
 }
 
@@ -157,8 +160,9 @@ async function runSite(args: Args, argv: readonly string[]): Promise<void> {
   await site.close();
 }
 
-function citeboxConfig(dataDir: string, concurrency: number) {
+function citeboxConfig(dataDir: string, concurrency: number, extractThreads?: number) {
   return loadConfig({
+    ...(extractThreads === undefined ? {} : { CITEBOX_CRAWL_EXTRACT_THREADS: String(extractThreads) }),
     CITEBOX_DATA_DIR: dataDir,
     CITEBOX_ALLOW_PRIVATE_NETWORKS: 'true',
     CITEBOX_CRAWL_DELAY_MS: '0',
@@ -175,7 +179,7 @@ function citeboxConfig(dataDir: string, concurrency: number) {
 async function runCitebox(args: Args, url: string): Promise<RunFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'citebox-bench-'));
   try {
-    const config = citeboxConfig(dataDir, args.concurrency);
+    const config = citeboxConfig(dataDir, args.concurrency, args.extractThreads);
     const logger = createLogger(config);
     const backend = createSearchBackend(config, logger);
     await backend.open();
@@ -359,6 +363,7 @@ function child(role: string, args: Args, extra: string[] = []): ChildProcess {
         ? ['--documents', String(args.documents), '--doc-pages', String(args.docPages)]
         : []),
       ...(args.seed !== undefined ? ['--seed', args.seed] : []),
+      ...(args.extractThreads !== undefined ? ['--extract-threads', String(args.extractThreads)] : []),
       ...extra,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },

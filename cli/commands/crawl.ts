@@ -100,6 +100,10 @@ export async function runCrawl(
       `Crawl ${job.id} ${job.status} in ${seconds.toFixed(1)} s: ${s.indexed} pages indexed, ${s.fetched} fetched, ${s.unchanged ?? 0} unchanged, ${s.skipped} skipped, ${s.failed} failed, ${s.deleted ?? 0} removed from the index, ${s.discovered} discovered.\n`,
     );
     if (job.error) process.stdout.write(`Reason: ${job.error}\n`);
+    if (s.skipped > 0) {
+      const reasons = runtime.crawls.skipReasons(job.id, 4);
+      process.stdout.write(`Skipped: ${reasons.map((r) => `${r.count} ${r.reason}`).join('; ')}\n`);
+    }
     if (job.deletions_suspended?.length) {
       process.stdout.write(
         `Most requests to ${job.deletions_suspended.join(', ')} failed, so no page of it was removed; the next crawl checks again.\n`,
