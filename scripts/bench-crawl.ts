@@ -402,7 +402,7 @@ async function startSiteProcess(args: Args, extra: string[]): Promise<SiteInfo &
 }
 
 /** Documents read on the document threads alone (no HTTP, no index): the readers' own speed. */
-async function runReaders(args: Args, url: string): Promise<RunFigures> {
+async function runReaders(_args: Args, url: string): Promise<RunFigures> {
   const index = await (await fetch(`${url}index.html`)).text();
   const paths = [...index.matchAll(/href="([^"]+)"/g)].map((m) => m[1] as string);
   const bodies = await Promise.all(
