@@ -10,6 +10,8 @@ export default defineConfig({
     globalSetup: ['test/engines/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 240_000,
+    // Stopping both nodes (a clean Elasticsearch shutdown takes a few seconds on a busy machine).
+    teardownTimeout: 60_000,
     pool: 'forks',
     // One engine on a small machine: test files take turns rather than compete for it.
     fileParallelism: false,

@@ -67,6 +67,11 @@ export const ERROR_CODES = {
   // search backend
   BACKEND_UNAVAILABLE: { kind: 'unavailable', action: 'retry', message: 'The search backend is unreachable' },
   BACKEND_ERROR: { kind: 'upstream', action: 'retry', message: 'The search backend failed' },
+  BACKEND_UNSUPPORTED: {
+    kind: 'upstream',
+    action: 'stop',
+    message: 'The search engine lacks a feature Citebox needs',
+  },
   INDEX_WRITE_FAILED: { kind: 'internal', action: 'retry', message: 'Writing to the index failed' },
   // LLM
   LLM_UNAVAILABLE: { kind: 'unavailable', action: 'retry', message: 'The language model is unreachable' },

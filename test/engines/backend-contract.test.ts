@@ -1,16 +1,8 @@
-// The backend contract on real engines: always on the embedded OpenSearch 2.19 node (started by
-// global-setup.ts); on Elasticsearch too when ELASTICSEARCH_URL is set.
-import { describe, it } from 'vitest';
+// The backend contract on both real engines (started by global-setup.ts): the embedded OpenSearch
+// 2.19 node and the Elasticsearch 9 node.
 import { defineBackendContract } from '../../services/search/backend-contract.testkit.js';
-import { elasticsearchBackend, elasticsearchUrl, openSearchBackend } from './engine-helpers.js';
+import { TEST_ENGINES } from './engine-helpers.js';
 
-defineBackendContract('opensearch', async () => openSearchBackend());
-
-const esUrl = elasticsearchUrl();
-if (esUrl) {
-  defineBackendContract('elasticsearch', async () => elasticsearchBackend(esUrl));
-} else {
-  describe('search backend contract: elasticsearch', () => {
-    it.skip('runs when ELASTICSEARCH_URL is set (docs/self-hosting.md)', () => {});
-  });
+for (const engine of TEST_ENGINES) {
+  defineBackendContract(engine.flavor, async () => engine.backend());
 }

@@ -1,52 +1,33 @@
-// What the engine backend does beyond the shared contract, on a real engine: analysis,
+// What the engine backend does beyond the shared contract, on both real engines: analysis,
 // highlighting, stale passages, refused documents, generations, the alias swap of a reindex,
-// and a clear error when the engine is down. Always on the embedded OpenSearch node; also on
-// Elasticsearch when ELASTICSEARCH_URL is set.
+// and a clear error when the engine is down.
 import { afterEach, describe, expect, it } from 'vitest';
 import { isCiteboxError, silentLogger } from '../../services/index.js';
 import type { SearchBackend } from '../../services/search/backend.js';
 import { makePage } from '../../services/search/backend-contract.testkit.js';
-import { ElasticsearchEngineClient } from '../../services/search/elastic/elasticsearch-client.js';
-import { EngineBackend, type EngineBackendOptions } from '../../services/search/elastic/engine-backend.js';
-import { OpenSearchEngineClient } from '../../services/search/elastic/opensearch-client.js';
+import { EngineBackend } from '../../services/search/elastic/engine-backend.js';
 import type { PassageRecord } from '../../services/types.js';
 import {
-  elasticsearchBackend,
-  elasticsearchUrl,
-  openSearchBackend,
-  opensearchUrl,
+  type BackendOptions,
+  engineRequest,
+  TEST_ENGINES,
+  type TestEngine,
   uniqueAlias,
 } from './engine-helpers.js';
 
-type MakeBackend = (options?: Partial<Omit<EngineBackendOptions, 'client'>>) => EngineBackend;
+for (const testEngine of TEST_ENGINES) engineSuite(testEngine);
 
-engineSuite('OpenSearch', opensearchUrl, (options) => openSearchBackend(options));
-const esUrl = elasticsearchUrl();
-if (esUrl) {
-  engineSuite(
-    'Elasticsearch',
-    () => esUrl,
-    (options) => elasticsearchBackend(esUrl, options),
-  );
-} else {
-  describe('Elasticsearch backend on a real node', () => {
-    it.skip('runs when ELASTICSEARCH_URL is set (docs/self-hosting.md)', () => {});
-  });
-}
-
-function engineSuite(engineName: string, baseUrl: () => string, openSearchBackend: MakeBackend): void {
+function engineSuite(testEngine: TestEngine): void {
+  const engineName = testEngine.name;
+  const makeBackend = (options?: BackendOptions) => testEngine.backend(options);
   async function engine(path: string, init: RequestInit = {}): Promise<Record<string, unknown>> {
-    const res = await fetch(`${baseUrl()}${path}`, {
-      ...init,
-      headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
-    });
-    return (await res.json()) as Record<string, unknown>;
+    return (await engineRequest(testEngine.url(), path, init)).body;
   }
 
   describe(`${engineName} backend on a real node`, () => {
     const opened: SearchBackend[] = [];
-    async function open(options: Parameters<typeof openSearchBackend>[0] = {}): Promise<EngineBackend> {
-      const backend = openSearchBackend(options);
+    async function open(options: BackendOptions = {}): Promise<EngineBackend> {
+      const backend = makeBackend(options);
       await backend.open();
       opened.push(backend);
       return backend;
@@ -181,7 +162,7 @@ function engineSuite(engineName: string, baseUrl: () => string, openSearchBacken
       ]);
       await b.refresh();
       const before = await b.generation();
-      const rebuilt = openSearchBackend({ alias, shards: 2 });
+      const rebuilt = makeBackend({ alias, shards: 2 });
       opened.push(rebuilt);
       const report = await rebuilt.reindex();
       expect(report).toMatchObject({
@@ -204,29 +185,10 @@ function engineSuite(engineName: string, baseUrl: () => string, openSearchBacken
       expect((await b.search({ text: 'penguins', limit: 5 }))[0]?.passage.url).toBe('https://r.example/a');
     });
 
-    it('refuses to open an index built with other vector settings', async () => {
-      const alias = uniqueAlias('dims');
-      await open({ alias });
-      const withVectors = openSearchBackend({ alias, vectorDims: 8 });
-      await expect(withVectors.open()).rejects.toThrow(/citebox reindex/);
-      await withVectors.close();
-    });
-
-    if (engineName === 'OpenSearch') {
-      it('explains that vectors need the k-NN plugin (not in the embedded node)', async () => {
-        const withVectors = openSearchBackend({ alias: uniqueAlias('knn'), vectorDims: 8 });
-        await expect(withVectors.open()).rejects.toThrow(/no k-NN plugin.*unset EMBEDDINGS_DIMENSIONS/);
-        await withVectors.close();
-      });
-    }
-
     it('says clearly that an unreachable engine is unavailable, and ping turns red', async () => {
       const url = 'http://127.0.0.1:9';
       const b = new EngineBackend({
-        client:
-          engineName === 'OpenSearch'
-            ? new OpenSearchEngineClient({ url, requestTimeoutMs: 2_000 })
-            : new ElasticsearchEngineClient({ url, requestTimeoutMs: 2_000 }),
+        client: testEngine.client(url, { requestTimeoutMs: 2_000 }),
         alias: 'unreachable',
         shards: 1,
         replicas: 0,

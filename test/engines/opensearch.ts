@@ -27,6 +27,8 @@ export interface StartOpenSearchOptions {
   timeoutMs?: number;
   /** Receives every line the launcher (and the Maven build, if one runs) prints. */
   log?: (line: string) => void;
+  /** Extra node settings (`-E key=value`), e.g. smaller thread pool queues. */
+  settings?: Record<string, string | number | boolean>;
 }
 
 export interface RunningOpenSearch {
@@ -72,6 +74,7 @@ export async function startOpenSearch(opts: StartOpenSearchOptions = {}): Promis
     '--delete-home-on-exit',
   ];
   if (opts.dataDir !== undefined) args.push('--data', resolve(opts.dataDir));
+  for (const [key, value] of Object.entries(opts.settings ?? {})) args.push('-E', `${key}=${value}`);
 
   const tail = new LineTail(TAIL_LINES);
   const child = spawn(javaCommand(), args, { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -1,7 +1,7 @@
 // The Elasticsearch adapter at the HTTP level: a local server on 127.0.0.1 plays Elasticsearch 9
 // (headers, response shapes, a 429, a refused document, a 503) and records what the real client
-// sends. Elasticsearch cannot run here; `npm run test:engines` with ELASTICSEARCH_URL set runs the
-// whole contract suite on a real one.
+// sends, without a JVM, in `npm test`. `npm run test:engines` runs the whole contract suite and
+// the engine-specific suites on a real Elasticsearch 9 node.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -94,11 +94,17 @@ function ndjson(body: string): Array<Record<string, unknown>> {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
+/** The start-up feature check: every analyzer and filter the design names exists. */
+function hasAnalysis(es: FakeElasticsearch) {
+  es.on('POST', '/_analyze', () => ({ body: { tokens: [{ token: 'run' }] } }));
+}
+
 /** Answers for an existing, healthy index behind the alias. */
 function existingIndex(
   es: FakeElasticsearch,
   meta: Record<string, unknown> = { citebox_schema: 1, vector_dims: null },
 ) {
+  hasAnalysis(es);
   es.on('GET', '/', () => ({ body: { version: { number: '9.1.3' }, tagline: 'You Know, for Search' } }));
   es.on('GET', `/_alias/${ALIAS}`, () => ({ body: { [INDEX]: { aliases: { [ALIAS]: {} } } } }));
   es.on('GET', `/${ALIAS}/_mapping`, () => ({ body: { [INDEX]: { mappings: { _meta: meta } } } }));
@@ -128,6 +134,7 @@ describe('Elasticsearch adapter (request/response)', () => {
 
   it('creates the first index behind the alias with the shared design, speaking the 8.x compatible API', async () => {
     let created = false;
+    hasAnalysis(es);
     es.on('GET', '/', () => ({ body: { version: { number: '9.1.3' } } }));
     es.on('GET', `/_alias/${ALIAS}`, () =>
       created

@@ -3,6 +3,7 @@
 // send `compatible-with=9`, which 8.x refuses. So one client serves both supported server lines.
 import { Client } from '@elastic/elasticsearch';
 import {
+  analyzedTokens,
   type BulkOperation,
   type BulkOptions,
   bulkThroughHelper,
@@ -11,8 +12,12 @@ import {
   type EngineInfo,
   engineError,
   type FetchedDoc,
+  pluginNames,
   redactUrl,
-  reindexSource,
+  type ScannedDoc,
+  type ScanOptions,
+  scannedDocs,
+  scanSource,
 } from './engine-client.js';
 
 export interface ElasticsearchClientOptions {
@@ -26,8 +31,8 @@ export interface ElasticsearchClientOptions {
 }
 
 const ENGINE = 'Elasticsearch';
-/** Long operations (a full reindex) get their own timeout. */
-const LONG_TIMEOUT_MS = 6 * 60 * 60 * 1000;
+/** How long a scan's point in time stays open between two pages. */
+const SCAN_KEEP_ALIVE = '5m';
 
 export class ElasticsearchEngineClient implements EngineClient {
   readonly flavor = 'elasticsearch' as const;
@@ -199,33 +204,57 @@ export class ElasticsearchEngineClient implements EngineClient {
     }
   }
 
-  async deleteByQuery(index: string, query: Record<string, unknown>): Promise<number> {
+  async *scan(index: string, options: ScanOptions = {}): AsyncGenerator<ScannedDoc[]> {
+    let pit: string;
     try {
-      const res = await this.#client.deleteByQuery({ index, query, conflicts: 'proceed' } as never);
-      return (res as { deleted?: number }).deleted ?? 0;
+      pit = (await this.#client.openPointInTime({ index, keep_alive: SCAN_KEEP_ALIVE })).id;
     } catch (err) {
-      this.fail(err, 'delete by query');
+      this.fail(err, 'open a point in time');
+    }
+    try {
+      let after: unknown[] | undefined;
+      for (;;) {
+        let res: Record<string, unknown>;
+        try {
+          res = (await this.#client.search({
+            pit: { id: pit, keep_alive: SCAN_KEEP_ALIVE },
+            size: options.pageSize ?? 1000,
+            // The cheapest total order of a point in time: shard, then Lucene document.
+            sort: [{ _shard_doc: 'asc' }],
+            ...(after ? { search_after: after } : {}),
+            track_total_hits: false,
+            ...(options.query ? { query: options.query } : {}),
+            _source: scanSource(options),
+          } as never)) as unknown as Record<string, unknown>;
+        } catch (err) {
+          this.fail(err, 'scan documents');
+        }
+        pit = typeof res['pit_id'] === 'string' ? res['pit_id'] : pit;
+        const hits = (res as { hits?: { hits?: Array<{ sort?: unknown[] }> } }).hits?.hits ?? [];
+        if (hits.length === 0) return;
+        yield scannedDocs(res);
+        after = hits[hits.length - 1]?.sort;
+      }
+    } finally {
+      // Closing early frees the readers at once; if this fails the point in time expires by itself
+      // after SCAN_KEEP_ALIVE, so the scan's result stands.
+      await this.#client.closePointInTime({ id: pit }).catch(() => undefined);
     }
   }
 
-  async reindex(
-    source: string,
-    dest: string,
-    options: { query?: Record<string, unknown>; excludes?: readonly string[] } = {},
-  ): Promise<{ copied: number; failures: number }> {
+  async analyze(request: Record<string, unknown>): Promise<string[]> {
     try {
-      const res = (await this.#client.reindex(
-        {
-          source: reindexSource(source, options),
-          dest: { index: dest },
-          conflicts: 'proceed',
-          wait_for_completion: true,
-        } as never,
-        { requestTimeout: LONG_TIMEOUT_MS, maxRetries: 0 },
-      )) as { created?: number; updated?: number; failures?: unknown[] };
-      return { copied: (res.created ?? 0) + (res.updated ?? 0), failures: res.failures?.length ?? 0 };
+      return analyzedTokens(await this.#client.indices.analyze(request as never));
     } catch (err) {
-      this.fail(err, 'reindex');
+      this.fail(err, 'analyze');
+    }
+  }
+
+  async plugins(): Promise<string[]> {
+    try {
+      return pluginNames(await this.#client.nodes.info({ metric: 'plugins' } as never));
+    } catch (err) {
+      this.fail(err, 'list plugins');
     }
   }
 

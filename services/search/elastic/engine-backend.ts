@@ -1,8 +1,11 @@
 // The SearchBackend on a search engine (Elasticsearch or OpenSearch, through an EngineClient).
 //
 // - One passages index behind an alias (`<alias>-000001`, `-000002`, …). Everything goes through
-//   the alias; `reindex()` builds the next index, copies the documents server-side and swaps the
-//   alias in one atomic request, so searches never see an empty or half-built index.
+//   the alias; `reindex()` builds the next index, copies the documents into it (a scan and bulk
+//   writes, core APIs of both engines) and swaps the alias in one atomic request, so searches
+//   never see an empty or half-built index.
+// - open() first checks that the engine has everything the design needs (engine-features.ts) and
+//   stops with one message naming what is missing.
 // - Writes go through the client's bulk helper (429s retried, every refused document reported).
 //   A page's old passages are found through its page document with a real-time read and removed
 //   by id, so re-indexing a URL twice before a refresh cannot leave stale passages behind.
@@ -23,7 +26,8 @@ import type {
 } from '../../types.js';
 import type { BulkReport, PageWithPassages, SearchBackend } from '../backend.js';
 import { fuseLexicalAndDense } from '../hybrid.js';
-import type { BulkOperation, BulkOptions, EngineClient } from './engine-client.js';
+import { type BulkOperation, type BulkOptions, type EngineClient, scannedDocs } from './engine-client.js';
+import { checkEngineFeatures } from './engine-features.js';
 import {
   type EngineFlavor,
   INDEX_SCHEMA_VERSION,
@@ -75,6 +79,10 @@ export interface ReindexReport {
 }
 
 const INDEX_NAME = /^[a-z0-9][a-z0-9._-]{0,200}$/;
+/** Most leftover documents one page's delete sweeps (a page has far fewer passages). */
+const SWEEP_LIMIT = 10_000;
+/** Documents read and written per step of a reindex. */
+const COPY_PAGE = 1000;
 const PAGE_FIELDS = ['page_id', 'passage_ids'] as const;
 
 /** `citebox-passages-000007` → 7; other names → 0. */
@@ -128,7 +136,10 @@ export class EngineBackend implements SearchBackend {
 
   async open(): Promise<void> {
     if (this.#opened) return;
-    const info = await this.#client.info();
+    const info = await checkEngineFeatures(this.#client, {
+      indexBody: this.design(),
+      vectors: this.#options.vectorDims !== undefined,
+    });
     this.#logger.info(
       { url: this.#client.displayUrl, version: info.version, alias: this.#alias },
       'connected to the search engine',
@@ -143,7 +154,10 @@ export class EngineBackend implements SearchBackend {
       }
       // A fixed first name makes two processes starting at once (API and worker) agree on it.
       const first = concreteIndexName(this.#alias, 1);
-      const outcome = await this.createIndex(first, { ...this.design(), aliases: { [this.#alias]: {} } });
+      const outcome = await this.#client.createIndex(first, {
+        ...this.design(),
+        aliases: { [this.#alias]: {} },
+      });
       this.#logger.info({ index: first, outcome }, 'created the passages index');
       targets = await this.#client.aliasTargets(this.#alias);
     }
@@ -169,22 +183,6 @@ export class EngineBackend implements SearchBackend {
       );
     }
     this.#opened = true;
-  }
-
-  /** Creates an index, explaining the one refusal a configuration causes: no k-NN plugin. */
-  private async createIndex(name: string, body: Record<string, unknown>): Promise<'created' | 'exists'> {
-    try {
-      return await this.#client.createIndex(name, body);
-    } catch (err) {
-      if (this.kind === 'opensearch' && /knn_vector|index\.knn/.test(errorMessage(err))) {
-        throw new CiteboxError(
-          'BACKEND_ERROR',
-          `OpenSearch at ${this.#client.displayUrl} cannot store vectors (no k-NN plugin): install the plugin, or unset EMBEDDINGS_DIMENSIONS to search with BM25 only`,
-          { cause: err },
-        );
-      }
-      throw err;
-    }
   }
 
   /** Rejects vectors of the wrong length before they reach the engine. */
@@ -323,12 +321,30 @@ export class EngineBackend implements SearchBackend {
         `Deleting ${url} failed: ${dropped.map((d) => `${d.action} ${d.id}: ${d.reason}`).join('; ')}`,
       );
     }
-    // Sweep passages of this URL no page document lists (left by a crash between writes); only
-    // what a refresh has made visible is seen, which is what such leftovers are.
-    const swept = await this.#client.deleteByQuery(this.#alias, {
-      bool: { filter: [{ term: { url } }, { terms: { kind: ['passage', 'page'] } }] },
+    // Sweep passages of this URL no page document lists (left by a crash between writes): found by
+    // a search and deleted by id (no `_delete_by_query`, which needs the reindex module). Only what
+    // a refresh has made visible is seen, which is what such leftovers are.
+    const leftovers = await this.#client.search(this.#alias, {
+      size: SWEEP_LIMIT,
+      track_total_hits: false,
+      _source: false,
+      query: { bool: { filter: [{ term: { url } }, { terms: { kind: ['passage', 'page'] } }] } },
     });
-    return found || swept > 0;
+    // The search sees the last refresh; a real-time read tells which of those are still there.
+    const listed = new Set(ops.map((op) => op.id));
+    const candidates = scannedDocs(leftovers)
+      .map((doc) => doc.id)
+      .filter((id) => !listed.has(id));
+    const present = (await this.#client.mget(this.#alias, candidates, false)).filter((d) => d.found);
+    const sweep: BulkOperation[] = present.map((doc) => ({ action: 'delete', id: doc.id, url }));
+    const sweepDropped = await this.#client.bulk(this.#alias, sweep, this.#bulk);
+    if (sweepDropped.length > 0) {
+      throw new CiteboxError(
+        'INDEX_WRITE_FAILED',
+        `Deleting ${url} failed: ${sweepDropped.map((d) => `${d.action} ${d.id}: ${d.reason}`).join('; ')}`,
+      );
+    }
+    return found || sweep.length > 0;
   }
 
   async search(query: SearchQuery): Promise<SearchHit[]> {
@@ -454,11 +470,20 @@ export class EngineBackend implements SearchBackend {
 
   /**
    * Rebuilds the passages index with the current design (settings, analyzers, vector field) and
-   * swaps the alias to it atomically: `<alias>-N` is copied server-side into `<alias>-N+1`, which
-   * replaces it in one alias update. Writes that reach the old index during the copy are copied
-   * again after the swap (pages deleted meanwhile may come back; pause crawls for an exact copy).
+   * swaps the alias to it atomically: `<alias>-N` is copied into `<alias>-N+1`, which replaces it in
+   * one alias update. Writes that reach the old index during the copy are copied again after the
+   * swap (pages deleted meanwhile may come back; pause crawls for an exact copy).
+   *
+   * The copy is a scan of the old index (a point in time or a scroll) written to the new one with
+   * bulk requests, not `_reindex`: that needs the reindex module, which not every installation has
+   * (the Elasticsearch test node does not), and the documents are small. Measured on SciFact
+   * (docs/self-hosting.md), it copies at about the speed the index takes new writes.
    */
   async reindex(options: { keepOld?: boolean } = {}): Promise<ReindexReport> {
+    await checkEngineFeatures(this.#client, {
+      indexBody: this.design(),
+      vectors: this.#options.vectorDims !== undefined,
+    });
     const targets = await this.#client.aliasTargets(this.#alias);
     const from = targets[0];
     if (targets.length !== 1 || from === undefined) {
@@ -478,15 +503,16 @@ export class EngineBackend implements SearchBackend {
     const design = this.design();
     // Load fast: no refresh and no replicas while copying; the final settings come after.
     const loadSettings = { ...design.settings, refresh_interval: '-1', number_of_replicas: 0 };
-    const created = await this.createIndex(to, { ...design, settings: loadSettings });
+    const created = await this.#client.createIndex(to, { ...design, settings: loadSettings });
     if (created === 'exists') {
       throw new CiteboxError('CONFLICT', `The index ${to} already exists (another reindex running?)`);
     }
     const started = new Date().toISOString();
     this.#logger.info({ from, to }, 'reindex: copying documents');
-    // An old index may hold vectors the new design has no field for: leave them out.
-    const excludes = newDims === null ? [VECTOR_FIELD] : [];
-    const copy = await this.#client.reindex(from, to, { excludes });
+    // Everything written before this point is in the copy.
+    await this.#client.refresh(from);
+    const withVectors = newDims !== null;
+    const copy = await this.copyDocuments(from, to, { withVectors });
     await this.#client.putSettings(to, {
       refresh_interval: null,
       number_of_replicas: this.#options.replicas,
@@ -505,8 +531,8 @@ export class EngineBackend implements SearchBackend {
     this.#logger.info({ from, to, copied: copy.copied }, 'reindex: alias swapped');
     // Catch up with what was written to the old index while copying.
     await this.#client.refresh(from);
-    const catchUp = await this.#client.reindex(from, to, {
-      excludes,
+    const catchUp = await this.copyDocuments(from, to, {
+      withVectors,
       query: {
         bool: {
           filter: [{ range: { indexed_at: { gte: started } } }, { terms: { kind: ['page', 'passage'] } }],
@@ -527,6 +553,32 @@ export class EngineBackend implements SearchBackend {
       failures: copy.failures + catchUp.failures,
       deletedOld,
     };
+  }
+
+  /** Copies documents (all, or those matching `query`) from one index into another. */
+  private async copyDocuments(
+    from: string,
+    to: string,
+    options: { withVectors: boolean; query?: Record<string, unknown> },
+  ): Promise<{ copied: number; failures: number }> {
+    // Elasticsearch 9 leaves vectors out of `_source` unless they are asked for by name; an old
+    // index may also hold vectors the new design has no field for: leave them out then.
+    const fields = options.withVectors ? { includes: ['*', VECTOR_FIELD] } : { excludes: [VECTOR_FIELD] };
+    let copied = 0;
+    let failures = 0;
+    for await (const page of this.#client.scan(from, {
+      ...fields,
+      query: options.query,
+      pageSize: COPY_PAGE,
+    })) {
+      const ops: BulkOperation[] = page.map((doc) => ({ action: 'index', id: doc.id, doc: doc.source }));
+      const dropped = await this.#client.bulk(to, ops, this.#bulk);
+      for (const drop of dropped)
+        this.#logger.error({ drop, from, to }, 'reindex: a document was not copied');
+      copied += ops.length - dropped.length;
+      failures += dropped.length;
+    }
+    return { copied, failures };
   }
 
   async close(): Promise<void> {

@@ -36,6 +36,23 @@ export interface BulkOptions {
   readonly waitMs: number;
 }
 
+/** What a scan reads: documents matching a query, and which fields of them. */
+export interface ScanOptions {
+  /** Default: every document. */
+  readonly query?: Record<string, unknown> | undefined;
+  /** Fields to read (`_source` includes); default all stored in `_source`. */
+  readonly includes?: readonly string[] | undefined;
+  /** Fields to leave out (`_source` excludes). */
+  readonly excludes?: readonly string[] | undefined;
+  /** Documents a page (default 1000). */
+  readonly pageSize?: number | undefined;
+}
+
+export interface ScannedDoc {
+  readonly id: string;
+  readonly source: Record<string, unknown>;
+}
+
 export interface FetchedDoc {
   readonly id: string;
   readonly found: boolean;
@@ -67,13 +84,16 @@ export interface EngineClient {
   /** Sends operations through the client's bulk helper; returns what the engine refused. */
   bulk(index: string, ops: readonly BulkOperation[], options: BulkOptions): Promise<DroppedOperation[]>;
   search(index: string, body: Record<string, unknown>): Promise<Record<string, unknown>>;
-  deleteByQuery(index: string, query: Record<string, unknown>): Promise<number>;
-  /** Server-side copy of documents between indices (minus `excludes` fields); waits for it. */
-  reindex(
-    source: string,
-    dest: string,
-    options?: { query?: Record<string, unknown>; excludes?: readonly string[] },
-  ): Promise<{ copied: number; failures: number }>;
+  /**
+   * Every document matching a query, page by page, as the index was when the scan began (a point
+   * in time on Elasticsearch, a scroll on OpenSearch, which has no `_shard_doc` order). Core APIs
+   * of both engines: no `reindex` module needed.
+   */
+  scan(index: string, options?: ScanOptions): AsyncGenerator<ScannedDoc[]>;
+  /** The tokens of a text under an analyzer, or a tokenizer and filters (the `_analyze` API). */
+  analyze(request: Record<string, unknown>): Promise<string[]>;
+  /** Names of the node's plugins and modules. */
+  plugins(): Promise<string[]>;
   refresh(index: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -98,17 +118,49 @@ interface VendorErrorShape {
   body?: unknown;
 }
 
+/** Longest engine explanation kept in a message (a rejection lists the whole queue's state). */
+const MAX_REASON_CHARS = 300;
+
+interface EngineErrorBody {
+  type?: unknown;
+  reason?: unknown;
+  root_cause?: EngineErrorBody[];
+  caused_by?: EngineErrorBody;
+  /** Search errors: why each shard failed (e.g. its queue was full). */
+  failed_shards?: Array<{ reason?: EngineErrorBody }>;
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+/** The deepest explanation an error gives: its reason, else its root cause's, else its cause's. */
+function explain(e: EngineErrorBody, depth = 0): string | undefined {
+  const reason = nonEmpty(e.reason);
+  if (reason) return reason;
+  if (depth > 5) return undefined;
+  for (const inner of [...(e.root_cause ?? []), ...(e.caused_by ? [e.caused_by] : [])]) {
+    const found = explain(inner, depth + 1);
+    if (found) return nonEmpty(inner.type) ? `${inner.type}: ${found}` : found;
+  }
+  return undefined;
+}
+
 /** The engine's own explanation in an error response body, if any. */
 export function engineReason(body: unknown): string | undefined {
   if (!body || typeof body !== 'object') return undefined;
   const error = (body as { error?: unknown }).error;
   if (typeof error === 'string') return error;
   if (error && typeof error === 'object') {
-    const e = error as { type?: unknown; reason?: unknown; root_cause?: Array<{ reason?: unknown }> };
-    const reason = typeof e.reason === 'string' ? e.reason : undefined;
-    const root = e.root_cause?.[0]?.reason;
-    const type = typeof e.type === 'string' ? e.type : 'error';
-    return `${type}: ${reason ?? (typeof root === 'string' ? root : 'no reason given')}`;
+    const e = error as EngineErrorBody;
+    const type = nonEmpty(e.type) ?? 'error';
+    let text = `${type}: ${explain(e) ?? 'no reason given'}`;
+    const shard = e.failed_shards?.[0]?.reason;
+    const shardReason = shard ? explain(shard) : undefined;
+    if (shard && shardReason && !text.includes(shardReason)) {
+      text += ` (${nonEmpty(shard.type) ? `${shard.type}: ` : ''}${shardReason})`;
+    }
+    return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS - 1)}…` : text;
   }
   return undefined;
 }
@@ -128,6 +180,13 @@ export function engineError(err: unknown, engine: string, what: string): Citebox
       : typeof e.statusCode === 'number'
         ? e.statusCode
         : undefined;
+  if (name === 'ProductNotSupportedError') {
+    return new CiteboxError(
+      'BACKEND_UNSUPPORTED',
+      `${what}: the server at ${engine.replace(/^\S+ at /, '')} is not Elasticsearch (its answers lack the "X-Elastic-Product: Elasticsearch" header). For OpenSearch set CITEBOX_BACKEND=opensearch and OPENSEARCH_URL.`,
+      { cause: err },
+    );
+  }
   if (
     name === 'ConnectionError' ||
     name === 'TimeoutError' ||
@@ -140,11 +199,14 @@ export function engineError(err: unknown, engine: string, what: string): Citebox
   }
   if (status !== undefined) {
     const reason = engineReason(e.meta?.body ?? e.body) ?? message;
-    const code = status === 429 || status >= 500 ? 'BACKEND_UNAVAILABLE' : 'BACKEND_ERROR';
-    return new CiteboxError(code, `${what}: ${engine} answered ${status} (${reason})`, {
-      cause: err,
-      details: { status },
-    });
+    // 429 (overloaded) and 5xx: retry later. 409: a version conflict, the caller's to resolve.
+    const code =
+      status === 429 || status >= 500 ? 'BACKEND_UNAVAILABLE' : status === 409 ? 'CONFLICT' : 'BACKEND_ERROR';
+    const text =
+      status === 429
+        ? `${what}: ${engine} is overloaded and refused the request; retry later (429: ${reason})`
+        : `${what}: ${engine} answered ${status} (${reason})`;
+    return new CiteboxError(code, text, { cause: err, details: { status } });
   }
   return new CiteboxError('BACKEND_ERROR', `${what}: ${engine}: ${message}`, { cause: err });
 }
@@ -210,14 +272,37 @@ export async function bulkThroughHelper(
   return dropped;
 }
 
-/** The `source` part of a _reindex request. */
-export function reindexSource(
-  index: string,
-  options: { query?: Record<string, unknown>; excludes?: readonly string[] },
-): Record<string, unknown> {
+/** The `_source` filter of a scan. */
+export function scanSource(options: ScanOptions): Record<string, unknown> | boolean {
+  if (!options.includes?.length && !options.excludes?.length) return true;
   return {
-    index,
-    ...(options.query ? { query: options.query } : {}),
-    ...(options.excludes?.length ? { _source: { excludes: [...options.excludes] } } : {}),
+    ...(options.includes?.length ? { includes: [...options.includes] } : {}),
+    ...(options.excludes?.length ? { excludes: [...options.excludes] } : {}),
   };
+}
+
+/** Hits of a search response as scanned documents. */
+export function scannedDocs(response: unknown): ScannedDoc[] {
+  const hits = (response as { hits?: { hits?: Array<{ _id?: string; _source?: Record<string, unknown> }> } })
+    .hits?.hits;
+  return (hits ?? []).flatMap((h) => (h._id === undefined ? [] : [{ id: h._id, source: h._source ?? {} }]));
+}
+
+/** The tokens of an `_analyze` response. */
+export function analyzedTokens(response: unknown): string[] {
+  const tokens = (response as { tokens?: Array<{ token?: unknown }> }).tokens ?? [];
+  return tokens.flatMap((t) => (typeof t.token === 'string' ? [t.token] : []));
+}
+
+/** Plugin and module names of every node of a nodes-info response. */
+export function pluginNames(response: unknown): string[] {
+  const nodes = (response as { nodes?: Record<string, { plugins?: unknown[]; modules?: unknown[] }> }).nodes;
+  const names = new Set<string>();
+  for (const node of Object.values(nodes ?? {})) {
+    for (const p of [...(node.plugins ?? []), ...(node.modules ?? [])]) {
+      const name = (p as { name?: unknown }).name;
+      if (typeof name === 'string') names.add(name);
+    }
+  }
+  return [...names].sort();
 }

@@ -2,7 +2,9 @@
 // Request bodies are the same as Elasticsearch's; this client takes them under `body` and wraps
 // every response in `{ body, statusCode }`.
 import { Client } from '@opensearch-project/opensearch';
+import { CiteboxError } from '../../errors.js';
 import {
+  analyzedTokens,
   type BulkOperation,
   type BulkOptions,
   bulkThroughHelper,
@@ -11,8 +13,12 @@ import {
   type EngineInfo,
   engineError,
   type FetchedDoc,
+  pluginNames,
   redactUrl,
-  reindexSource,
+  type ScannedDoc,
+  type ScanOptions,
+  scannedDocs,
+  scanSource,
 } from './engine-client.js';
 
 export interface OpenSearchClientOptions {
@@ -24,7 +30,8 @@ export interface OpenSearchClientOptions {
 }
 
 const ENGINE = 'OpenSearch';
-const LONG_TIMEOUT_MS = 6 * 60 * 60 * 1000;
+/** How long a scan's scroll context stays open between two pages. */
+const SCAN_KEEP_ALIVE = '5m';
 
 type Body = Record<string, unknown>;
 
@@ -51,8 +58,16 @@ export class OpenSearchEngineClient implements EngineClient {
   async info(timeoutMs = 5_000): Promise<EngineInfo> {
     try {
       const res = await this.#client.info({}, { requestTimeout: timeoutMs, maxRetries: 0 });
-      const version = (res.body as { version?: { number?: string } }).version?.number ?? 'unknown';
-      return { distribution: 'opensearch', version };
+      const v = (res.body as { version?: { number?: string; distribution?: string } }).version;
+      if (v?.distribution !== 'opensearch') {
+        // The product check: Elasticsearch answers here too, but is not what was configured.
+        const product = [v?.distribution ?? 'Elasticsearch', v?.number].filter(Boolean).join(' ');
+        throw new CiteboxError(
+          'BACKEND_UNSUPPORTED',
+          `ping: the server at ${this.displayUrl} is ${product}, not OpenSearch (its version has no "distribution": "opensearch"). For Elasticsearch set CITEBOX_BACKEND=elasticsearch and ELASTICSEARCH_URL.`,
+        );
+      }
+      return { distribution: 'opensearch', version: v.number ?? 'unknown' };
     } catch (err) {
       this.fail(err, 'ping');
     }
@@ -187,32 +202,66 @@ export class OpenSearchEngineClient implements EngineClient {
     }
   }
 
-  async deleteByQuery(index: string, query: Body): Promise<number> {
+  async *scan(index: string, options: ScanOptions = {}): AsyncGenerator<ScannedDoc[]> {
+    // A scroll in index order: OpenSearch 2.x has point-in-time search but no `_shard_doc` order,
+    // and ordering by `_id` would load every id into the heap.
+    let res: Body;
     try {
-      const res = await this.#client.deleteByQuery({ index, body: { query }, conflicts: 'proceed' } as never);
-      return (res.body as { deleted?: number }).deleted ?? 0;
+      res = (
+        await this.#client.search({
+          index,
+          scroll: SCAN_KEEP_ALIVE,
+          body: {
+            size: options.pageSize ?? 1000,
+            sort: ['_doc'],
+            ...(options.query ? { query: options.query } : {}),
+            _source: scanSource(options),
+          },
+        } as never)
+      ).body as Body;
     } catch (err) {
-      this.fail(err, 'delete by query');
+      this.fail(err, 'scan documents');
+    }
+    let scrollId = typeof res['_scroll_id'] === 'string' ? res['_scroll_id'] : undefined;
+    try {
+      for (;;) {
+        const docs = scannedDocs(res);
+        if (docs.length === 0 || scrollId === undefined) {
+          if (docs.length > 0) yield docs;
+          return;
+        }
+        yield docs;
+        try {
+          res = (
+            await this.#client.scroll({ body: { scroll: SCAN_KEEP_ALIVE, scroll_id: scrollId } } as never)
+          ).body as Body;
+        } catch (err) {
+          this.fail(err, 'scan documents');
+        }
+        scrollId = typeof res['_scroll_id'] === 'string' ? res['_scroll_id'] : scrollId;
+      }
+    } finally {
+      // Clearing early frees the readers at once; if this fails the scroll expires by itself after
+      // SCAN_KEEP_ALIVE, so the scan's result stands.
+      if (scrollId !== undefined) {
+        await this.#client.clearScroll({ body: { scroll_id: [scrollId] } } as never).catch(() => undefined);
+      }
     }
   }
 
-  async reindex(
-    source: string,
-    dest: string,
-    options: { query?: Body; excludes?: readonly string[] } = {},
-  ): Promise<{ copied: number; failures: number }> {
+  async analyze(request: Body): Promise<string[]> {
     try {
-      const res = await this.#client.reindex(
-        {
-          body: { source: reindexSource(source, options), dest: { index: dest }, conflicts: 'proceed' },
-          wait_for_completion: true,
-        } as never,
-        { requestTimeout: LONG_TIMEOUT_MS, maxRetries: 0 },
-      );
-      const body = res.body as { created?: number; updated?: number; failures?: unknown[] };
-      return { copied: (body.created ?? 0) + (body.updated ?? 0), failures: body.failures?.length ?? 0 };
+      return analyzedTokens((await this.#client.indices.analyze({ body: request } as never)).body);
     } catch (err) {
-      this.fail(err, 'reindex');
+      this.fail(err, 'analyze');
+    }
+  }
+
+  async plugins(): Promise<string[]> {
+    try {
+      return pluginNames((await this.#client.nodes.info({ metric: 'plugins' } as never)).body);
+    } catch (err) {
+      this.fail(err, 'list plugins');
     }
   }
 

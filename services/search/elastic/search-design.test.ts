@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import type { SearchHit } from '../../types.js';
 import { reciprocalRankFusion } from '../hybrid.js';
 import { concreteIndexName, indexNumber } from './engine-backend.js';
-import { engineError, redactUrl, reindexSource } from './engine-client.js';
+import {
+  analyzedTokens,
+  engineError,
+  engineReason,
+  pluginNames,
+  redactUrl,
+  scannedDocs,
+  scanSource,
+} from './engine-client.js';
 import { hostSuffixes, indexBody, pageDocId, passageFromSource, toIsoDate } from './index-design.js';
 import {
   analysisFor,
@@ -243,6 +251,8 @@ describe('rank fusion and errors', () => {
       },
       'BACKEND_ERROR',
     ],
+    [{ name: 'ResponseError', message: 'x', meta: { statusCode: 409, body: {} } }, 'CONFLICT'],
+    [{ name: 'ProductNotSupportedError', message: 'not Elasticsearch' }, 'BACKEND_UNSUPPORTED'],
     [new Error('odd'), 'BACKEND_ERROR'],
   ])('wraps %j as %s', (err, code) => {
     const wrapped = engineError(err, 'OpenSearch at http://h', 'search');
@@ -250,12 +260,96 @@ describe('rank fusion and errors', () => {
     expect(wrapped.cause).toBe(err);
   });
 
-  it('redacts credentials and builds reindex sources', () => {
+  it.each([
+    [{ error: 'no handler found' }, 'no handler found'],
+    [{ error: { type: 't', reason: 'r' } }, 't: r'],
+    [{ error: { type: 't' } }, 't: no reason given'],
+    // A rejected search: the top level has an empty reason, the root cause says why.
+    [
+      {
+        error: {
+          type: 'search_phase_execution_exception',
+          reason: '',
+          root_cause: [{ type: 'es_rejected_execution_exception', reason: 'rejected execution of search' }],
+        },
+      },
+      'search_phase_execution_exception: es_rejected_execution_exception: rejected execution of search',
+    ],
+    [
+      { error: { type: 'outer', reason: '', caused_by: { type: 'inner', reason: 'the cause' } } },
+      'outer: inner: the cause',
+    ],
+    // A search whose every shard was refused: the shard's reason says it was the queue.
+    [
+      {
+        error: {
+          type: 'search_phase_execution_exception',
+          reason: 'all shards failed',
+          root_cause: [],
+          failed_shards: [
+            { shard: 0, reason: { type: 'es_rejected_execution_exception', reason: 'rejected execution' } },
+          ],
+        },
+      },
+      'search_phase_execution_exception: all shards failed (es_rejected_execution_exception: rejected execution)',
+    ],
+    [{ error: { type: 'long', reason: 'x'.repeat(500) } }, `long: ${'x'.repeat(293)}…`],
+    [{}, undefined],
+    ['text', undefined],
+  ])('explains the engine error %j', (body, expected) => {
+    expect(engineReason(body)).toBe(expected);
+  });
+
+  it('names the server and the setting to change when the product is not Elasticsearch', () => {
+    const wrapped = engineError(
+      {
+        name: 'ProductNotSupportedError',
+        message: 'The client noticed that the server is not Elasticsearch',
+      },
+      'Elasticsearch at http://127.0.0.1:9200',
+      'ping',
+    );
+    expect(wrapped.message).toBe(
+      'ping: the server at http://127.0.0.1:9200 is not Elasticsearch (its answers lack the "X-Elastic-Product: Elasticsearch" header). For OpenSearch set CITEBOX_BACKEND=opensearch and OPENSEARCH_URL.',
+    );
+  });
+
+  it('redacts credentials', () => {
     expect(redactUrl('https://u:p@h:9200/')).toBe('https://h:9200');
-    expect(reindexSource('a', { excludes: ['vector'] })).toEqual({
-      index: 'a',
-      _source: { excludes: ['vector'] },
-    });
-    expect(reindexSource('a', {})).toEqual({ index: 'a' });
+    expect(redactUrl('not a url')).toBe('(invalid URL)');
+  });
+
+  it.each([
+    [{}, true],
+    [{ excludes: ['vector'] }, { excludes: ['vector'] }],
+    [{ includes: ['*', 'vector'] }, { includes: ['*', 'vector'] }],
+    [
+      { includes: ['a'], excludes: ['b'] },
+      { includes: ['a'], excludes: ['b'] },
+    ],
+  ])('the _source filter of a scan with %j is %j', (options, expected) => {
+    expect(scanSource(options)).toEqual(expected);
+  });
+
+  it('reads scanned documents, analyzed tokens and plugin names from engine responses', () => {
+    expect(
+      scannedDocs({ hits: { hits: [{ _id: 'a', _source: { x: 1 } }, { _id: 'b' }, { _source: {} }] } }),
+    ).toEqual([
+      { id: 'a', source: { x: 1 } },
+      { id: 'b', source: {} },
+    ]);
+    expect(scannedDocs({})).toEqual([]);
+    expect(analyzedTokens({ tokens: [{ token: 'run' }, { token: 3 }, { token: 'engin' }] })).toEqual([
+      'run',
+      'engin',
+    ]);
+    expect(
+      pluginNames({
+        nodes: {
+          n1: { plugins: [{ name: 'opensearch-knn' }], modules: [{ name: 'analysis-common' }] },
+          n2: { plugins: [{ name: 'opensearch-knn' }] },
+        },
+      }),
+    ).toEqual(['analysis-common', 'opensearch-knn']);
   });
 });
