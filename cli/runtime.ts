@@ -88,8 +88,17 @@ export async function openRuntime(
       if (closed) return;
       closed = true;
       await crawls.close();
-      // Make every written page searchable before the index closes.
-      await indexer.flush();
+      // Make every written page searchable before the index closes. An engine that is down cannot
+      // refresh; the pages are written already and become searchable with its next refresh, so
+      // closing goes on.
+      try {
+        await indexer.flush();
+      } catch (err) {
+        logger.warn(
+          { err },
+          'could not refresh the index while closing; written pages show after its next refresh',
+        );
+      }
       await backend.close();
       shared?.close();
     },

@@ -36,6 +36,8 @@ export interface RunningOpenSearch {
   url: string;
   /** SIGTERM, then SIGKILL after 10 s; removes the temp home. Safe to call more than once. */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash would do (the node is down once it resolves); stop() still cleans up. */
+  kill(): Promise<void>;
 }
 
 const READY_PREFIX = 'OPENSEARCH_READY ';
@@ -131,7 +133,11 @@ export async function startOpenSearch(opts: StartOpenSearchOptions = {}): Promis
   clearTimeout(timer);
 
   if (outcome.kind === 'ready') {
-    return { url: outcome.url, stop };
+    const kill = async (): Promise<void> => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    };
+    return { url: outcome.url, stop, kill };
   }
 
   await stop();
