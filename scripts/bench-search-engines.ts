@@ -1,14 +1,16 @@
-// Benchmark of a search engine backend next to the embedded one, on the same corpus in one run:
-// indexing passages/s, query latency p50/p95 (and queries/s), plus nDCG@10 as a check that the
-// engine ranks as well, and the engine/SQLite ratio of each figure.
+// Benchmark of the search engine backends next to the embedded one, on the same corpus in one run:
+// indexing passages/s, query latency p50/p95 (and queries/s), nDCG@10 as a check that each engine
+// ranks as well, the time to rebuild the index (`citebox reindex`), and each engine/SQLite ratio.
 //
-//   node dist/scripts/bench-search-engines.js [<BEIR dir>] [--backend opensearch|elasticsearch]
+//   node dist/scripts/bench-search-engines.js [<BEIR dir>] [--backend opensearch,elasticsearch]
 //        [--queries N] [--batch PAGES] [--json]
-//   (npm run bench:search -- --backend opensearch calls runEngineBench)
+//   (npm run bench:search -- --backend elasticsearch calls runEngineBench)
 //
-// OpenSearch: the embedded test node (test/engines/opensearch.ts) unless --url / OPENSEARCH_URL
-// names one. Elasticsearch: ELASTICSEARCH_URL or --url. Run it under the bench lock on a shared
-// machine: `flock /tmp/citebox-bench.lock node dist/scripts/bench-search-engines.js`.
+// Engines are measured one after the other, each alone on the machine: OpenSearch on the embedded
+// test node (test/engines/opensearch.ts) unless OPENSEARCH_URL names one; Elasticsearch on the
+// Elasticsearch 9 test node (test/engines/elasticsearch.ts) unless ELASTICSEARCH_URL names one.
+// Run it under the bench lock on a shared machine:
+// `flock /tmp/citebox-bench.lock node dist/scripts/bench-search-engines.js`.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -26,11 +28,14 @@ import {
   silentLogger,
 } from '../services/index.js';
 
+export type EngineKind = 'opensearch' | 'elasticsearch';
+
 export interface EngineBenchOptions {
   /** A BEIR collection (corpus.jsonl[.gz], queries.jsonl, qrels.tsv). Default: bench-data/scifact. */
   readonly dir?: string | undefined;
-  readonly backend?: 'opensearch' | 'elasticsearch' | undefined;
-  /** The engine's URL; default OPENSEARCH_URL / ELASTICSEARCH_URL, or the embedded OpenSearch node. */
+  /** The engines to measure, in this order (default: OpenSearch). */
+  readonly backends?: readonly EngineKind[] | undefined;
+  /** One engine's URL (with a single backend); default OPENSEARCH_URL / ELASTICSEARCH_URL, else a test node. */
   readonly url?: string | undefined;
   /** Run only the first N queries. */
   readonly queries?: number | undefined;
@@ -53,13 +58,12 @@ export interface BackendFigures {
   readonly ndcg_at_10: number;
 }
 
-export interface EngineBenchResult {
-  readonly corpus: string;
-  readonly docs: number;
-  readonly queries: number;
-  readonly engine_version: string;
-  readonly sqlite: BackendFigures;
-  readonly engine: BackendFigures;
+export interface EngineFigures extends BackendFigures {
+  /** e.g. `elasticsearch 9.5.3` */
+  readonly version: string;
+  /** `citebox reindex` of the whole index (a scan and bulk writes into a new index, alias swap). */
+  readonly reindex_seconds: number;
+  readonly reindex_docs_per_s: number;
   /** engine ÷ sqlite for each figure (> 1 means the engine's number is larger). */
   readonly ratio: {
     readonly index_passages_per_s: number;
@@ -67,6 +71,16 @@ export interface EngineBenchResult {
     readonly query_p95_ms: number;
     readonly ndcg_at_10: number;
   };
+  /** engine nDCG@10 − sqlite nDCG@10 */
+  readonly ndcg_delta: number;
+}
+
+export interface EngineBenchResult {
+  readonly corpus: string;
+  readonly docs: number;
+  readonly queries: number;
+  readonly sqlite: BackendFigures;
+  readonly engines: readonly EngineFigures[];
 }
 
 interface Collection {
@@ -211,18 +225,26 @@ interface RunningEngine {
   stop(): Promise<void>;
 }
 
-async function startEmbeddedOpenSearch(log: (line: string) => void): Promise<RunningEngine> {
-  // A TypeScript file outside the build; Node 24 runs it directly (type stripping).
-  const href = pathToFileURL(join(repoRoot(), 'test', 'engines', 'opensearch.ts')).href;
-  const mod = (await import(href)) as { startOpenSearch(): Promise<RunningEngine> };
-  log('starting the embedded OpenSearch 2.19 node');
-  return mod.startOpenSearch();
+/** The engine's test node (a TypeScript file outside the build; Node 24 runs it by type stripping). */
+async function startTestNode(kind: EngineKind, log: (line: string) => void): Promise<RunningEngine> {
+  const file = kind === 'opensearch' ? 'opensearch.ts' : 'elasticsearch.ts';
+  const href = pathToFileURL(join(repoRoot(), 'test', 'engines', file)).href;
+  if (kind === 'opensearch') {
+    const mod = (await import(href)) as { startOpenSearch(): Promise<RunningEngine> };
+    log('starting the embedded OpenSearch 2.19 test node');
+    return mod.startOpenSearch();
+  }
+  const mod = (await import(href)) as { startElasticsearch(): Promise<RunningEngine> };
+  log('starting the Elasticsearch 9 test node (the Maven Central zip with the test plugin)');
+  return mod.startElasticsearch();
 }
 
-/** Indexes one corpus into SQLite and into the engine, queries both, and reports the figures. */
+/** Indexes one corpus into SQLite and into each engine in turn, queries them, reports the figures. */
 export async function runEngineBench(options: EngineBenchOptions = {}): Promise<EngineBenchResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const kind = options.backend ?? 'opensearch';
+  const kinds = options.backends?.length ? options.backends : (['opensearch'] as const);
+  if (options.url !== undefined && kinds.length > 1)
+    throw new Error('--url names one engine: pass one --backend');
   const dir = options.dir ?? join(repoRoot(), '..', 'shared', 'bench-data', 'scifact');
   const collection = loadBeir(dir);
   const pages = toPages(collection);
@@ -232,73 +254,96 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     queries: options.queries ?? collection.queries.length,
   };
   const config = loadConfig();
-  let url = options.url ?? (kind === 'opensearch' ? config.opensearchUrl : config.elasticsearchUrl);
-  let embedded: RunningEngine | undefined;
-  if (!url) {
-    if (kind === 'elasticsearch') throw new Error('--backend elasticsearch needs ELASTICSEARCH_URL or --url');
-    embedded = await startEmbeddedOpenSearch(log);
-    url = embedded.url;
-  }
   const dataDir = mkdtempSync(join(tmpdir(), 'citebox-bench-engines-'));
   const logger = silentLogger();
-  let engine: EngineBackend | undefined;
   try {
     const sqlite = new SqliteBackend({ path: join(dataDir, 'index.sqlite'), logger });
     await sqlite.open();
     const sqliteFigures = await measure('sqlite', sqlite, pages, collection, settings, log);
     await sqlite.close();
 
-    const alias = `citebox-bench-${Date.now().toString(36)}`;
-    engine = createEngineBackend(
-      {
-        backend: kind,
-        elasticsearchUrl: kind === 'elasticsearch' ? url : undefined,
-        opensearchUrl: kind === 'opensearch' ? url : undefined,
-        indexName: alias,
-        indexShards: 1,
-        indexReplicas: 0,
-        embeddingsDimensions: undefined,
-      },
-      logger,
-    );
-    await engine.open();
-    const version = await engineVersion(url);
-    const engineFigures = await measure(kind, engine, pages, collection, settings, log);
-    const ratio = (a: number, b: number) => (b === 0 ? 0 : round(a / b, 2));
+    const engines: EngineFigures[] = [];
+    for (const kind of kinds) {
+      let url = options.url ?? (kind === 'opensearch' ? config.opensearchUrl : config.elasticsearchUrl);
+      const node = url ? undefined : await startTestNode(kind, log);
+      url ??= node?.url as string;
+      let engine: EngineBackend | undefined;
+      try {
+        const alias = `citebox-bench-${Date.now().toString(36)}`;
+        engine = createEngineBackend(
+          {
+            backend: kind,
+            elasticsearchUrl: kind === 'elasticsearch' ? url : undefined,
+            opensearchUrl: kind === 'opensearch' ? url : undefined,
+            indexName: alias,
+            indexShards: 1,
+            indexReplicas: 0,
+            embeddingsDimensions: undefined,
+          },
+          logger,
+        );
+        await engine.open();
+        const version = await engineVersion(url);
+        const figures = await measure(kind, engine, pages, collection, settings, log);
+        const started = performance.now();
+        const rebuilt = await engine.reindex();
+        const reindexSeconds = (performance.now() - started) / 1000;
+        if (rebuilt.failures > 0)
+          throw new Error(`${kind}: reindex failed for ${rebuilt.failures} documents`);
+        log(`[${kind}] reindex: ${rebuilt.copied} documents in ${reindexSeconds.toFixed(2)} s`);
+        // An engine of the user's keeps no benchmark index behind (a test node goes away whole).
+        if (!node) await engineRequest(url, `/${rebuilt.to}`, 'DELETE');
+        const ratio = (a: number, b: number) => (b === 0 ? 0 : round(a / b, 2));
+        engines.push({
+          ...figures,
+          version,
+          reindex_seconds: round(reindexSeconds, 2),
+          reindex_docs_per_s: round(rebuilt.copied / reindexSeconds, 0),
+          ratio: {
+            index_passages_per_s: ratio(figures.index_passages_per_s, sqliteFigures.index_passages_per_s),
+            query_p50_ms: ratio(figures.query_p50_ms, sqliteFigures.query_p50_ms),
+            query_p95_ms: ratio(figures.query_p95_ms, sqliteFigures.query_p95_ms),
+            ndcg_at_10: ratio(figures.ndcg_at_10, sqliteFigures.ndcg_at_10),
+          },
+          ndcg_delta: round(figures.ndcg_at_10 - sqliteFigures.ndcg_at_10, 4),
+        });
+      } finally {
+        await engine?.close();
+        await node?.stop();
+      }
+    }
     return {
       corpus: collection.name,
       docs: collection.docs.length,
       queries: settings.queries,
-      engine_version: version,
       sqlite: sqliteFigures,
-      engine: engineFigures,
-      ratio: {
-        index_passages_per_s: ratio(engineFigures.index_passages_per_s, sqliteFigures.index_passages_per_s),
-        query_p50_ms: ratio(engineFigures.query_p50_ms, sqliteFigures.query_p50_ms),
-        query_p95_ms: ratio(engineFigures.query_p95_ms, sqliteFigures.query_p95_ms),
-        ndcg_at_10: ratio(engineFigures.ndcg_at_10, sqliteFigures.ndcg_at_10),
-      },
+      engines,
     };
   } finally {
-    await engine?.close();
-    await embedded?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
+/** A request to the engine by URL (credentials in the URL become a Basic authorization header). */
+async function engineRequest(url: string, path: string, method = 'GET'): Promise<unknown> {
+  const u = new URL(url);
+  const auth = u.username
+    ? `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`
+    : undefined;
+  u.username = '';
+  u.password = '';
+  const res = await fetch(new URL(path, u), {
+    method,
+    headers: auth ? { authorization: auth } : {},
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status}`);
+  return res.json();
+}
+
 async function engineVersion(url: string): Promise<string> {
   try {
-    const u = new URL(url);
-    const auth = u.username
-      ? `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`
-      : undefined;
-    u.username = '';
-    u.password = '';
-    const res = await fetch(u, {
-      headers: auth ? { authorization: auth } : {},
-      signal: AbortSignal.timeout(5_000),
-    });
-    const body = (await res.json()) as { version?: { number?: string; distribution?: string } };
+    const body = (await engineRequest(url, '/')) as { version?: { number?: string; distribution?: string } };
     return `${body.version?.distribution ?? 'elasticsearch'} ${body.version?.number ?? '?'}`;
   } catch {
     return 'unknown';
@@ -306,40 +351,53 @@ async function engineVersion(url: string): Promise<string> {
 }
 
 export function formatBench(result: EngineBenchResult): string {
-  const rows: Array<[string, string, string, string]> = [
-    ['', 'sqlite', result.engine.backend, 'ratio'],
+  const ratio = (x: number) => `${x}×`;
+  const rows: string[][] = [
+    ['', 'sqlite', ...result.engines.map((e) => e.version)],
     [
       'index passages/s',
       String(result.sqlite.index_passages_per_s),
-      String(result.engine.index_passages_per_s),
-      `${result.ratio.index_passages_per_s}×`,
+      ...result.engines.map((e) => `${e.index_passages_per_s} (${ratio(e.ratio.index_passages_per_s)})`),
     ],
     [
       'query p50 ms',
       String(result.sqlite.query_p50_ms),
-      String(result.engine.query_p50_ms),
-      `${result.ratio.query_p50_ms}×`,
+      ...result.engines.map((e) => `${e.query_p50_ms} (${ratio(e.ratio.query_p50_ms)})`),
     ],
     [
       'query p95 ms',
       String(result.sqlite.query_p95_ms),
-      String(result.engine.query_p95_ms),
-      `${result.ratio.query_p95_ms}×`,
+      ...result.engines.map((e) => `${e.query_p95_ms} (${ratio(e.ratio.query_p95_ms)})`),
     ],
-    ['queries/s', String(result.sqlite.qps), String(result.engine.qps), ''],
+    ['queries/s', String(result.sqlite.qps), ...result.engines.map((e) => String(e.qps))],
     [
       'nDCG@10',
       String(result.sqlite.ndcg_at_10),
-      String(result.engine.ndcg_at_10),
-      `${result.ratio.ndcg_at_10}×`,
+      ...result.engines.map((e) => `${e.ndcg_at_10} (${e.ndcg_delta >= 0 ? '+' : ''}${e.ndcg_delta})`),
     ],
+    ['reindex docs/s', '', ...result.engines.map((e) => String(e.reindex_docs_per_s))],
   ];
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
+  const columns = rows[0]?.length ?? 0;
+  const widths = Array.from({ length: columns }, (_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
   const lines = rows.map((r) => r.map((cell, i) => cell.padStart(widths[i] ?? 0)).join('  '));
   return [
-    `${result.corpus}: ${result.docs} documents, ${result.sqlite.passages} passages, ${result.queries} queries; ${result.engine_version}`,
+    `${result.corpus}: ${result.docs} documents, ${result.sqlite.passages} passages, ${result.queries} queries (engine figures: value (engine/sqlite))`,
     ...lines,
   ].join('\n');
+}
+
+/** `opensearch,elasticsearch` → the engines, in order; anything else is an error. */
+export function parseBackends(value: string): EngineKind[] {
+  const names = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  const unknown = names.filter((n) => n !== 'opensearch' && n !== 'elasticsearch');
+  if (names.length === 0 || unknown.length > 0)
+    throw new Error(
+      `--backend: opensearch, elasticsearch or both comma-separated (not ${unknown.join(', ') || 'nothing'})`,
+    );
+  return [...new Set(names)] as EngineKind[];
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -354,12 +412,9 @@ async function main(argv: string[]): Promise<void> {
       json: { type: 'boolean' },
     },
   });
-  const backend = values.backend ?? 'opensearch';
-  if (backend !== 'opensearch' && backend !== 'elasticsearch')
-    throw new Error('--backend: opensearch or elasticsearch');
   const result = await runEngineBench({
     dir: positionals[0],
-    backend,
+    backends: parseBackends(values.backend ?? 'opensearch'),
     url: values.url,
     queries: values.queries ? Number(values.queries) : undefined,
     batchPages: values.batch ? Number(values.batch) : undefined,

@@ -1,4 +1,4 @@
-// npm run bench:search -- [--sizes 100000,1000000] [--queries N] [--json] [--backend sqlite|opensearch|elasticsearch]
+// npm run bench:search -- [--sizes 100000,1000000] [--queries N] [--json] [--backend sqlite|opensearch|elasticsearch|opensearch,elasticsearch]
 //
 // Indexes synthetic passages (Zipfian words, see lib/synthetic-corpus.ts) into a fresh embedded
 // index at each size and prints indexing throughput (passages/s, the time spent in the backend's
@@ -7,7 +7,8 @@
 // process (backend.search) and through GET /v1/search on a real server (port 0). The queries mix
 // real questions and claims from the shared collections with common-word queries, the hard case
 // for a full-text index, whose figures are also given apart. With --json the last line is one JSON
-// object. --backend opensearch|elasticsearch runs the engines' benchmark (bench-search-engines.ts).
+// object. --backend opensearch, elasticsearch or both (comma-separated) runs the engines' benchmark
+// (bench-search-engines.ts): SciFact in SQLite and in each engine, side by side.
 // On a shared machine run it under the bench lock: flock /tmp/citebox-bench.lock npm run bench:search
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -37,7 +38,8 @@ const USAGE = `Usage: npm run bench:search -- [options]
   --queries N           timed queries per run (default 500; 30 more warm up first)
   --http-queries N      of those, how many also go through GET /v1/search (default: all)
   --bench-data DIR      the shared collections (default ../shared/bench-data)
-  --backend NAME        sqlite (default); opensearch or elasticsearch run the engines' benchmark
+  --backend NAME        sqlite (default); opensearch, elasticsearch or opensearch,elasticsearch run
+                        the engines' benchmark (SciFact in SQLite and each engine, side by side)
   --no-merge            query the index as indexing left it (default: its segments merged first,
                         timed apart, as a server merges them once writes are quiet)
   --keep                keep the index directories (their paths are printed)
@@ -288,9 +290,10 @@ async function runEngines(backend: string, queries: number | undefined, benchDat
   const mod = (await import(url)) as {
     runEngineBench(options: Record<string, unknown>): Promise<unknown>;
     formatBench(result: unknown): string;
+    parseBackends(value: string): string[];
   };
   const result = await mod.runEngineBench({
-    backend,
+    backends: mod.parseBackends(backend),
     dir: join(benchData, 'scifact'),
     ...(queries !== undefined ? { queries } : {}),
   });
@@ -318,11 +321,10 @@ async function main(): Promise<void> {
   }
   const benchData = values['bench-data'];
   const queryCount = values.queries !== undefined ? Number(values.queries) : undefined;
-  if (values.backend === 'opensearch' || values.backend === 'elasticsearch') {
+  if (values.backend !== 'sqlite') {
     await runEngines(values.backend, queryCount, benchData, values.json);
     return;
   }
-  if (values.backend !== 'sqlite') throw new Error('--backend must be sqlite, opensearch or elasticsearch');
   const sizes = values.sizes.split(',').map((s) => Number(s.trim()));
   if (sizes.some((n) => !Number.isInteger(n) || n <= 0))
     throw new Error('--sizes takes positive whole numbers');

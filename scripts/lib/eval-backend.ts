@@ -1,6 +1,7 @@
 // Opens a search backend for an evaluation or benchmark run: a fresh index in a temporary data
 // directory, through createSearchBackend so every engine plugs in the same way. For OpenSearch
-// without OPENSEARCH_URL it starts the embedded test node (test/engines/opensearch.ts).
+// without OPENSEARCH_URL it starts the embedded test node (test/engines/opensearch.ts), for
+// Elasticsearch without ELASTICSEARCH_URL the Elasticsearch 9 test node (test/engines/elasticsearch.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -51,14 +52,23 @@ interface RunningEngine {
   stop(): Promise<void>;
 }
 
-async function startEmbeddedOpenSearch(logger: Logger): Promise<RunningEngine> {
-  // A TypeScript file outside the build: Node runs it directly (type stripping).
-  const url = pathToFileURL(join(repoRoot(), 'test', 'engines', 'opensearch.ts')).href;
+async function startTestNode(kind: 'opensearch' | 'elasticsearch', logger: Logger): Promise<RunningEngine> {
+  // TypeScript files outside the build: Node runs them directly (type stripping).
+  const file = kind === 'opensearch' ? 'opensearch.ts' : 'elasticsearch.ts';
+  const url = pathToFileURL(join(repoRoot(), 'test', 'engines', file)).href;
+  const log = (line: string) => logger.debug({ line }, kind);
+  if (kind === 'opensearch') {
+    const mod = (await import(url)) as {
+      startOpenSearch(opts?: { log?: (line: string) => void }): Promise<RunningEngine>;
+    };
+    logger.info('starting the embedded OpenSearch test node (OPENSEARCH_URL is not set)');
+    return mod.startOpenSearch({ log });
+  }
   const mod = (await import(url)) as {
-    startOpenSearch(opts?: { log?: (line: string) => void }): Promise<RunningEngine>;
+    startElasticsearch(opts?: { log?: (line: string) => void }): Promise<RunningEngine>;
   };
-  logger.info('starting the embedded OpenSearch test node (OPENSEARCH_URL is not set)');
-  return mod.startOpenSearch({ log: (line) => logger.debug({ line }, 'opensearch') });
+  logger.info('starting the Elasticsearch test node (ELASTICSEARCH_URL is not set)');
+  return mod.startElasticsearch({ log });
 }
 
 export async function openEvalBackend(
@@ -70,12 +80,14 @@ export async function openEvalBackend(
   const base = loadConfig();
   let engine: RunningEngine | undefined;
   let opensearchUrl = base.opensearchUrl;
+  let elasticsearchUrl = base.elasticsearchUrl;
   if (kind === 'opensearch' && !opensearchUrl) {
-    engine = await startEmbeddedOpenSearch(logger);
+    engine = await startTestNode('opensearch', logger);
     opensearchUrl = engine.url;
   }
-  if (kind === 'elasticsearch' && !base.elasticsearchUrl) {
-    throw new Error('--backend elasticsearch needs ELASTICSEARCH_URL');
+  if (kind === 'elasticsearch' && !elasticsearchUrl) {
+    engine = await startTestNode('elasticsearch', logger);
+    elasticsearchUrl = engine.url;
   }
   // A fresh index of its own in an engine, never the one Citebox serves from.
   const indexName = `citebox-eval-${process.pid}-${Date.now().toString(36)}`;
@@ -84,6 +96,7 @@ export async function openEvalBackend(
     backend: kind,
     dataDir,
     opensearchUrl,
+    elasticsearchUrl,
     indexName,
     bootstrapDocs: false,
   });
