@@ -84,3 +84,84 @@ describe('SimHashIndex', () => {
     expect(index.findNear(near)).toBeUndefined();
   });
 });
+
+/** The first implementation (regex tokens, a +1/-1 sum per bit), kept to check the fast one against. */
+function referenceSimhash(text: string): string | undefined {
+  const TOKEN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]|[\p{L}\p{N}]+/gu;
+  const fmix = (x: number) => {
+    let h = x;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+  };
+  const hash32 = (t: string) => {
+    let h = (0x811c9dc5 ^ 0x9e3779b9) >>> 0;
+    for (let i = 0; i < t.length; i++) {
+      h ^= t.charCodeAt(i);
+      h = Math.imul(h, 0x01000193);
+    }
+    return fmix(h);
+  };
+  const tokens = text.toLowerCase().match(TOKEN);
+  if (!tokens || tokens.length < 8) return undefined;
+  const words = tokens.map(hash32);
+  const weights = new Int32Array(64);
+  for (let i = 0; i + 2 < words.length; i++) {
+    const [a, b, c] = [words[i] ?? 0, words[i + 1] ?? 0, words[i + 2] ?? 0];
+    const hi = fmix((Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(c, 0xc2b2ae3d)) >>> 0);
+    const lo = fmix((Math.imul(a, 0x27d4eb2f) + Math.imul(b, 0x165667b1) + Math.imul(c, 0xd3a2646c)) >>> 0);
+    for (let bit = 0; bit < 32; bit++) {
+      weights[bit] = (weights[bit] ?? 0) + ((hi >>> bit) & 1 ? 1 : -1);
+      weights[bit + 32] = (weights[bit + 32] ?? 0) + ((lo >>> bit) & 1 ? 1 : -1);
+    }
+  }
+  let hi = 0;
+  let lo = 0;
+  for (let bit = 0; bit < 32; bit++) {
+    if ((weights[bit] ?? 0) > 0) hi |= 1 << bit;
+    if ((weights[bit + 32] ?? 0) > 0) lo |= 1 << bit;
+  }
+  return fingerprintToHex({ hi: hi >>> 0, lo: lo >>> 0 });
+}
+
+describe('simhash fast path', () => {
+  it('gives the fingerprints of the reference implementation, on ASCII and other texts', () => {
+    let seed = 7;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed;
+    };
+    const alphabet = [
+      'The',
+      'lens',
+      'FRESNEL',
+      'x86_64',
+      'v2.3',
+      '1822',
+      'keeper',
+      "don't",
+      'a-b',
+      '--flag',
+      'été',
+      'İstanbul',
+      '灯塔',
+      'ひかり',
+      '등대',
+      '\t',
+      '\n',
+      '  ',
+    ];
+    for (let n = 0; n < 300; n++) {
+      const words = Array.from({ length: 5 + (next() % 60) }, () => alphabet[next() % alphabet.length]);
+      // Half the texts pure ASCII (the fast path), half mixed.
+      const text = (n % 2 === 0 ? words.filter((w) => /^[\x00-\x7f]*$/.test(w ?? '')) : words).join(
+        next() % 3 ? ' ' : '',
+      );
+      const fast = simhash(text);
+      expect(fast ? fingerprintToHex(fast) : undefined).toBe(referenceSimhash(text));
+    }
+  });
+});

@@ -48,29 +48,68 @@ function tokenHash(token: string): number {
   return h;
 }
 
+/** Hashes of the words of a text, in order (tokens as TOKEN finds them in the lower-cased text). */
+function wordHashes(text: string): number[] {
+  const out: number[] = [];
+  // ASCII text (most pages): words are runs of [0-9A-Za-z]; each is hashed as it is read, lower-
+  // cased on the fly, with no substring or regex match made. The same hashes as the general path.
+  let ascii = true;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  if (!ascii) {
+    for (const token of text.toLowerCase().match(TOKEN) ?? []) out.push(tokenHash(token));
+    return out;
+  }
+  const start = (0x811c9dc5 ^ 0x9e3779b9) >>> 0;
+  let h = start;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    const upper = c >= 0x41 && c <= 0x5a;
+    if (upper || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39)) {
+      if (upper) c |= 0x20;
+      h ^= c;
+      h = Math.imul(h, 0x01000193);
+      inWord = true;
+    } else if (inWord) {
+      out.push(fmix(h));
+      h = start;
+      inWord = false;
+    }
+  }
+  if (inWord) out.push(fmix(h));
+  return out;
+}
+
 /** The SimHash of a text, or undefined when it has too few words to say anything. */
 export function simhash(text: string): Fingerprint | undefined {
-  const tokens = text.toLowerCase().match(TOKEN);
-  if (!tokens || tokens.length < MIN_WORDS) return undefined;
-  const words = tokens.map(tokenHash);
-  const weights = new Int32Array(64);
-  for (let i = 0; i + 2 < words.length; i++) {
+  const words = wordHashes(text);
+  if (words.length < MIN_WORDS) return undefined;
+  // How many shingles have each bit set; a bit of the fingerprint is set when most do (the sign
+  // of the +1/-1 sum SimHash takes, without a branch per bit).
+  const ones = new Int32Array(64);
+  const shingles = words.length - 2;
+  for (let i = 0; i < shingles; i++) {
     // A shingle's two 32-bit halves, mixed from its three word hashes.
-    const a = words[i] ?? 0;
-    const b = words[i + 1] ?? 0;
-    const c = words[i + 2] ?? 0;
+    const a = words[i] as number;
+    const b = words[i + 1] as number;
+    const c = words[i + 2] as number;
     const hi = fmix((Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(c, 0xc2b2ae3d)) >>> 0);
     const lo = fmix((Math.imul(a, 0x27d4eb2f) + Math.imul(b, 0x165667b1) + Math.imul(c, 0xd3a2646c)) >>> 0);
     for (let bit = 0; bit < 32; bit++) {
-      weights[bit] = (weights[bit] ?? 0) + ((hi >>> bit) & 1 ? 1 : -1);
-      weights[bit + 32] = (weights[bit + 32] ?? 0) + ((lo >>> bit) & 1 ? 1 : -1);
+      ones[bit] = (ones[bit] as number) + ((hi >>> bit) & 1);
+      ones[bit + 32] = (ones[bit + 32] as number) + ((lo >>> bit) & 1);
     }
   }
   let hi = 0;
   let lo = 0;
   for (let bit = 0; bit < 32; bit++) {
-    if ((weights[bit] ?? 0) > 0) hi |= 1 << bit;
-    if ((weights[bit + 32] ?? 0) > 0) lo |= 1 << bit;
+    if ((ones[bit] as number) * 2 > shingles) hi |= 1 << bit;
+    if ((ones[bit + 32] as number) * 2 > shingles) lo |= 1 << bit;
   }
   return { hi: hi >>> 0, lo: lo >>> 0 };
 }
