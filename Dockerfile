@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Citebox: one image, several roles — `serve` (API + website, the default), `worker` (runs crawl
 # jobs), `reindex`, `status`, `crawl`, `ask`. Built in stages so that the runtime image holds the
 # compiled JavaScript and production dependencies only, and runs as the unprivileged `node` user.
@@ -20,6 +19,8 @@ COPY indexer ./indexer
 COPY api ./api
 COPY web ./web
 COPY cli ./cli
+# bench:crawl's generated test site, which scripts/ imports (nothing of it reaches the runtime).
+COPY test/helpers ./test/helpers
 RUN node scripts/build.js
 
 # ---- deps: production dependencies only ----

@@ -12,7 +12,7 @@ export default defineConfig({
       'scripts/**/*.test.ts',
       'test/**/*.test.ts',
     ],
-    exclude: ['**/node_modules/**', '**/dist/**', 'test/engines/**'],
+    exclude: ['**/node_modules/**', '**/dist/**', 'test/engines/**', 'test/deploy/compose-stack.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -12,6 +12,7 @@ interface Sent {
 
 function stubs(options: { destroyed?: boolean; url?: string } = {}) {
   const sent: Sent = {};
+  const headers: Record<string, string> = {};
   const log = { info() {}, error() {}, warn() {}, debug() {} };
   const request = { id: 'req-1', log, url: options.url ?? '/v1/answer' } as unknown as FastifyRequest;
   const reply = {
@@ -21,7 +22,8 @@ function stubs(options: { destroyed?: boolean; url?: string } = {}) {
       sent.status = status;
       return this;
     },
-    header() {
+    header(name: string, value: string) {
+      headers[name] = value;
       return this;
     },
     type() {
@@ -32,7 +34,7 @@ function stubs(options: { destroyed?: boolean; url?: string } = {}) {
       return this;
     },
   } as unknown as FastifyReply;
-  return { sent, request, reply };
+  return { sent, request, reply, headers };
 }
 
 const fastifyError = (code: string, statusCode: number, message = 'fastify says no') =>
@@ -122,6 +124,17 @@ describe('errorHandler', () => {
     const { sent, request, reply } = stubs();
     errorHandler(error, request, reply);
     expect(sent).toEqual({ status, body: { error: { ...body, request_id: 'req-1' } } });
+  });
+
+  it.each([
+    ['an unreachable backend: a default', new CiteboxError('BACKEND_UNAVAILABLE', 'down'), '5'],
+    ['a busy server: its own estimate', new CiteboxError('BUSY', 'busy', { retryAfterSeconds: 3 }), '3'],
+    ['a client error: none', new CiteboxError('INVALID_REQUEST', 'bad'), undefined],
+    ['an internal error: none', new CiteboxError('INTERNAL', 'boom'), undefined],
+  ])('sets Retry-After for %s', (_name, error, retryAfter) => {
+    const { request, reply, headers } = stubs();
+    errorHandler(error, request, reply);
+    expect(headers['retry-after']).toBe(retryAfter);
   });
 
   it('answers 499 CLIENT_CLOSED when the client went away and its work was aborted', () => {

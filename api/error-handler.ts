@@ -99,6 +99,12 @@ function rawErrorBody(code: ErrorCode, message: string, requestId: string): stri
   return JSON.stringify(body);
 }
 
+/**
+ * Retry-After for a 503 that names no time of its own (an unreachable search backend): long enough
+ * for a restarting engine not to be hammered, short enough that clients come back soon after.
+ */
+export const RETRY_UNAVAILABLE_S = 5;
+
 export function errorHandler(
   thrown: FastifyError | Error,
   request: FastifyRequest,
@@ -113,7 +119,9 @@ export function errorHandler(
   }
   if (isCiteboxError(error)) {
     const status = statusOf(error.code);
-    if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+    const retryAfter =
+      error.retryAfterSeconds ?? (status === 503 && error.retryable ? RETRY_UNAVAILABLE_S : undefined);
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: error.code }, error.message);
     const message = status >= 500 && error.kind === 'internal' ? ERROR_CODES.INTERNAL.message : error.message;

@@ -111,7 +111,14 @@ function usageReport(
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function startFakeLlm(options: { model?: string } = {}): Promise<FakeLlm> {
+export interface FakeLlmOptions {
+  readonly model?: string;
+  /** Where to listen: 127.0.0.1 and a free port by default (a container listens on 0.0.0.0). */
+  readonly host?: string;
+  readonly port?: number;
+}
+
+export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
   const model = options.model ?? 'fake-model';
   const requests: LlmRequestRecord[] = [];
   const queued: LlmReply[] = [];
@@ -249,10 +256,11 @@ export async function startFakeLlm(options: { model?: string } = {}): Promise<Fa
     res.end('data: [DONE]\n\n');
     record.finished = true;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `http://${host}:${port}/v1`,
     model,
     requests,
     queue: (...replies) => {

@@ -18,4 +18,5 @@ export {
 export { CitationParser, type CitationToken, parseCitations } from './citation-parser.js';
 export { PassageEvidence, supportOf, verifyClaim } from './citation-verifier.js';
 export { type ExtractiveAnswer, extractiveAnswer } from './extractive.js';
+export { answerUserPrompt, type PromptPassage } from './prompt.js';
 export { renumberAnswer } from './renumber.js';

