@@ -146,7 +146,9 @@ describe('docker-compose.yml', () => {
     expect(typeof api?.build === 'object' && api.build.args?.['NODE_IMAGE']).toBe(
       '${NODE_IMAGE:-node:24-bookworm-slim}',
     );
-    expect(compose.services['ollama']?.image).toBe('${OLLAMA_IMAGE:-ollama/ollama}:${OLLAMA_VERSION:-0.12.6}');
+    expect(compose.services['ollama']?.image).toBe(
+      '${OLLAMA_IMAGE:-ollama/ollama}:${OLLAMA_VERSION:-0.12.6}',
+    );
     expect(compose.services['ollama-pull']?.image).toBe(compose.services['ollama']?.image);
   });
 

@@ -14,6 +14,8 @@
 # ~/.cache/citebox/deploy); an image is rebuilt only when what it is made from changed (a label on
 # the image records a hash of its inputs). `bash test/deploy/prepare.sh [step...]` runs the named
 # steps only. Prints one line per step, and what it cost when it had work to do.
+# `--check` does no work: it names the steps that would have some (exit 3), or exits 0 when the
+# cache is warm (CI uses it to tell whether the compose test fits its time budget).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,6 +31,14 @@ NICE=${CITEBOX_DEPLOY_NICE:-10}
 mkdir -p "$CACHE"
 
 say() { printf 'prepare: %s\n' "$*"; }
+CHECK=''
+COLD=()
+# In --check mode: records the step as having work to do, and says so (true: do not do it).
+cold() {
+  [ -n "$CHECK" ] || return 1
+  say "$1: cold ($2)"
+  COLD+=("$1")
+}
 die() {
   printf 'prepare: FAILED: %s\n' "$*" >&2
   exit 1
@@ -57,6 +67,7 @@ step_engine() {
     say "engine: $(docker version -f 'Docker {{.Server.Version}}' 2>/dev/null) answers"
     return
   fi
+  cold engine "no Docker engine answers" && return
   as_root || die "no Docker engine answers, and starting one needs root"
   local t=$SECONDS
   command -v dockerd >/dev/null || apt_install docker.io
@@ -81,6 +92,7 @@ step_compose() {
     say "compose: $(docker compose version --short)"
     return
   fi
+  if [ ! -x "$bin" ]; then cold compose "the plugin is built from source, ~5 min" && return; fi
   local t=$SECONDS
   if [ ! -x "$bin" ]; then
     command -v go >/dev/null || apt_install golang-go
@@ -133,6 +145,7 @@ step_debian() {
     say "debian: $DEBIAN_IMAGE"
     return
   fi
+  cold debian "debootstrap and docker import, ~3 min" && return
   local t=$SECONDS rootfs="$CACHE/rootfs/bookworm"
   if [ ! -f "$CACHE/rootfs/bookworm.done" ]; then
     command -v debootstrap >/dev/null || apt_install debootstrap
@@ -182,6 +195,7 @@ step_node() {
     say "node: $NODE_IMAGE (node $node_version, npm $npm_version)"
     return
   fi
+  cold node "docker build, ~1 min" && return
   local t=$SECONDS
   rm -rf "$ctx"
   mkdir -p "$ctx/ca"
@@ -224,6 +238,7 @@ step_elastic() {
   local m2=${MAVEN_REPO:-$HOME/.m2/repository}
   zip="$m2/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$ELASTIC_TEST_VERSION/elasticsearch-$ELASTIC_TEST_VERSION.zip"
   if [ ! -f "$zip" ]; then
+    cold elastic "the integ-test-zip is not in $m2" && return
     say "elastic: fetching the integ-test-zip $ELASTIC_TEST_VERSION from Maven Central"
     mvn -q dependency:get -Dtransitive=false \
       "-Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ELASTIC_TEST_VERSION:zip" \
@@ -244,6 +259,7 @@ step_elastic() {
     say "elastic: $tag"
     return
   fi
+  cold elastic "docker build, ~1 min" && return
   local t=$SECONDS
   rm -rf "$ctx"
   mkdir -p "$ctx"
@@ -267,8 +283,18 @@ step_elastic() {
   say "elastic: $tag built ($(elapsed $t))"
 }
 
+if [ "${1:-}" = --check ]; then
+  CHECK=1
+  shift
+fi
 steps=("$@")
 [ ${#steps[@]} -gt 0 ] || steps=(engine compose host debian node elastic)
 for s in "${steps[@]}"; do
   "step_$s"
 done
+# Images replaced by a rebuild are left without a name: drop them.
+[ -n "$CHECK" ] || docker image prune -f --filter label=org.citebox.input >/dev/null 2>&1 || true
+if [ ${#COLD[@]} -gt 0 ]; then
+  say "cold: ${COLD[*]}"
+  exit 3
+fi

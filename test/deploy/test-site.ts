@@ -1,8 +1,11 @@
 // The site the compose test crawls: an index page linking to `count` pages, each stating one
 // made-up fact (a lantern of an invented town, restored in a given year) that no other page or
-// document states, so a question about it has exactly one right page to cite.
+// document states, so a question about it has exactly one right page to cite. The rest of each
+// page is generated text of its own: pages that share most of their text would be (rightly)
+// skipped by the crawler as near-duplicates.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pageWords } from '../helpers/test-site-generator.js';
 
 export interface SitePage {
   readonly path: string;
@@ -32,15 +35,21 @@ export function sitePage(i: number): SitePage {
   };
 }
 
+function generatedParagraph(seed: number): string {
+  const text = pageWords(seed, 70).join(' ');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+}
+
 function pageHtml(page: SitePage, i: number, count: number): string {
   const next = (i + 1) % count;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(page.title)}</title></head>
 <body><main><article>
 <h1>${escapeHtml(page.title)}</h1>
-<p>${escapeHtml(page.fact)} Its keepers still light it at dusk, and the guild's ledger records every repair since then.</p>
-<h2>Visiting</h2>
-<p>The lantern stands at the end of the old stone pier. Visitors walk out along the breakwater at low tide; the walk takes about twenty minutes each way, and the guild asks that nobody climbs the lantern's frame.</p>
+<p>${escapeHtml(page.fact)}</p>
+<h2>Notes</h2>
+<p>${escapeHtml(generatedParagraph(2 * i + 1))}</p>
+<p>${escapeHtml(generatedParagraph(2 * i + 2))}</p>
 <p>See also <a href="/notes/${String(next).padStart(3, '0')}.html">the next harbor note</a> and <a href="/">all notes</a>.</p>
 </article></main></body></html>
 `;
