@@ -152,18 +152,26 @@ export class ComposeStack {
     return state.State.Health?.Status ?? (state.State.Running ? 'running' : state.State.Status);
   }
 
-  /** Waits until every service that runs is healthy (or running, without a healthcheck). */
-  async waitHealthy(timeoutMs: number): Promise<void> {
-    await waitFor(
+  /**
+   * Waits until every service that runs is healthy (or running, without a healthcheck); returns
+   * when each became so, in seconds from the call (to within the 2 s polling).
+   */
+  async waitHealthy(timeoutMs: number): Promise<Record<string, number>> {
+    const started = performance.now();
+    const healthyAt: Record<string, number> = {};
+    return waitFor(
       'every service to be healthy',
       async () => {
         const states = await this.services();
         if (states.length === 0) return undefined;
         const failed = states.find((s) => s.State === 'exited' && s.ExitCode !== 0);
         if (failed) throw new Error(`${failed.Service} exited ${failed.ExitCode}`);
-        return states.every((s) => s.State === 'running' && (s.Health === '' || s.Health === 'healthy'))
-          ? true
-          : undefined;
+        for (const s of states) {
+          if (s.State === 'running' && (s.Health === '' || s.Health === 'healthy')) {
+            healthyAt[s.Service] ??= Math.round((performance.now() - started) / 1000);
+          }
+        }
+        return Object.keys(healthyAt).length === states.length ? healthyAt : undefined;
       },
       { timeoutMs, everyMs: 2_000 },
     ).catch(async (err: Error) => {
