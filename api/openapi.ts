@@ -4,6 +4,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { DOCS_THEME_CSS, DOCS_THEME_JS } from './docs-theme.js';
 import { answerEventSchemas, chatCompletionChunkSchema } from './schemas.js';
 import { DOCS_CONTENT_SECURITY_POLICY } from './security.js';
 
@@ -46,6 +47,10 @@ keep-alive comments.
 lines holding \`chat.completion.chunk\` objects (component \`ChatCompletionChunk\`), the last one with
 \`finish_reason: "stop"\` and \`citations\` + \`search_results\`, then \`data: [DONE]\`. A failure is
 \`data: {"error": {message, type, param, code}}\` (OpenAI's error object) instead of \`[DONE]\`.`;
+
+/** The description of /docs, for search engines and link previews. */
+export const DOCS_DESCRIPTION =
+  'The Citebox HTTP API: answers with cited sources, search, an OpenAI-compatible chat endpoint, crawls and operations, with every request and response schema.';
 
 function withoutId(schema: object): object {
   const { $id: _id, ...rest } = schema as { $id?: string };
@@ -167,7 +172,27 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
     routePrefix: '/docs',
     // The site's policy, plus the hash of the one inline style of Swagger UI's logo.
     staticCSP: DOCS_CONTENT_SECURITY_POLICY,
-    uiConfig: { validatorUrl: null },
+    // No top bar (a logo without text, an unlabelled URL box); operation paths are text, not
+    // links inside the buttons that open them.
+    uiConfig: { validatorUrl: null, layout: 'BaseLayout', deepLinking: false },
+    theme: {
+      title: 'Citebox API reference',
+      css: [{ filename: 'citebox-docs.css', content: DOCS_THEME_CSS }],
+      js: [{ filename: 'citebox-docs.js', content: DOCS_THEME_JS }],
+    },
+  });
+  // The page itself: a description for search engines and link previews, and a viewport.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const route = request.routeOptions.url;
+    if ((route !== '/docs' && route !== '/docs/') || typeof payload !== 'string') return done(null, payload);
+    if (!String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return done(null, payload);
+    done(
+      null,
+      payload.replace(
+        '<meta charset="UTF-8">',
+        `<meta charset="UTF-8">\n<meta name="description" content="${DOCS_DESCRIPTION}">\n<meta name="viewport" content="width=device-width, initial-scale=1">`,
+      ),
+    );
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

@@ -145,6 +145,11 @@ const sourceSchema = {
     snippet: { type: 'string' },
     score: { type: 'number' },
     published_at: { type: 'string' },
+    headings: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'The headings above the passage in its page, outermost first.',
+    },
   },
 } as const;
 

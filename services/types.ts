@@ -178,6 +178,8 @@ export interface Source {
   readonly snippet: string;
   readonly score: number;
   readonly published_at?: string | undefined;
+  /** The headings above the passage in its page, outermost first (absent when it has none). */
+  readonly headings?: readonly string[] | undefined;
 }
 
 export interface AnswerTimings {

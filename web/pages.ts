@@ -24,12 +24,49 @@ export interface IndexSummary {
 
 export interface ShellOptions {
   readonly title: string;
+  /** What the page is, in a sentence (search results and link previews show it). */
+  readonly description: string;
   readonly assets: ClientAssets;
   /** The search form in the header (search and help pages). */
   readonly header?: SearchFormState | undefined;
   /** The client module the page loads. */
   readonly script?: Entry | undefined;
   readonly bodyClass?: string | undefined;
+}
+
+/** Search engines show about this much of a description. */
+const DESCRIPTION_CHARS = 160;
+
+export const HOME_DESCRIPTION =
+  'Ask a question and get a short answer that cites its sources, from the sites this Citebox indexes.';
+
+function clipText(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = [...flat];
+  return chars.length <= max
+    ? flat
+    : `${chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
+}
+
+/** The description of a search page: what was asked. */
+export function searchDescription(query: string): string {
+  return `Answer with cited sources to “${clipText(query, 100)}”, from the sites this Citebox indexes.`;
+}
+
+/** The first paragraph of a Markdown document, as plain text (a help page's description). */
+export function docDescription(markdown: string, title: string): string {
+  const paragraph = markdown
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .find((p) => p !== '' && !/^(#|!\[|<|\||```|[-*] |\d+\. )/.test(p));
+  const text = (paragraph ?? '')
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[`*_]/g, '')
+    .trim();
+  return text || `Citebox help: ${title}.`;
 }
 
 /** Everything before the page's own content (flushed first on streamed pages). */
@@ -43,6 +80,7 @@ export function shellStart(options: ShellOptions): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>${options.title}</title>
+<meta name="description" content="${clipText(options.description, DESCRIPTION_CHARS)}">
 <link rel="icon" href="${assets.url('icon.svg')}" type="image/svg+xml">
 <link rel="stylesheet" href="${assets.url('site.css')}">
 ${script ? html`<script type="module" src="${assets.url(script)}"></script>` : ''}
@@ -82,7 +120,7 @@ ${options.map(
 
 export function searchForm(state: SearchFormState, autofocus: boolean): Html {
   return html`<form class="search" id="search-form" action="/search" method="get" role="search">
-<div class="field"><label class="sr-only" for="q">Ask a question</label><input id="q" type="search" name="q" value="${state.query}" placeholder="Ask anything about your sites…" maxlength="2000" autocomplete="off" enterkeyhint="search" aria-keyshortcuts="/"${autofocus ? html` autofocus` : ''} required></div>
+<div class="field"><label class="sr-only" for="q">Ask a question</label><input id="q" type="search" name="q" value="${state.query}" placeholder="Ask a question…" maxlength="2000" autocomplete="off" enterkeyhint="search" aria-keyshortcuts="/"${autofocus ? html` autofocus` : ''} required></div>
 ${siteSelect(state)}
 <button type="submit">Ask</button>
 </form>`;
@@ -100,7 +138,7 @@ export function homePage(assets: ClientAssets, form: SearchFormState, summary: I
     summary.pages === 0
       ? emptyIndexNotice()
       : html`<p class="index-line muted">${summary.pages.toLocaleString('en')} pages from ${summary.sites.toLocaleString('en')} ${summary.sites === 1 ? 'site' : 'sites'} indexed</p>`;
-  return html`${shellStart({ title: 'Citebox', assets, script: 'app.js', bodyClass: 'page-home' })}<div class="home">
+  return html`${shellStart({ title: 'Citebox', description: HOME_DESCRIPTION, assets, script: 'app.js', bodyClass: 'page-home' })}<div class="home">
 <h1><img src="${assets.url('icon.svg')}" alt="" width="42" height="42">Citebox</h1>
 <p class="tagline">Answers with sources, from the sites you choose.</p>
 ${searchForm(form, true)}
@@ -112,12 +150,12 @@ ${shellEnd()}`;
 
 /** A page that only says something went wrong (a query we refuse, before any streaming). */
 export function errorPage(assets: ClientAssets, form: SearchFormState, message: string): Html {
-  return html`${shellStart({ title: 'Citebox', assets, header: form, script: 'app.js' })}<h1 class="sr-only">Error</h1>${view(errorView(message))}
+  return html`${shellStart({ title: 'Citebox', description: 'Citebox could not answer this request.', assets, header: form, script: 'app.js' })}<h1 class="sr-only">Error</h1>${view(errorView(message))}
 ${shellEnd()}`;
 }
 
 export function docPage(assets: ClientAssets, title: string, text: string): Html {
-  return html`${shellStart({ title: `${title} – Citebox`, assets, header: { query: '', sites: '', siteOptions: [] }, script: 'app.js' })}<h1>${title}</h1><pre class="doc">${text}</pre>
+  return html`${shellStart({ title: `${title} – Citebox`, description: docDescription(text, title), assets, header: { query: '', sites: '', siteOptions: [] }, script: 'app.js' })}<h1>${title}</h1><pre class="doc">${text}</pre>
 ${shellEnd()}`;
 }
 
@@ -157,7 +195,7 @@ export function adminPage(assets: ClientAssets, enabled: boolean): Html {
 <p><button type="button" class="secondary" id="forget-key">Forget the key</button></p>
 </div>`
     : html`<div class="notice notice-warn"><p>Admin is disabled on this server: set <code>CITEBOX_ADMIN_KEY</code> and restart Citebox to crawl from here.</p></div>`;
-  return html`${shellStart({ title: 'Admin – Citebox', assets, header: { query: '', sites: '', siteOptions: [] }, script: enabled ? 'admin.js' : undefined, bodyClass: 'page-admin' })}<div class="admin"><h1>Admin</h1>
+  return html`${shellStart({ title: 'Admin – Citebox', description: 'Start crawls, follow them and see which sites this Citebox has indexed.', assets, header: { query: '', sites: '', siteOptions: [] }, script: enabled ? 'admin.js' : undefined, bodyClass: 'page-admin' })}<div class="admin"><h1>Admin</h1>
 ${body}
 </div>
 ${shellEnd()}`;

@@ -20,7 +20,7 @@ import {
   sourcesList,
 } from './client/views.js';
 import { escapeHtml, html, view } from './html.js';
-import { emptyIndexNotice, type SearchFormState, shellEnd, shellStart } from './pages.js';
+import { emptyIndexNotice, type SearchFormState, searchDescription, shellEnd, shellStart } from './pages.js';
 
 type AnswerStream = ReturnType<AppDeps['answers']['stream']>;
 type AnswerEvent = AnswerStream extends AsyncIterable<infer E> ? E : never;
@@ -59,6 +59,7 @@ export async function* searchPage(input: SearchPageInput): AsyncGenerator<string
   const terms = queryTerms(query);
   yield shellStart({
     title: `${query} – Citebox`,
+    description: searchDescription(query),
     assets,
     header: form,
     script: 'app.js',

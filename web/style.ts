@@ -82,6 +82,8 @@ footer.site a { color: var(--muted); margin: 0 .5rem; }
 .home .search input[type=search] { padding: .8rem 1rem; font-size: 1.1rem; border-radius: .8rem; }
 .home .index-line { font-size: .9rem; }
 .kbd-hint { font-size: .85rem; }
+/* No keyboard shortcut to offer on a touch screen. */
+@media (hover: none), (pointer: coarse) { .kbd-hint { display: none; } }
 kbd { font-family: var(--mono); font-size: .85em; border: 1px solid var(--border); border-bottom-width: 2px; border-radius: .3rem; padding: 0 .35em; }
 
 .thread { display: flex; flex-direction: column; gap: 2.25rem; }
@@ -131,21 +133,30 @@ a.cite.tip-below .cite-tip { bottom: auto; top: calc(100% + .45rem); }
 .tips-off a.cite .cite-tip { display: none !important; }
 .tip-title { font-weight: 600; }
 .tip-site { color: var(--url); font-size: .8rem; }
+.tip-section { font-size: .8rem; font-weight: 600; }
+/* A citation marker stays on the line of the word before it (views.ts wraps them together). */
+.cite-run { white-space: nowrap; }
 .tip-snippet { color: var(--muted); }
 .tip-warn { color: var(--warn); font-size: .8rem; }
 
 .sources-block h3, .related h3, .results h2 { margin: 0 0 .5rem; font-size: 1rem; }
 .turn > * { min-width: 0; }
 ol.sources { list-style: none; margin: 0; padding: 0; display: grid; gap: .6rem; grid-template-columns: repeat(auto-fill, minmax(min(100%, 14rem), 1fr)); }
-li.source { position: relative; background: var(--card); border: 1px solid var(--border); border-radius: .7rem; padding: .6rem .75rem; display: flex; flex-direction: column; gap: .2rem; min-width: 0; scroll-margin-top: 1rem; }
-li.source:target, li.source.flash { outline: 3px solid var(--focus); outline-offset: 1px; }
-li.source:focus { outline: 3px solid var(--focus); }
-.source-link { display: flex; gap: .45rem; align-items: baseline; font-weight: 600; text-decoration: none; }
+/* One card per page: its title, its site, then the passages of it that were retrieved. Positioned,
+   so its screen-reader-only labels stay inside the sources strip that scrolls sideways on phones. */
+li.source-page { position: relative; background: var(--card); border: 1px solid var(--border); border-radius: .7rem; padding: .6rem .75rem; display: flex; flex-direction: column; gap: .15rem; min-width: 0; }
+.source-link { font-weight: 600; text-decoration: none; }
 .source-link:hover .source-title { text-decoration: underline; }
-.source-n { flex: none; display: inline-flex; align-items: center; justify-content: center; min-width: 1.4rem; height: 1.4rem; border-radius: .7rem;
-  background: var(--card-2); color: var(--fg); font-size: .75rem; }
 .source-title { display: -webkit-box; -webkit-line-clamp: 2; line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
 .site-name { font-size: .8rem; color: var(--url); overflow-wrap: anywhere; }
+ol.passages { list-style: none; margin: .3rem 0 0; padding: 0; display: grid; gap: .4rem; }
+li.source { display: flex; gap: .45rem; align-items: baseline; min-width: 0; border-radius: .4rem; scroll-margin-top: 1rem; }
+li.source:target, li.source.flash { outline: 3px solid var(--focus); outline-offset: 2px; }
+li.source:focus { outline: 3px solid var(--focus); outline-offset: 2px; }
+.source-body { min-width: 0; display: flex; flex-direction: column; }
+.source-n { flex: none; display: inline-flex; align-items: center; justify-content: center; min-width: 1.4rem; height: 1.4rem; border-radius: .7rem;
+  background: var(--card-2); color: var(--fg); font-size: .75rem; font-weight: 600; }
+li.source .section { font-size: .82rem; font-weight: 600; overflow-wrap: anywhere; }
 li.source .snippet { margin: 0; font-size: .85rem; color: var(--muted); display: -webkit-box; -webkit-line-clamp: 3; line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
 
 .related ul { list-style: none; margin: 0; padding: 0; border-top: 1px solid var(--border); }
@@ -209,7 +220,7 @@ table.sites td.num, table.sites th.num { text-align: end; font-variant-numeric: 
   /* Sources as a strip to swipe through, so the results stay close to the answer. */
   ol.sources { grid-template-columns: none; grid-auto-flow: column; grid-auto-columns: 82%; overflow-x: auto; scroll-snap-type: x proximity;
     padding: .2rem .1rem .6rem; overscroll-behavior-x: contain; }
-  li.source { scroll-snap-align: start; }
+  li.source-page { scroll-snap-align: start; }
 }
 @media (prefers-reduced-motion: reduce) {
   *, *::before, *::after { animation: none !important; transition: none !important; scroll-behavior: auto !important; }

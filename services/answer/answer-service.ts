@@ -609,6 +609,7 @@ function toSource(hit: SearchHit, n: number): Source {
     snippet: hit.snippet,
     score: Math.round(hit.score * 1000) / 1000,
     ...(hit.passage.publishedAt ? { published_at: hit.passage.publishedAt } : {}),
+    ...(hit.passage.headings.length > 0 ? { headings: hit.passage.headings } : {}),
   };
 }
 

@@ -97,6 +97,9 @@ describe('LLM answers against a scripted OpenAI-compatible server', () => {
       [1, 'https://facts.test/apollo'],
     ]);
     expect(response.sources.map((s) => s.n)).toEqual(response.sources.map((_s, i) => i + 1));
+    // The order shown is the order used: scores never rise down the list.
+    const scores = response.sources.map((s) => s.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(response.sources.map((s) => s.url)).toEqual(streamed.sources.map((s) => s.url));
   });
 

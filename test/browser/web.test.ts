@@ -86,15 +86,38 @@ describe('the results page', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(await page.textContent('.mode')).toMatch(/Extractive answer/);
     expect(await page.textContent('.answer-body')).toContain('Neil Armstrong');
-    // Sources as cards: number, title, site, snippet.
-    const card = page.locator('#source-1');
+    // Sources: one card per page (title, site), its passages under it (number, section, snippet).
+    const card = page.locator('li.source-page', { has: page.locator('#source-1') });
     expect(await card.locator('.source-title').textContent()).toBe('The Apollo program');
     expect(await card.locator('.site-name').textContent()).toBe('127.0.0.1');
-    expect(await card.locator('.snippet').textContent()).toMatch(/Apollo 11/);
-    expect(await card.locator('a').getAttribute('href')).toBe(`${fx.site.origin}/apollo`);
-    // Classic results with the query's words marked (escaped first: the marks are our elements).
-    const marks = await page.locator('.results mark').allTextContents();
-    expect(marks.map((m) => m.toLowerCase())).toEqual(expect.arrayContaining(['apollo', 'moon']));
+    expect(await card.locator('a.source-link').getAttribute('href')).toBe(`${fx.site.origin}/apollo`);
+    expect(await page.locator('#source-1 .section').textContent()).toBe('Apollo 11');
+    expect(await page.locator('#source-1 .snippet').textContent()).toMatch(/Apollo 11/);
+    // Both passages of the Apollo page sit in its one card.
+    expect(await card.locator('li.source').count()).toBe(2);
+    expect(await card.locator('li.source .section').allTextContents()).toEqual([
+      'Apollo 11',
+      'Later missions',
+    ]);
+    const titles = await page.locator('.sources-block .source-title').allTextContents();
+    expect(new Set(titles).size).toBe(titles.length);
+    // Classic results with the query's words marked (escaped first: the marks are our elements):
+    // whole words and their forms ("landed" for "land"), never the start of a longer word.
+    const marks = await page.locator('.results mark, .sources-block mark').allTextContents();
+    expect(marks.map((m) => m.toLowerCase())).toEqual(expect.arrayContaining(['apollo', 'moon', 'landed']));
+    const cutWords = await page.evaluate(() =>
+      [...document.querySelectorAll('mark')]
+        .filter(
+          (m) =>
+            /^[\p{L}\p{N}]/u.test(m.nextSibling?.textContent ?? '') ||
+            /[\p{L}\p{N}]$/u.test(m.previousSibling?.textContent ?? ''),
+        )
+        .map(
+          (m) =>
+            `${m.previousSibling?.textContent?.slice(-5)}[${m.textContent}]${m.nextSibling?.textContent?.slice(0, 5)}`,
+        ),
+    );
+    expect(cutWords).toEqual([]);
     expect(await page.locator('.results article.result').count()).toBeGreaterThan(0);
     // The streamed text is hidden once the rendered answer is there.
     expect(await page.locator('.answer-live').isVisible()).toBe(false);
@@ -108,7 +131,9 @@ describe('the results page', () => {
     const { page, watch } = await open();
     await page.goto(searchUrl(APOLLO));
     const cite = page.locator('.answer-body a.cite').first();
-    expect(await cite.getAttribute('aria-label')).toMatch(/^Source 1: The Apollo program, 127\.0\.0\.1/);
+    expect(await cite.getAttribute('aria-label')).toMatch(
+      /^Source 1: The Apollo program \(Apollo 11\), 127\.0\.0\.1/,
+    );
     const tip = cite.locator('.cite-tip');
     expect(await tip.isVisible()).toBe(false);
     await cite.hover();
@@ -313,6 +338,45 @@ describe('on every screen', () => {
     await expectClean(watch);
   });
 
+  it('on a phone: the placeholder fits, no keyboard hint, and a citation never starts a line', async () => {
+    for (const width of [320, 390]) {
+      const { page } = await open({ ...PHONE, viewport: { width, height: 740 } });
+      for (const path of ['/', `/search?q=${encodeURIComponent(APOLLO)}`]) {
+        await page.goto(`${fx.url}${path}`);
+        const fit = await page.evaluate(() => {
+          const input = document.getElementById('q') as HTMLInputElement;
+          const style = getComputedStyle(input);
+          const ctx = document.createElement('canvas').getContext('2d') as CanvasRenderingContext2D;
+          ctx.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+          const room =
+            input.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight);
+          return { needs: ctx.measureText(input.placeholder).width, room };
+        });
+        expect(fit.needs, `${width}px ${path}`).toBeLessThanOrEqual(fit.room);
+      }
+      // The "/" shortcut is for keyboards: not offered on a touch screen.
+      await page.goto(`${fx.url}/`);
+      expect(await page.locator('.kbd-hint').isVisible()).toBe(false);
+      // Every marker shares its line with the word before it.
+      await page.goto(searchUrl(APOLLO));
+      const alone = await page.evaluate(
+        () =>
+          [...document.querySelectorAll('.answer-body a.cite')].filter((cite) => {
+            const run = cite.closest('.cite-run');
+            if (!run || run.firstChild === cite) return true;
+            const rects = [...run.getClientRects()];
+            return rects.length !== 1;
+          }).length,
+      );
+      expect(await page.locator('.answer-body a.cite').count()).toBeGreaterThan(1);
+      expect(alone, `${width}px`).toBe(0);
+    }
+    // On a desktop with a keyboard it is shown.
+    const { page } = await open();
+    await page.goto(`${fx.url}/`);
+    expect(await page.locator('.kbd-hint').isVisible()).toBe(true);
+  });
+
   it('follows the system dark mode, with readable contrast in both schemes', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       const { page } = await open({ ...DESKTOP, colorScheme: scheme });
@@ -327,8 +391,10 @@ describe('on every screen', () => {
         '.answer-body a.cite',
         '.answer-body a.cite .tip-snippet',
         '#source-1 .snippet',
-        '#source-1 .source-title',
-        '#source-1 .site-name',
+        '#source-1 .section',
+        '#source-1 .source-n',
+        'li.source-page .source-title',
+        'li.source-page .site-name',
         '.results .result-url',
         '.results h3 a',
         '.results mark',

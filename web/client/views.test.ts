@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { renderToString } from './vdom.js';
-import { answerView, relatedView, resultItem, searchHref, sourceCard } from './views.js';
+import {
+  answerView,
+  relatedView,
+  resultItem,
+  searchHref,
+  sectionOf,
+  sourcePages,
+  sourcesList,
+} from './views.js';
 
 const sources = [
   {
@@ -19,9 +27,33 @@ describe('answerView', () => {
   it('links citation markers to their source cards, with a label for screen readers', () => {
     const out = render('It landed in 1969 [1].');
     expect(out).toMatch(
-      /^<p>It landed in 1969 <a class="cite" href="#source-1" aria-label="Source 1: The &lt;Apollo&gt; program, docs.example.com"/,
+      /^<p>It landed in <span class="cite-run">1969 <a class="cite" href="#source-1" aria-label="Source 1: The &lt;Apollo&gt; program, docs.example.com"/,
     );
     expect(out).toContain('<span class="cite-tip" aria-hidden="true">');
+  });
+
+  it('keeps a marker on the line of the word before it and the punctuation after it', () => {
+    const runs = (markdown: string) =>
+      [
+        ...render(markdown).matchAll(
+          /<span class="cite-run">(.*?)<\/span>(?=[^<]*(?:<\/p>|<span class="cite-run">|$))/g,
+        ),
+      ].map((m) => (m[1] ?? '').replace(/<a class="cite[^]*?<\/a>/g, '[n]'));
+    expect(runs('It landed in 1969 [1].')).toEqual(['1969 [n].']);
+    expect(runs('Two sources [1][2], then more.')).toEqual(['sources [n][n],']);
+    expect(runs('Spaced [1] [2] markers')).toEqual(['Spaced [n] [n]']);
+    expect(runs('**Bold** [1]')).toEqual(['<strong>Bold</strong> [n]']);
+    expect(runs('[1] starts the text')).toEqual(['[n]']);
+    // Text without spaces between words keeps only its last character with the marker.
+    expect(runs('长城总长度约为二万一千一百九十六公里[1]。')).toEqual(['里[n]。']);
+    expect(runs(`Say ${'a'.repeat(40)} [1]`)).toEqual(['a [n]']);
+    expect(runs(`See https://example.com/${'a'.repeat(40)} [1]`)).toEqual([' [n]']);
+    // The text around the runs is all still there, in order.
+    const text = render('It landed in 1969 [1]. Then [2]!').replace(
+      /<span class="cite-tip"[^]*?<\/span><\/span>/g,
+      '',
+    );
+    expect(text.replace(/<[^>]+>/g, '')).toBe('It landed in 1969 1. Then 2!');
   });
 
   it('drops markers that point at no source', () => {
@@ -57,14 +89,67 @@ describe('answerView', () => {
 
 describe('cards and results', () => {
   it('shows a source card with a safe link, or none', () => {
-    const good = renderToString(sourceCard(sources[0]!, '', ['apollo']));
+    const good = renderToString(sourcesList([sources[0]!], '', ['apollo']));
     expect(good).toContain('id="source-1"');
     expect(good).toContain('href="https://docs.example.com/apollo"');
     expect(good).toContain('rel="noopener noreferrer nofollow"');
     expect(good).toContain('<mark>Apollo</mark> 11 landed.');
-    const bad = renderToString(sourceCard(sources[1]!, '', ['img']));
+    const bad = renderToString(sourcesList([sources[1]!], '', ['img']));
     expect(bad).not.toContain('javascript:');
     expect(bad).toContain('&lt;<mark>img</mark> src=x onerror=alert(1)&gt;');
+  });
+
+  it('shows each page once, its passages under it with their numbers and sections', () => {
+    const many = [
+      {
+        n: 1,
+        url: 'https://git.test/docs/commit',
+        title: 'git-commit – Git Manual',
+        snippet: 'Record changes.',
+        headings: ['git-commit – Git Manual', 'SYNOPSIS'],
+      },
+      {
+        n: 2,
+        url: 'https://git.test/docs/log',
+        title: 'git-log – Git Manual',
+        snippet: 'Show logs.',
+        headings: [],
+      },
+      {
+        n: 3,
+        url: 'https://git.test/docs/commit',
+        title: 'git-commit – Git Manual',
+        snippet: 'Use -m.',
+        headings: ['git-commit – Git Manual', 'OPTIONS', '-m <msg>'],
+      },
+      { n: 4, url: 'https://other.test/x', title: 'Other page', snippet: 'Else.' },
+    ];
+    const pages = sourcePages(many);
+    expect(pages.map((p) => [p.url, p.title, p.site, p.passages.map((s) => s.n)])).toEqual([
+      ['https://git.test/docs/commit', 'git-commit', 'Git Manual', [1, 3]],
+      ['https://git.test/docs/log', 'git-log', 'Git Manual', [2]],
+      ['https://other.test/x', 'Other page', 'other.test', [4]],
+    ]);
+    const html = renderToString(sourcesList(many, 't2-', []));
+    expect(html.match(/class="source-page"/g)).toHaveLength(3);
+    expect(html.match(/class="source"/g)).toHaveLength(4);
+    expect(html).toContain('id="t2-source-3"');
+    expect(html).toMatch(/id="t2-source-3"[^]*?<span class="section"[^>]*>-m &lt;msg&gt;<\/span>/);
+    expect(html).toMatch(/id="t2-source-1"[^]*?<span class="section"[^>]*>SYNOPSIS<\/span>/);
+    // The page's title is a link once, not once per passage.
+    expect(html.match(/href="https:\/\/git.test\/docs\/commit"/g)).toHaveLength(1);
+  });
+
+  it.each([
+    [['The Apollo program', 'Apollo 11'], 'The Apollo program', 'Apollo 11'],
+    [['The Apollo program'], 'The Apollo program', undefined],
+    [['Apollo'], 'The Apollo program – Facts', undefined],
+    [[], 'x', undefined],
+    [undefined, 'x', undefined],
+  ])('sectionOf(%j) under %j is %s', (headings, title, expected) => {
+    expect(sectionOf({ n: 1, url: 'https://e.test/', title: 'Apollo', snippet: '', headings }, title)).toBe(
+      expected,
+    );
   });
 
   it('highlights after escaping: marks are ours, the rest is text', () => {

@@ -2,7 +2,7 @@
 // to DOM): the answer's Markdown with citation markers, the mode line, source cards, classic
 // results with highlighted terms, related questions. Pure functions from data to element trees.
 import { type Block, type Inline, inlineText, parseMarkdown } from './markdown.js';
-import { guessLang, highlightParts, siteName } from './text.js';
+import { guessLang, highlightParts, siteName, titleParts } from './text.js';
 import { type Child, h, type VElement } from './vdom.js';
 
 export interface SourceView {
@@ -11,6 +11,18 @@ export interface SourceView {
   readonly title: string;
   readonly snippet: string;
   readonly published_at?: string | undefined;
+  /** The headings above the passage in its page, outermost first. */
+  readonly headings?: readonly string[] | undefined;
+}
+
+/** One page among the sources, with the passages of it that were retrieved (best first). */
+export interface SourcePage {
+  readonly url: string;
+  /** The page's own title (without the site's name when the title carried it). */
+  readonly title: string;
+  /** The site's name: from the page's title, else its host. */
+  readonly site: string;
+  readonly passages: readonly SourceView[];
 }
 
 export interface CitationView {
@@ -64,8 +76,9 @@ export function citeMarker(n: number, ctx: AnswerContext): VElement | null {
   if (!source) return null;
   const citation = ctx.citations?.find((c) => c.n === n);
   const unverified = ctx.citations !== undefined && citation !== undefined && !citation.supported;
-  const site = siteName(source.url);
-  const label = `Source ${n}: ${source.title}${site ? `, ${site}` : ''}${unverified ? ' (not verified)' : ''}`;
+  const { title, site } = titleParts(source.title, source.url, siblingTitles(ctx.sources, source.url));
+  const section = sectionOf(source, title);
+  const label = `Source ${n}: ${title}${section ? ` (${section})` : ''}${site ? `, ${site}` : ''}${unverified ? ' (not verified)' : ''}`;
   return h(
     'a',
     {
@@ -78,7 +91,8 @@ export function citeMarker(n: number, ctx: AnswerContext): VElement | null {
     h(
       'span',
       { class: 'cite-tip', 'aria-hidden': 'true' },
-      h('span', { class: 'tip-title', dir: 'auto', lang: guessLang(source.title) }, source.title),
+      h('span', { class: 'tip-title', dir: 'auto', lang: guessLang(title) }, title),
+      section ? h('span', { class: 'tip-section', dir: 'auto' }, section) : null,
       site ? h('span', { class: 'tip-site' }, site) : null,
       h('span', { class: 'tip-snippet', dir: 'auto' }, clip(source.snippet, TIP_SNIPPET_CHARS)),
       unverified ? h('span', { class: 'tip-warn' }, 'This source may not support the sentence.') : null,
@@ -105,8 +119,99 @@ function inlineNode(node: Inline, ctx: AnswerContext): Child {
   }
 }
 
+/** Scripts written without spaces between words. */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
+/** A longer "word" (a URL, say) is not kept whole with a marker: only its last character is. */
+const MAX_GLUED_WORD = 24;
+
+/**
+ * The end of a text that a marker after it is kept with: its last word and the space after it,
+ * or only its last character when words are not separated by spaces (Chinese) or the word is
+ * very long. Undefined when the text is only space.
+ */
+function lastWord(text: string): string | undefined {
+  const m = /\S+\s*$/u.exec(text);
+  if (!m) return undefined;
+  const word = m[0];
+  if (!UNSPACED.test(word) && [...word.trimEnd()].length <= MAX_GLUED_WORD) return word;
+  const last = /\S\s*$/u.exec(word);
+  return last ? last[0] : word;
+}
+
+/** Whether an inline element (bold, code, a link) is short enough to keep whole with a marker. */
+function shortElement(child: Child): boolean {
+  const text = (c: Child): string =>
+    typeof c === 'string'
+      ? c
+      : Array.isArray(c)
+        ? c.map(text).join('')
+        : c
+          ? text((c as VElement).children)
+          : '';
+  const whole = text(child);
+  return [...whole].length <= MAX_GLUED_WORD && !UNSPACED.test(whole);
+}
+
+/** Punctuation that follows a marker and must stay on its line. */
+const CLOSING = /^[.,;:!?)\]}»”’"'…。，、；：！？）」』】〉》]+/u;
+
+/**
+ * Inline nodes as elements. Citation markers never start a line: each run of markers is kept on
+ * the line of the word before it (and of the punctuation right after it) in a `cite-run` that
+ * does not wrap.
+ */
 function inlineView(nodes: readonly Inline[], ctx: AnswerContext): Child[] {
-  return nodes.map((node) => inlineNode(node, ctx));
+  const out: Child[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i] as Inline;
+    const marker = node.t === 'cite' ? citeMarker(node.n, ctx) : undefined;
+    if (!marker) {
+      out.push(inlineNode(node, ctx));
+      continue;
+    }
+    const run: Child[] = [];
+    // The word before the marker (or the element before the space before it).
+    const before = out.at(-1);
+    if (typeof before === 'string') {
+      const word = lastWord(before);
+      if (word !== undefined) {
+        out[out.length - 1] = before.slice(0, before.length - word.length);
+        run.push(word);
+      } else {
+        out.pop();
+        const element = out.at(-1);
+        if (element && typeof element === 'object' && shortElement(element)) run.push(out.pop() as Child);
+        run.push(before);
+      }
+    } else if (before && typeof before === 'object' && shortElement(before)) {
+      run.push(out.pop() as Child);
+    }
+    run.push(marker);
+    // More markers right after it ("[1][2]", "[1] [2]").
+    for (;;) {
+      const next = nodes[i + 1];
+      const gap = next?.t === 'text' && next.v.trim() === '' ? nodes[i + 2] : undefined;
+      const following = next?.t === 'cite' ? next : gap?.t === 'cite' ? gap : undefined;
+      const more = following?.t === 'cite' ? citeMarker(following.n, ctx) : null;
+      if (!more) break;
+      if (gap) run.push((next as { v: string }).v);
+      run.push(more);
+      i += gap ? 2 : 1;
+    }
+    const after = nodes[i + 1];
+    if (after?.t === 'text') {
+      const punct = CLOSING.exec(after.v);
+      if (punct) {
+        run.push(punct[0]);
+        out.push(h('span', { class: 'cite-run' }, run));
+        out.push(after.v.slice(punct[0].length));
+        i++;
+        continue;
+      }
+    }
+    out.push(h('span', { class: 'cite-run' }, run));
+  }
+  return out.filter((c) => c !== '');
 }
 
 function blockView(block: Block, ctx: AnswerContext): Child {
@@ -205,28 +310,97 @@ export function modeLine(mode: AnswerModeView, model?: string, totalMs?: number)
   );
 }
 
-export function sourceCard(source: SourceView, prefix: string, terms: readonly string[]): VElement {
-  const site = siteName(source.url);
-  const titleLang = guessLang(source.title);
+/** Titles of the other sources of the same host as `url` (to find the site's name in titles). */
+function siblingTitles(sources: readonly SourceView[], url: string): string[] {
+  const host = siteName(url);
+  return sources.filter((s) => s.url !== url && siteName(s.url) === host).map((s) => s.title);
+}
+
+function sameText(a: string, b: string): boolean {
+  const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
+  return norm(a) === norm(b);
+}
+
+/**
+ * The section a passage is in: its innermost heading, unless that only repeats the page's title
+ * (a page's h1 usually does). Undefined for a passage before any heading.
+ */
+export function sectionOf(source: SourceView, pageTitle: string): string | undefined {
+  const headings = source.headings ?? [];
+  const inner = headings.at(-1)?.trim();
+  if (!inner || sameText(inner, pageTitle) || sameText(inner, source.title)) return undefined;
+  return inner;
+}
+
+/**
+ * The sources grouped by page, each page once, in the order of its best passage; a page's
+ * passages keep their order (their numbers). The site's name comes from the titles of the host's
+ * pages when they carry one, else from the host. Pure.
+ */
+export function sourcePages(sources: readonly SourceView[]): SourcePage[] {
+  const byUrl = new Map<string, SourceView[]>();
+  for (const s of sources) {
+    const list = byUrl.get(s.url);
+    if (list) list.push(s);
+    else byUrl.set(s.url, [s]);
+  }
+  const titles = [...byUrl.values()].map((list) => (list[0] as SourceView).title);
+  const urls = [...byUrl.keys()];
+  return urls.map((url, i) => {
+    const passages = byUrl.get(url) as SourceView[];
+    const host = siteName(url);
+    const siblings = titles.filter((_t, j) => j !== i && siteName(urls[j] as string) === host);
+    const { title, site } = titleParts(titles[i] as string, url, siblings);
+    return { url, title: title || site || url, site, passages };
+  });
+}
+
+/** One passage of a source page: its number, its section and its snippet; a citation's target. */
+function sourcePassage(
+  source: SourceView,
+  page: SourcePage,
+  prefix: string,
+  terms: readonly string[],
+): VElement {
+  const section = sectionOf(source, page.title);
   return h(
     'li',
     { class: 'source', id: sourceId(prefix, source.n), tabindex: '-1' },
+    h('span', { class: 'source-n', 'aria-hidden': 'true' }, String(source.n)),
     h(
-      'a',
-      { class: 'source-link', href: source.url, rel: EXTERNAL_REL },
-      h('span', { class: 'source-n', 'aria-hidden': 'true' }, String(source.n)),
-      h('span', { class: 'sr-only' }, `Source ${source.n}: `),
-      h('span', { class: 'source-title', dir: 'auto', lang: titleLang }, source.title || site || source.url),
-    ),
-    h('span', { class: 'site-name' }, site),
-    h(
-      'p',
-      { class: 'snippet', dir: 'auto', lang: guessLang(source.snippet) },
-      highlighted(source.snippet, terms),
+      'div',
+      { class: 'source-body' },
+      h('span', { class: 'sr-only' }, `Source ${source.n}${section ? '' : ':'} `),
+      section ? h('span', { class: 'section', dir: 'auto', lang: guessLang(section) }, section) : null,
+      h(
+        'p',
+        { class: 'snippet', dir: 'auto', lang: guessLang(source.snippet) },
+        highlighted(source.snippet, terms),
+      ),
     ),
   );
 }
 
+/** A page among the sources: its title (a link), its site, and its passages under it. */
+export function sourcePageCard(page: SourcePage, prefix: string, terms: readonly string[]): VElement {
+  return h(
+    'li',
+    { class: 'source-page' },
+    h(
+      'a',
+      { class: 'source-link', href: page.url, rel: EXTERNAL_REL },
+      h('span', { class: 'source-title', dir: 'auto', lang: guessLang(page.title) }, page.title),
+    ),
+    page.site ? h('span', { class: 'site-name', dir: 'auto' }, page.site) : null,
+    h(
+      'ol',
+      { class: 'passages' },
+      page.passages.map((s) => sourcePassage(s, page, prefix, terms)),
+    ),
+  );
+}
+
+/** The sources, one card per page with the page's passages under it. */
 export function sourcesList(
   sources: readonly SourceView[],
   prefix: string,
@@ -235,7 +409,7 @@ export function sourcesList(
   return h(
     'ol',
     { class: 'sources' },
-    sources.map((s) => sourceCard(s, prefix, terms)),
+    sourcePages(sources).map((page) => sourcePageCard(page, prefix, terms)),
   );
 }
 
