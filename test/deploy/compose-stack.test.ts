@@ -205,6 +205,9 @@ function editEnv(path: string): void {
   writeFileSync(path, text);
 }
 
+/** Seconds since a performance.now() reading, to a tenth. */
+const seconds = (since: number) => Math.round((performance.now() - since) / 100) / 10;
+
 async function imageSizeMb(image: string): Promise<number> {
   const { stdout } = ok(await command('docker', ['image', 'inspect', '-f', '{{.Size}}', image]), image);
   return Math.round(Number(stdout.trim()) / 1e6);
@@ -244,15 +247,19 @@ beforeAll(async () => {
 
   let t = performance.now();
   await guide('docker compose build');
-  figures['build_s'] = Math.round((performance.now() - t) / 100) / 10;
+  figures['build_s'] = seconds(t);
+  // The image a rebuild replaced, left without a name.
+  await command('docker', ['image', 'prune', '--force']);
   t = performance.now();
   await guide('docker compose up -d');
+  // `up` returns once Elasticsearch is healthy (Citebox depends on it): Elasticsearch's own start
+  // is the same run's baseline for what Citebox adds.
+  const upS = seconds(t);
   const healthyAt = await stack.waitHealthy(600_000);
   await guide('docker compose ps');
-  figures['first_start_to_healthy_s'] = Math.round((performance.now() - t) / 100) / 10;
-  // Which part of it is Elasticsearch's own start (the same run's baseline for Citebox's).
-  figures['first_start_elasticsearch_healthy_s'] = healthyAt['elasticsearch'] ?? -1;
-  figures['first_start_citebox_healthy_s'] = healthyAt['citebox'] ?? -1;
+  figures['first_start_to_healthy_s'] = seconds(t);
+  figures['first_start_elasticsearch_healthy_s'] = upS;
+  figures['first_start_citebox_healthy_s'] = upS + (healthyAt['citebox'] ?? Number.NaN);
 }, 1_800_000);
 
 afterAll(async () => {
@@ -511,9 +518,11 @@ describe('docker compose, as a user runs it', () => {
     await guide('docker compose down');
     const t = performance.now();
     await guide('docker compose up -d');
+    const upS = seconds(t);
     const healthyAt = await stack.waitHealthy(600_000);
-    figures['restart_to_healthy_s'] = Math.round((performance.now() - t) / 100) / 10;
-    figures['restart_elasticsearch_healthy_s'] = healthyAt['elasticsearch'] ?? -1;
+    figures['restart_to_healthy_s'] = seconds(t);
+    figures['restart_elasticsearch_healthy_s'] = upS;
+    figures['restart_citebox_healthy_s'] = upS + (healthyAt['citebox'] ?? Number.NaN);
     expect(await sitePages()).toEqual(before);
     expect((await crawlJob(crawlId)).status).toBe('done');
     const page = pages[17];

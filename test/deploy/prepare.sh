@@ -292,8 +292,12 @@ steps=("$@")
 for s in "${steps[@]}"; do
   "step_$s"
 done
-# Images replaced by a rebuild are left without a name: drop them.
-[ -n "$CHECK" ] || docker image prune -f --filter label=org.citebox.input >/dev/null 2>&1 || true
+if [ -z "$CHECK" ] && docker info >/dev/null 2>&1; then
+  # Images replaced by a rebuild are left without a name: drop them; and keep the build cache of
+  # the Citebox image's builds from growing without end.
+  docker image prune -f --filter label=org.citebox.input >/dev/null 2>&1 || true
+  docker builder prune -f --keep-storage 4GB >/dev/null 2>&1 || true
+fi
 if [ ${#COLD[@]} -gt 0 ]; then
   say "cold: ${COLD[*]}"
   exit 3
