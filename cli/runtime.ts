@@ -63,6 +63,7 @@ export async function openRuntime(
       cacheSize: config.answerCacheSize,
       contextTokens: config.llmContextTokens,
       llmJudge: config.llmJudge,
+      targetFirstTokenMs: config.llmTargetFirstTokenMs,
     },
   });
   const crawls = new CrawlService({

@@ -28,6 +28,8 @@ export interface Config {
   readonly llmContextTokens: number;
   /** Ask the LLM to judge citations that the overlap check finds doubtful. */
   readonly llmJudge: boolean;
+  /** Sources are cut to what the model reads in this long at its measured speed (0: no limit). */
+  readonly llmTargetFirstTokenMs: number;
   /** Finished answers kept in memory (0: no answer cache). */
   readonly answerCacheSize: number;
   /** Search result lists kept in memory (0: no search-result cache). */
@@ -203,6 +205,13 @@ export const SETTINGS: readonly Setting[] = [
     kind: { type: 'int', min: 1024, max: 2_000_000 },
     default: '4096',
     doc: 'Context window of the LLM in tokens; the retrieved passages are cut to fit it. 4096 is what Ollama gives a model by default on small GPUs (`OLLAMA_CONTEXT_LENGTH`); raise both together.',
+  },
+  {
+    key: 'llmTargetFirstTokenMs',
+    env: ['LLM_TARGET_FIRST_TOKEN_MS'],
+    kind: { type: 'int', min: 0, max: 600_000 },
+    default: '4000',
+    doc: 'The model should start answering within this many ms: Citebox measures how fast it reads prompts and sends it only the sources it reads in that time (fewer, tighter passages for a small model on a CPU). `0`: fill the context whatever the speed.',
   },
   {
     key: 'llmJudge',

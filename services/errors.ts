@@ -77,6 +77,11 @@ export const ERROR_CODES = {
   LLM_UNAVAILABLE: { kind: 'unavailable', action: 'retry', message: 'The language model is unreachable' },
   LLM_TIMEOUT: { kind: 'timeout', action: 'retry', message: 'The language model did not answer in time' },
   LLM_ERROR: { kind: 'upstream', action: 'retry', message: 'The language model failed' },
+  LLM_CONTEXT_OVERFLOW: {
+    kind: 'upstream',
+    action: 'retry',
+    message: "The prompt is longer than the language model's context",
+  },
   // crawling
   FETCH_FAILED: { kind: 'upstream', action: 'retry', message: 'Fetching the URL failed' },
   FETCH_TIMEOUT: { kind: 'timeout', action: 'retry', message: 'Fetching the URL timed out' },

@@ -38,11 +38,13 @@ import {
   fitPassages,
   judgePrompt,
   languageName,
+  type PromptPassage,
   parseQuestionList,
   relatedQuestionsPrompt,
   standaloneQuestionPrompt,
 } from './prompt.js';
 import { renumberAnswer } from './renumber.js';
+import { RepetitionGuard } from './repetition-guard.js';
 import { retrievalCoverage, tooWeakToAnswer } from './retrieval-confidence.js';
 
 export const DEFAULT_TOP_K = 5;
@@ -57,6 +59,16 @@ const MAX_SOURCES_PER_PAGE = 4;
 const REPLY_TOKENS = 700;
 /** Side calls (rewrite, related questions, judge) get at most this long. */
 const SIDE_CALL_TIMEOUT_MS = 8_000;
+/** Related questions are asked only of a model expected to write them within this long. */
+const RELATED_BUDGET_MS = 3_000;
+const RELATED_PROMPT_TOKENS = 120;
+const RELATED_REPLY_TOKENS = 50;
+/** Sources for a model whose speed is not known yet (the first answer after start-up), tokens. */
+const FIRST_CALL_SOURCE_TOKENS = 1_500;
+/** However slow the model, it gets at least this many tokens of sources. */
+const MIN_SOURCE_TOKENS = 150;
+/** The user turn around the sources and question (labels, instructions), tokens. */
+const USER_TURN_TOKENS = 60;
 /** Characters of a streamed answer within which its language is checked. */
 const LANGUAGE_CHECK_CHARS = 400;
 /** Doubtful citations the LLM judge looks at, at most, per answer. */
@@ -76,6 +88,11 @@ export interface AnswerSettings {
   readonly contextTokens?: number | undefined;
   /** Ask the LLM to judge citations the overlap check finds doubtful. */
   readonly llmJudge?: boolean | undefined;
+  /**
+   * Send the model no more sources than it reads in this long (by its measured speed), so that
+   * its answer starts in time; 0 fills the context whatever the speed.
+   */
+  readonly targetFirstTokenMs?: number | undefined;
 }
 
 export interface AnswerServiceDeps {
@@ -110,6 +127,8 @@ interface Context {
   readonly question: string;
   readonly lang: string | undefined;
   readonly hits: readonly SearchHit[];
+  /** The passages as the model reads them (cut to fit; empty without a model), numbered as hits. */
+  readonly prompted: PromptPassage[];
   readonly signal: AbortSignal | undefined;
 }
 
@@ -128,6 +147,7 @@ export class AnswerService {
   readonly #cache: AnswerCache;
   readonly #contextTokens: number;
   readonly #judge: boolean;
+  readonly #targetFirstTokenMs: number;
   readonly #metrics: Metrics | undefined;
 
   constructor(deps: AnswerServiceDeps) {
@@ -137,6 +157,7 @@ export class AnswerService {
     this.#cache = new AnswerCache(deps.settings?.cacheSize ?? 500);
     this.#contextTokens = deps.settings?.contextTokens ?? 4096;
     this.#judge = deps.settings?.llmJudge ?? false;
+    this.#targetFirstTokenMs = deps.settings?.targetFirstTokenMs ?? 0;
     this.#metrics = deps.metrics;
   }
 
@@ -211,8 +232,17 @@ export class AnswerService {
 
     const lang = questionLanguage(question);
     // What the model sees must fit its context; sources are the passages it sees.
-    const usable = wantsLlm ? this.#fit(question, hits, history) : hits;
-    const context: Context = { started, query, question, lang, hits: usable, signal };
+    const fitted = wantsLlm ? this.#fit(question, hits, history, lang) : { hits, prompted: [] };
+    const usable = fitted.hits;
+    const context: Context = {
+      started,
+      query,
+      question,
+      lang,
+      hits: usable,
+      prompted: fitted.prompted,
+      signal,
+    };
     yield { type: 'sources', sources: usable.map((hit, i) => toSource(hit, i + 1)) };
 
     let written: Written | undefined;
@@ -270,15 +300,19 @@ export class AnswerService {
       text: hit.passage.text,
       headings: hit.passage.headings,
     }));
+    // What the model reads: the passages as fitted (the full ones back the citation checks).
+    let prompted: PromptPassage[] = context.prompted;
+    let shrunk = false;
     let correction: string | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
       const assembler = new AnswerAssembler(passages, { citeUncited: true });
       // Small models cite in styles of their own (line prefixes, lists after the sentence): made
       // into markers after their claims before the assembler verifies them.
       const style = new CitationStyleNormalizer(passages.length);
+      const loops = new RepetitionGuard();
       // The correction goes into the user turn: many chat templates allow a system message only
       // first, and roles that alternate.
-      const user = answerUserPrompt(context.question, passages, context.lang);
+      const user = answerUserPrompt(context.question, prompted, context.lang);
       const messages: ChatTurn[] = [
         { role: 'system', content: answerSystemPrompt(context.lang) },
         { role: 'user', content: correction ? `${user}\n\n${correction}` : user },
@@ -294,10 +328,18 @@ export class AnswerService {
           purpose: 'answer',
         })) {
           context.signal?.throwIfAborted();
-          const text = assembler.push(style.push(chunk));
+          const text = assembler.push(style.push(loops.push(chunk)));
           if (text) {
             emitted = true;
             yield { type: 'delta', text };
+          }
+          if (loops.stopped) {
+            // leaving the loop aborts the upstream request
+            this.#logger.warn({ model: llm.model }, 'the LLM repeated itself; its answer was cut there');
+            this.#metrics
+              ?.counter('citebox_llm_errors_total', 'LLM errors, by code', ['code'])
+              .inc({ code: 'REPETITION' });
+            break;
           }
           // The language shows in the first sentences; later text is not checked again.
           if (checkLanguage) {
@@ -307,7 +349,7 @@ export class AnswerService {
           }
         }
         if (!wrong) {
-          const rest = assembler.push(style.end()) + assembler.end();
+          const rest = assembler.push(style.push(loops.end()) + style.end()) + assembler.end();
           if (rest) {
             emitted = true;
             yield { type: 'delta', text: rest };
@@ -321,6 +363,17 @@ export class AnswerService {
         const error = isCiteboxError(err)
           ? err
           : new CiteboxError('LLM_ERROR', errorMessage(err), { cause: err });
+        if (error.code === 'LLM_CONTEXT_OVERFLOW' && !emitted && !shrunk) {
+          // The server counts tokens differently from Citebox's estimate: ask again with half.
+          this.#logger.warn(
+            { err: error.message, passages: prompted.length },
+            'the prompt overflowed; halving it',
+          );
+          shrunk = true;
+          prompted = halvePassages(prompted);
+          attempt--;
+          continue;
+        }
         this.#logger.warn(
           { err: error.message, code: error.code, emitted },
           'LLM answer failed; answering extractively',
@@ -423,25 +476,49 @@ export class AnswerService {
     return out.slice(0, topK);
   }
 
-  #fit(question: string, hits: readonly SearchHit[], history: readonly ChatMessage[]): SearchHit[] {
-    const overhead =
-      estimateTokens(answerSystemPrompt(undefined)) +
+  /**
+   * The hits the model is given, and their text as it reads it: fitted to its context, and to what
+   * it reads within the first-token target at its measured speed (fewer, tighter passages for a
+   * slow model). The hits keep their whole text, which citations are checked against.
+   */
+  #fit(
+    question: string,
+    hits: readonly SearchHit[],
+    history: readonly ChatMessage[],
+    lang: string | undefined,
+  ): { hits: SearchHit[]; prompted: PromptPassage[] } {
+    const system = estimateTokens(answerSystemPrompt(lang));
+    const turn =
       estimateTokens(question) +
-      history.reduce((sum, m) => sum + estimateTokens(m.content), 0) +
-      80;
+      history.reduce((sum, m) => sum + estimateTokens(m.content) + 4, 0) +
+      USER_TURN_TOKENS;
     const fitted = fitPassages(
       hits.map((hit, i) => ({
         n: i + 1,
         title: hit.passage.title,
         url: hit.passage.url,
         text: hit.passage.text,
-        hit,
       })),
-      { contextTokens: this.#contextTokens, replyTokens: REPLY_TOKENS, overheadTokens: overhead },
+      {
+        contextTokens: this.#contextTokens,
+        replyTokens: REPLY_TOKENS,
+        overheadTokens: system + turn,
+        sourceTokens: this.#sourceTokens(system + turn, system),
+        question,
+      },
     );
-    return fitted.map((p) =>
-      p.text === p.hit.passage.text ? p.hit : { ...p.hit, passage: { ...p.hit.passage, text: p.text } },
-    );
+    return { hits: fitted.map((p) => hits[p.n - 1] as SearchHit), prompted: fitted };
+  }
+
+  /** Tokens of sources the model reads within the first-token target, or undefined for no limit. */
+  #sourceTokens(overhead: number, system: number): number | undefined {
+    if (this.#targetFirstTokenMs <= 0) return undefined;
+    const speed = this.#llm?.speed;
+    const rate = speed?.prefillTokensPerSecond;
+    if (!speed || rate === undefined) return FIRST_CALL_SOURCE_TOKENS;
+    // A server that caches the prompt's opening reads the system prompt once, not per answer.
+    const fresh = overhead - (speed.cachesPrompt ? system : 0);
+    return Math.max(MIN_SOURCE_TOKENS, Math.floor((rate * this.#targetFirstTokenMs) / 1000 - fresh));
   }
 
   async #standalone(
@@ -473,6 +550,9 @@ export class AnswerService {
 
   async #relatedQuestions(context: Context): Promise<string[]> {
     if (!this.#llm) return [];
+    // A slow model would keep the reader waiting for the end of the answer: no related questions.
+    const expected = this.#llm.speed?.expectedMs(RELATED_PROMPT_TOKENS, RELATED_REPLY_TOKENS);
+    if (expected !== undefined && expected > RELATED_BUDGET_MS) return [];
     try {
       const reply = await this.#llm.complete({
         messages: relatedQuestionsPrompt(
@@ -694,4 +774,12 @@ export function renumberCitations(
     timings: { retrieve_ms: 0, generate_ms: 0, total_ms: 0 },
   });
   return { answer: response.answer, sources: [...response.sources], citations: [...response.citations] };
+}
+
+/** Half the prompt: the first half of the passages, or the first half of a lone passage's text. */
+function halvePassages(passages: readonly PromptPassage[]): PromptPassage[] {
+  if (passages.length > 1) return passages.slice(0, Math.ceil(passages.length / 2));
+  const only = passages[0];
+  if (!only) return [];
+  return [{ ...only, text: only.text.slice(0, Math.ceil(only.text.length / 2)) }];
 }

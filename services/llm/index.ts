@@ -7,4 +7,5 @@ export {
   type OpenAiCompatibleOptions,
 } from './llm-client.js';
 export type { LlmOutcome, LlmPurpose } from './llm-metrics.js';
+export { type CallTiming, ModelSpeed } from './model-speed.js';
 export { ThinkingFilter } from './thinking-filter.js';

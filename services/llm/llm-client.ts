@@ -19,6 +19,7 @@ import {
   readUsage,
   startLlmCall,
 } from './llm-metrics.js';
+import { ModelSpeed } from './model-speed.js';
 import { ThinkingFilter } from './thinking-filter.js';
 
 export interface ChatTurn {
@@ -42,6 +43,8 @@ export interface ChatRequest {
 export interface LlmClient {
   /** The model name, as reported in answers. */
   readonly model: string;
+  /** How fast the model has been reading prompts and writing replies (clients that measure it). */
+  readonly speed?: ModelSpeed | undefined;
   /**
    * The reply's text as it arrives. Throws CiteboxError LLM_UNAVAILABLE / LLM_TIMEOUT / LLM_ERROR,
    * or the signal's AbortError when the caller aborted.
@@ -82,6 +85,7 @@ type AbortReason = 'timeout' | undefined;
 
 export class OpenAiCompatibleClient implements LlmClient {
   readonly model: string;
+  readonly speed = new ModelSpeed();
   readonly #client: OpenAI;
   readonly #timeoutMs: number;
   readonly #maxRetries: number;
@@ -137,6 +141,10 @@ export class OpenAiCompatibleClient implements LlmClient {
     let yielded = false;
     try {
       for (let attempt = 0; ; attempt++) {
+        const sent = performance.now();
+        let firstAt: number | undefined;
+        let usage: ReturnType<typeof readUsage>;
+        let timings: ServerTimings | undefined;
         try {
           const upstream = await this.#client.chat.completions.create(this.#streamParams(request), {
             signal,
@@ -148,10 +156,14 @@ export class OpenAiCompatibleClient implements LlmClient {
             request.signal?.throwIfAborted();
             watchdog.arm();
             // The usage report comes in a last chunk of its own, with empty `choices`.
-            const usage = readUsage(chunk.usage);
+            usage = readUsage(chunk.usage) ?? usage;
             if (usage) call.usage(usage);
+            timings = readTimings(chunk) ?? timings;
             const delta = chunk.choices?.[0]?.delta;
-            if (delta && hasGeneratedText(delta)) call.firstToken();
+            if (delta && hasGeneratedText(delta)) {
+              call.firstToken();
+              firstAt ??= performance.now();
+            }
             const text = thinking.push(delta?.content ?? '');
             if (text) {
               yielded = true;
@@ -163,10 +175,22 @@ export class OpenAiCompatibleClient implements LlmClient {
           if (watchdog.reason === 'timeout') throw new Error('LLM timeout');
           const rest = thinking.end();
           if (rest) yield rest;
+          if (usage) {
+            const ended = performance.now();
+            this.speed.observe({
+              promptTokens: usage.promptTokens,
+              cachedTokens: usage.cachedTokens ?? timings?.cached,
+              completionTokens: usage.completionTokens,
+              firstTokenMs: firstAt === undefined ? undefined : firstAt - sent,
+              generationMs: firstAt === undefined ? undefined : ended - firstAt,
+              serverPromptTokens: timings?.promptTokens,
+              serverPromptMs: timings?.promptMs,
+            });
+          }
           return;
         } catch (err) {
           request.signal?.throwIfAborted();
-          const error = this.#wrap(err, watchdog.reason);
+          const error = this.#wrap(err, watchdog.reason, timeoutMs);
           const delay = yielded ? undefined : this.#retryDelay(err, attempt);
           if (delay === undefined) {
             if (this.#adapt(err, yielded)) continue;
@@ -178,7 +202,7 @@ export class OpenAiCompatibleClient implements LlmClient {
             await sleep(delay, signal);
           } catch (slept) {
             request.signal?.throwIfAborted();
-            throw this.#wrap(slept, watchdog.reason);
+            throw this.#wrap(slept, watchdog.reason, timeoutMs);
           }
         }
       }
@@ -202,7 +226,10 @@ export class OpenAiCompatibleClient implements LlmClient {
       if (err instanceof APIError && err.status !== undefined && err.status < 500 && err.status !== 401) {
         return { ok: true };
       }
-      return { ok: false, reason: `${this.#baseUrl}: ${this.#wrap(err, undefined).message}` };
+      return {
+        ok: false,
+        reason: `${this.#baseUrl}: ${this.#wrap(err, undefined, PING_TIMEOUT_MS).message}`,
+      };
     }
   }
 
@@ -257,17 +284,13 @@ export class OpenAiCompatibleClient implements LlmClient {
     return Math.round(backoff);
   }
 
-  #wrap(err: unknown, reason: AbortReason): CiteboxError {
+  #wrap(err: unknown, reason: AbortReason, timeoutMs: number): CiteboxError {
     const model = this.model;
     if (reason === 'timeout' || err instanceof APIConnectionTimeoutError) {
-      return new CiteboxError(
-        'LLM_TIMEOUT',
-        `The language model did not answer within ${this.#timeoutMs} ms`,
-        {
-          cause: err,
-          details: { model },
-        },
-      );
+      return new CiteboxError('LLM_TIMEOUT', `The language model did not answer within ${timeoutMs} ms`, {
+        cause: err,
+        details: { model },
+      });
     }
     if (err instanceof CiteboxError) return err;
     if (err instanceof APIError && err.status !== undefined) {
@@ -280,6 +303,16 @@ export class OpenAiCompatibleClient implements LlmClient {
           details,
           ...(after !== undefined ? { retryAfterSeconds: Math.ceil(after / 1000) } : {}),
         });
+      }
+      if (status === 400 && CONTEXT_OVERFLOW.test(err.message)) {
+        return new CiteboxError(
+          'LLM_CONTEXT_OVERFLOW',
+          `The prompt is longer than the model's context: ${err.message}`,
+          {
+            cause: err,
+            details,
+          },
+        );
       }
       if (status === 401 || status === 403) {
         return new CiteboxError('LLM_ERROR', `The language model refused the API key (HTTP ${status})`, {
@@ -320,6 +353,27 @@ export class OpenAiCompatibleClient implements LlmClient {
       details: { model },
     });
   }
+}
+
+/** How servers word a prompt longer than the context (OpenAI, llama.cpp's server, vLLM, LM Studio). */
+const CONTEXT_OVERFLOW =
+  /context[ _-]?(?:length|size|window)|maximum context|too many tokens|exceeds? (?:the )?(?:available )?context|prompt is too long/i;
+
+/** llama.cpp's server (and the test bed's) report what a call cost in a `timings` object. */
+interface ServerTimings {
+  readonly promptTokens: number;
+  readonly promptMs: number;
+  readonly cached: number | undefined;
+}
+
+function readTimings(chunk: object): ServerTimings | undefined {
+  const t = (chunk as { timings?: Record<string, unknown> }).timings;
+  if (!t || typeof t.prompt_n !== 'number' || typeof t.prompt_ms !== 'number') return undefined;
+  return {
+    promptTokens: t.prompt_n,
+    promptMs: t.prompt_ms,
+    cached: typeof t.cache_n === 'number' ? t.cache_n : undefined,
+  };
 }
 
 /** Whether a chunk's delta carries generated text: the reply, or a reasoning model's thinking. */

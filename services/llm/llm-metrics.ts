@@ -14,6 +14,8 @@ export type LlmOutcome = 'ok' | 'timeout' | 'unavailable' | 'error' | 'aborted';
 export interface LlmUsage {
   readonly promptTokens: number;
   readonly completionTokens: number;
+  /** Prompt tokens the server had cached (OpenAI's `prompt_tokens_details.cached_tokens`). */
+  readonly cachedTokens?: number | undefined;
 }
 
 /** The outcome of a call that threw: by our error code, or `aborted` when the caller gave up. */
@@ -30,9 +32,18 @@ export function llmOutcome(err: unknown, callerAborted: boolean): LlmOutcome {
 /** The counts of an OpenAI-style `usage` object, or undefined when it has none worth trusting. */
 export function readUsage(usage: unknown): LlmUsage | undefined {
   if (typeof usage !== 'object' || usage === null) return undefined;
-  const { prompt_tokens: prompt, completion_tokens: completion } = usage as Record<string, unknown>;
+  const {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    prompt_tokens_details: details,
+  } = usage as Record<string, unknown>;
   if (!isCount(prompt) || !isCount(completion)) return undefined;
-  return { promptTokens: prompt, completionTokens: completion };
+  const cached = (details as { cached_tokens?: unknown } | null | undefined)?.cached_tokens;
+  return {
+    promptTokens: prompt,
+    completionTokens: completion,
+    ...(isCount(cached) ? { cachedTokens: cached } : {}),
+  };
 }
 
 function isCount(value: unknown): value is number {

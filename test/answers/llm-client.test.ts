@@ -71,6 +71,38 @@ describe('OpenAiCompatibleClient', () => {
     expect((err as Error).cause).toBeDefined();
   });
 
+  it.each([
+    "This model's maximum context length is 4096 tokens. However, your messages resulted in 5012 tokens.",
+    'the request exceeds the available context size, try increasing it',
+    'Input length (5012) exceeds the context window of the model',
+  ])('names a prompt longer than the context: %s', async (text) => {
+    llm.respond(() => ({ kind: 'status', status: 400, body: { error: { message: text } } }));
+    const err = await ask(client()).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'LLM_CONTEXT_OVERFLOW' });
+  });
+
+  it('learns how fast the model reads and writes from its usage reports and timings', async () => {
+    const c = client();
+    expect(c.speed?.prefillTokensPerSecond).toBeUndefined();
+    // 400 prompt tokens, 100 of them cached, the first token after ~50 ms.
+    llm.respond(() =>
+      streamReply(
+        Array.from({ length: 20 }, () => 'word '),
+        {
+          delayMs: 50,
+          chunkDelayMs: 2,
+          usage: { prompt_tokens: 400, completion_tokens: 20 },
+        },
+      ),
+    );
+    await ask(c);
+    const rate = c.speed?.prefillTokensPerSecond ?? 0;
+    // ~400 tokens in ~50 ms (plus the local round trip): thousands a second, not tens.
+    expect(rate).toBeGreaterThan(400);
+    expect(rate).toBeLessThan(400 / 0.05);
+    expect(c.speed?.decodeTokensPerSecond).toBeGreaterThan(0);
+  });
+
   it('wraps a refused connection into LLM_UNAVAILABLE after its retries', async () => {
     const port = await new Promise<number>((resolve) => {
       const probe = createServer();

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { RepetitionGuard } from './repetition-guard.js';
+
+function guard(text: string, size: number): { out: string; stopped: boolean } {
+  const g = new RepetitionGuard();
+  const chars = [...text];
+  let out = '';
+  for (let i = 0; i < chars.length && !g.stopped; i += size) out += g.push(chars.slice(i, i + size).join(''));
+  if (!g.stopped) out += g.end();
+  return { out, stopped: g.stopped };
+}
+
+describe('RepetitionGuard', () => {
+  it.each([
+    ['an answer without loops passes whole', 'It opened in 1889 [1]. It is 330 m tall [2].', false, null],
+    [
+      'a sentence written twice stops the reply before the repeat',
+      'It opened in 1889 [1]. It is tall [2]. It opened in 1889 [1]. It opened in 1889 [1].',
+      true,
+      'It opened in 1889 [1]. It is tall [2]. ',
+    ],
+    [
+      'the repeat is caught with other markers too',
+      'The wall is long [1].\nThe wall is long [2].\nThe wall',
+      true,
+      'The wall is long [1].\n',
+    ],
+    [
+      'a sentence that starts like an earlier one but differs goes on',
+      'The tower opened in 1889 [1]. The tower is 330 m tall [2].',
+      false,
+      null,
+    ],
+    ['short sentences may repeat', 'Yes. No. Yes. No.', false, null],
+    [
+      'a phrase loop stops',
+      'The steps are: and then the next and then the next and then the next and then the next and then the next and then the next and then the next',
+      true,
+      null,
+    ],
+    [
+      'a list of distinct items passes',
+      '- one item [1]\n- another item [2]\n- a third item [3]',
+      false,
+      null,
+    ],
+  ])('%s', (_name, text, stopped, expected) => {
+    for (const size of [1, 3, 8, 10_000]) {
+      const r = guard(text, size);
+      expect(r.stopped, `chunks of ${size}`).toBe(stopped);
+      if (expected !== null) expect(r.out, `chunks of ${size}`).toBe(expected);
+      else if (!stopped) expect(r.out, `chunks of ${size}`).toBe(text);
+    }
+  });
+});
