@@ -22,7 +22,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../services/index.js';
+import { loadConfig, TRANSFORMERS_RUNTIME, transformersRuntimeDir } from '../services/index.js';
 import { ggufText, readGgufHeader } from './lib/gguf.js';
 import {
   type CatalogModel,
@@ -39,6 +39,7 @@ import {
   hasValidStamp,
   isModelPrepared,
   isRuntimePrepared,
+  isTransformersPrepared,
   llamaBinaryPackage,
   modelFiles,
   sha256File,
@@ -248,6 +249,39 @@ async function prepareRuntime(modelsDir: string): Promise<void> {
   if (!isRuntimePrepared(modelsDir)) throw new Error(`${LLAMA_RUNTIME.package} did not install into ${dir}`);
 }
 
+/**
+ * Installs the pinned @huggingface/transformers for local embeddings. ONNXRUNTIME_NODE_INSTALL=skip:
+ * onnxruntime-node would otherwise download GPU builds; its CPU build is inside the package.
+ */
+function prepareTransformers(modelsDir: string): void {
+  const dir = transformersRuntimeDir(modelsDir);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify(
+      {
+        private: true,
+        description:
+          'The runtime of local embeddings (EMBEDDINGS_MODEL=local:…), from npm run models:prepare',
+        dependencies: { [TRANSFORMERS_RUNTIME.package]: TRANSFORMERS_RUNTIME.version },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const result = spawnSync(
+    npm,
+    ['install', '--prefix', dir, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } },
+  );
+  if (result.status !== 0 || !isTransformersPrepared(modelsDir)) {
+    throw new Error(
+      `npm install ${TRANSFORMERS_RUNTIME.package}@${TRANSFORMERS_RUNTIME.version} into ${dir} failed`,
+    );
+  }
+}
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -274,11 +308,15 @@ async function main(): Promise<number> {
   if (models.length === 0) models.push(...MODELS.filter((m) => values.all || m.byDefault));
   const modelsDir = loadConfig().modelsDir;
   const needsRuntime = models.some((m) => m.kind === 'gguf');
+  const needsTransformers = models.some((m) => m.kind === 'onnx-embeddings');
 
   if (values.check) {
     const missing: string[] = [];
     if (needsRuntime && !isRuntimePrepared(modelsDir))
       missing.push(`${LLAMA_RUNTIME.package}@${LLAMA_RUNTIME.version}`);
+    if (needsTransformers && !isTransformersPrepared(modelsDir)) {
+      missing.push(`${TRANSFORMERS_RUNTIME.package}@${TRANSFORMERS_RUNTIME.version}`);
+    }
     for (const m of models) if (!isModelPrepared(modelsDir, m)) missing.push(m.name);
     if (missing.length > 0) {
       process.stdout.write(`models:prepare --check: not prepared in ${modelsDir}: ${missing.join(', ')}\n`);
@@ -299,6 +337,19 @@ async function main(): Promise<number> {
       await prepareRuntime(modelsDir);
       process.stdout.write(
         `fetched ${LLAMA_RUNTIME.package}@${LLAMA_RUNTIME.version} in ${Math.round((performance.now() - started) / 1000)} s\n`,
+      );
+    }
+  }
+  if (needsTransformers) {
+    const started = performance.now();
+    if (isTransformersPrepared(modelsDir)) {
+      process.stdout.write(
+        `ok      ${TRANSFORMERS_RUNTIME.package}@${TRANSFORMERS_RUNTIME.version} (cached)\n`,
+      );
+    } else {
+      prepareTransformers(modelsDir);
+      process.stdout.write(
+        `fetched ${TRANSFORMERS_RUNTIME.package}@${TRANSFORMERS_RUNTIME.version} in ${Math.round((performance.now() - started) / 1000)} s\n`,
       );
     }
   }

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isLocalEmbeddingSetting, LOCAL_EMBEDDING_MODELS, localEmbeddingModel } from './embeddings/index.js';
 import { CiteboxError } from './errors.js';
 
 export type BackendKind = 'sqlite' | 'elasticsearch' | 'opensearch';
@@ -183,7 +184,7 @@ export const SETTINGS: readonly Setting[] = [
     env: ['EMBEDDINGS_MODEL'],
     kind: { type: 'string' },
     default: undefined,
-    doc: 'Embeddings model; set it to add vector retrieval fused with BM25.',
+    doc: 'Embeddings model; set it to add vector retrieval fused with BM25. `local:all-MiniLM-L6-v2` runs one in-process (`npm run models:prepare -- all-MiniLM-L6-v2` fetches it); any other name is asked of `LLM_BASE_URL`.',
   },
   {
     key: 'modelsDir',
@@ -556,11 +557,25 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   }
   if (config.llmBaseUrl && !config.llmModel)
     throw invalid('LLM_MODEL', 'must be set when LLM_BASE_URL is set');
-  if (config.embeddingsModel && !config.llmBaseUrl) {
+  const local = localEmbeddingModel(config.embeddingsModel);
+  if (isLocalEmbeddingSetting(config.embeddingsModel) && !local) {
     throw invalid(
       'EMBEDDINGS_MODEL',
-      'needs LLM_BASE_URL, the OpenAI-compatible endpoint that serves the model',
+      `"${config.embeddingsModel}" is not a local model; known: ${LOCAL_EMBEDDING_MODELS.map((m) => `local:${m.name}`).join(', ')}`,
     );
+  }
+  if (config.embeddingsModel && !local && !config.llmBaseUrl) {
+    throw invalid(
+      'EMBEDDINGS_MODEL',
+      'needs LLM_BASE_URL, the OpenAI-compatible endpoint that serves the model (or a local:… model)',
+    );
+  }
+  // A local model's vectors have a known length: the engines need it for their vector field.
+  if (local && config.embeddingsDimensions === undefined) {
+    out['embeddingsDimensions'] = local.dimensions;
+  }
+  if (local && config.embeddingsDimensions !== local.dimensions) {
+    throw invalid('EMBEDDINGS_DIMENSIONS', `${config.embeddingsModel} has ${local.dimensions} dimensions`);
   }
   return Object.freeze(config);
 }

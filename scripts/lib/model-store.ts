@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { TRANSFORMERS_RUNTIME, transformersRuntimeDir } from '../../services/index.js';
 import { readGgufHeader } from './gguf.js';
 import { type CatalogModel, findModel, LLAMA_RUNTIME, modelPath, runtimeDir } from './model-catalog.js';
 
@@ -77,6 +78,14 @@ function installedVersion(dir: string, pkg: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Whether the pinned @huggingface/transformers (local embeddings) is installed. */
+export function isTransformersPrepared(modelsDir: string): boolean {
+  return (
+    installedVersion(transformersRuntimeDir(modelsDir), TRANSFORMERS_RUNTIME.package) ===
+    TRANSFORMERS_RUNTIME.version
+  );
 }
 
 /** Whether the pinned node-llama-cpp and its binary for this machine are installed. */

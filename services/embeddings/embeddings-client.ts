@@ -14,6 +14,8 @@ export interface Embedder {
    * LLM_ERROR, or the signal's AbortError when the caller aborted.
    */
   embed(texts: readonly string[], signal?: AbortSignal): Promise<number[][]>;
+  /** Frees what the embedder holds (a worker thread); later calls start it again. */
+  close?(): Promise<void>;
 }
 
 export interface EmbeddingsClientOptions {

@@ -5,3 +5,13 @@ export {
   OpenAiEmbeddingsClient,
   unitVector,
 } from './embeddings-client.js';
+export { LocalEmbedder, type LocalEmbedderOptions, localEmbedderMissing } from './local-embedder.js';
+export {
+  isLocalEmbeddingSetting,
+  LOCAL_EMBEDDING_MODELS,
+  type LocalEmbeddingModel,
+  localEmbeddingModel,
+  TRANSFORMERS_RUNTIME,
+  transformersEntry,
+  transformersRuntimeDir,
+} from './local-models.js';

@@ -5,7 +5,12 @@
 // a backend given `query.vector` returns the fused list (`fuseLexicalAndDense` for those that keep
 // vectors themselves, like the embedded one).
 import type { Config } from '../config.js';
-import { type Embedder, OpenAiEmbeddingsClient } from '../embeddings/index.js';
+import {
+  type Embedder,
+  LocalEmbedder,
+  localEmbeddingModel,
+  OpenAiEmbeddingsClient,
+} from '../embeddings/index.js';
 import type { Logger } from '../logger.js';
 import type {
   HealthReport,
@@ -186,16 +191,23 @@ export class EmbeddingSearchBackend implements SearchBackend {
     return this.#inner.ping();
   }
 
-  close(): Promise<void> {
-    return this.#inner.close();
+  async close(): Promise<void> {
+    await this.#embedder.close?.();
+    await this.#inner.close();
   }
 }
 
 /**
- * The configured backend, with dense retrieval added when EMBEDDINGS_MODEL is set (passages and
- * queries embedded through the OpenAI-compatible endpoint at LLM_BASE_URL); unchanged otherwise.
+ * The configured backend, with dense retrieval added when EMBEDDINGS_MODEL is set: in-process for
+ * `local:<model>` (a worker thread), otherwise through the OpenAI-compatible endpoint at
+ * LLM_BASE_URL; unchanged when it is not set.
  */
 export function withDenseRetrieval(backend: SearchBackend, config: Config, logger: Logger): SearchBackend {
+  const local = localEmbeddingModel(config.embeddingsModel);
+  if (local) {
+    const embedder = new LocalEmbedder({ model: local, modelsDir: config.modelsDir, logger });
+    return new EmbeddingSearchBackend({ inner: backend, embedder, logger });
+  }
   if (!config.embeddingsModel || !config.llmBaseUrl) return backend;
   const embedder = new OpenAiEmbeddingsClient({
     baseUrl: config.llmBaseUrl,
