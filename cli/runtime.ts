@@ -64,6 +64,7 @@ export async function openRuntime(
       contextTokens: config.llmContextTokens,
       llmJudge: config.llmJudge,
       targetFirstTokenMs: config.llmTargetFirstTokenMs,
+      autoMinParamsB: config.llmAutoMinParamsB,
     },
   });
   const crawls = new CrawlService({

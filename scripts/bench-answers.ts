@@ -9,7 +9,10 @@
 //     time to the first `delta` minus the time the model took from receiving the request to
 //     sending its first token (measured by the fake server), split into the part before the model
 //     is asked and the part after its first token.
-// With --json the last line is one JSON object. On a shared machine run it under the bench lock:
+// With --llm-local <model> the model is a real small one served on 127.0.0.1 (lib/local-llm.ts):
+// the same figures, the model's own time to first token read from the server's records; fewer
+// questions by default (20), since each takes seconds. With --json the last line is one JSON
+// object. On a shared machine run it under the bench lock:
 // flock /tmp/citebox-bench.lock npm run bench:answers
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +29,7 @@ import {
   type PageWithPassages,
 } from '../services/index.js';
 import { type FakeLlm, startFakeLlm, streamReply } from './lib/fake-llm.js';
+import { LOCAL_LLM_ARGS, LOCAL_LLM_USAGE, type LocalLlm, localLlmFromArgs } from './lib/local-llm.js';
 import { buildVocabulary, SyntheticCorpus } from './lib/synthetic-corpus.js';
 
 const USAGE = `Usage: npm run bench:answers -- [options]
@@ -34,7 +38,8 @@ const USAGE = `Usage: npm run bench:answers -- [options]
   --queries N       timed questions per mode (default 300; 20 more warm up first)
   --llm-ttft MS     the fake model's own time to first token (default 250)
   --bench-data DIR  the shared collections (default ../shared/bench-data)
-  --json            print the figures as one JSON object on the last line`;
+  --json            print the figures as one JSON object on the last line
+${LOCAL_LLM_USAGE}`;
 
 interface Timing {
   readonly sources: number;
@@ -135,14 +140,43 @@ async function buildIndex(config: Config, benchData: string, passages: number): 
   }
 }
 
+/**
+ * The local model server's records of what it served (GET /debug/served), on this process's
+ * performance.now() clock: the model's own time to its first token, as the fake server measures it.
+ */
+function localServed(local: LocalLlm) {
+  const origin = local.url.replace(/\/v1$/, '');
+  const fetchAll = async () =>
+    (await (await fetch(`${origin}/debug/served`)).json()) as Array<{
+      receivedAt: number;
+      firstChunkAt?: number;
+      promptTokens: number;
+    }>;
+  return {
+    count: async () => (await fetchAll()).length,
+    /** The answer's request among those served since `seen`: the one with the longest prompt. */
+    answerSince: async (seen: number) => {
+      const records = (await fetchAll()).slice(seen);
+      const answer = records.sort((a, b) => b.promptTokens - a.promptTokens)[0];
+      if (!answer) return undefined;
+      return {
+        receivedAt: answer.receivedAt - performance.timeOrigin,
+        firstChunkAt:
+          answer.firstChunkAt === undefined ? undefined : answer.firstChunkAt - performance.timeOrigin,
+      };
+    },
+  };
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       passages: { type: 'string', default: '100000' },
-      queries: { type: 'string', default: '300' },
+      queries: { type: 'string' },
       'llm-ttft': { type: 'string', default: '250' },
       'bench-data': { type: 'string' },
       json: { type: 'boolean', default: false },
+      ...LOCAL_LLM_ARGS,
       help: { type: 'boolean', default: false },
     },
   });
@@ -151,7 +185,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const passages = Number(values.passages);
-  const queries = Number(values.queries);
+  const queries = Number(values.queries ?? (values['llm-local'] ? 20 : 300));
   const llmTtft = Number(values['llm-ttft']);
   const benchData = resolve(values['bench-data'] ?? join(process.cwd(), '..', 'shared', 'bench-data'));
   const questions = readFileSync(join(benchData, 'qa-squad-dev', 'questions.jsonl'), 'utf8')
@@ -175,8 +209,9 @@ async function main(): Promise<number> {
     string[],
   ];
 
-  const llm: FakeLlm = await startFakeLlm({ model: 'bench-model' });
-  llm.respond((request) =>
+  const local: LocalLlm | undefined = await localLlmFromArgs(values);
+  const llm: FakeLlm | undefined = local ? undefined : await startFakeLlm({ model: 'bench-model' });
+  llm?.respond((request) =>
     request.purpose === 'answer'
       ? streamReply('The answer is in the first source [1], as the second one confirms [2].', {
           delayMs: llmTtft,
@@ -184,6 +219,7 @@ async function main(): Promise<number> {
         })
       : streamReply('A related question?'),
   );
+  const served = local ? localServed(local) : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'citebox-bench-answers-'));
   const base = loadConfig();
   const overrides: Record<string, unknown> = {
@@ -192,9 +228,10 @@ async function main(): Promise<number> {
     dataDir,
     backend: 'sqlite',
     bootstrapDocs: false,
-    llmBaseUrl: llm.url,
-    llmModel: 'bench-model',
-    llmTimeoutMs: 30_000,
+    llmBaseUrl: local?.url ?? llm?.url,
+    llmModel: local?.model ?? 'bench-model',
+    llmTimeoutMs: local ? 600_000 : 30_000,
+    ...(local ? { llmContextTokens: local.contextTokens } : {}),
     answerCacheSize: 0,
     // Every question is searched more than once below (a warm-up pass, then each mode): with the
     // search-result cache on, all but the first would be cache hits and measure nothing.
@@ -213,7 +250,11 @@ async function main(): Promise<number> {
       `index of ${indexed} passages built in ${Math.round(performance.now() - indexStarted)} ms\n`,
     );
     const server = await startServer(config, createLogger(config, pino.destination(2)));
-    const out: Record<string, unknown> = { passages: indexed, queries, llm_ttft_ms: llmTtft };
+    const out: Record<string, unknown> = {
+      passages: indexed,
+      queries,
+      ...(local ? { model: local.model } : { llm_ttft_ms: llmTtft }),
+    };
     try {
       // One pass of retrieval over other questions first, so every measure below sees the index's
       // pages in memory, as a running server does; then the measures take turns.
@@ -224,19 +265,27 @@ async function main(): Promise<number> {
       const before: number[] = [];
       const after: number[] = [];
       const modelTtft: number[] = [];
+      const clientFirstWords: number[] = [];
+      const clientTotal: number[] = [];
       const retrieval: number[] = [];
       const inProcess: number[] = [];
       const floor: number[] = [];
       for (let i = 0; i < count; i++) {
         const warm = i < 20;
         for (const mode of ['extractive', 'llm'] as const) {
-          const seen = llm.requests.length;
+          // A real model is slow: it warms up on two questions, not twenty.
+          if (local && mode === 'llm' && i < 18) continue;
+          const seen = llm?.requests.length ?? (await served?.count()) ?? 0;
           const question = (mode === 'llm' ? llmSet : extractiveSet)[i] as string;
           const t = await ask(server.url, question, mode);
           if (warm) continue;
           toSources[mode].push(t.sources);
           if (mode !== 'llm') continue;
-          const request = llm.requests.slice(seen).find((r) => r.purpose === 'answer');
+          if (t.firstDelta !== undefined) clientFirstWords.push(t.firstDelta);
+          clientTotal.push(t.done);
+          const request = llm
+            ? llm.requests.slice(seen).find((r) => r.purpose === 'answer')
+            : await served?.answerSince(seen);
           if (!request?.firstChunkAt || t.firstDelta === undefined) continue; // abstained: no model call
           const own = request.firstChunkAt - request.receivedAt;
           modelTtft.push(own);
@@ -266,6 +315,8 @@ async function main(): Promise<number> {
       out['llm'] = {
         to_sources_ms: summary(toSources.llm),
         answered_by_llm: overhead.length,
+        first_words_ms: summary(clientFirstWords),
+        whole_answer_ms: summary(clientTotal),
         model_ttft_ms: summary(modelTtft),
         added_to_ttft_ms: summary(overhead),
         before_model_ms: summary(before),
@@ -304,12 +355,21 @@ async function main(): Promise<number> {
       line(`model's own time to first token (${lm.answered_by_llm} answers)`, lm.model_ttft_ms),
     );
     process.stdout.write(line('added to it by the pipeline', lm.added_to_ttft_ms));
+    if (local) {
+      const lmx = out['llm'] as {
+        first_words_ms: ReturnType<typeof summary>;
+        whole_answer_ms: ReturnType<typeof summary>;
+      };
+      process.stdout.write(line(`first words of the answer (${local.model})`, lmx.first_words_ms));
+      process.stdout.write(line('whole answer', lmx.whole_answer_ms));
+    }
     process.stdout.write(line('  of which before the model is asked', lm.before_model_ms));
     process.stdout.write(line('  of which after its first token', lm.after_first_token_ms));
     if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
     return 0;
   } finally {
-    await llm.close();
+    await llm?.close();
+    await local?.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

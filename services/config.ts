@@ -31,6 +31,8 @@ export interface Config {
   readonly llmJudge: boolean;
   /** Sources are cut to what the model reads in this long at its measured speed (0: no limit). */
   readonly llmTargetFirstTokenMs: number;
+  /** In `auto` mode, a model whose name gives fewer parameters (billions) answers extractively. */
+  readonly llmAutoMinParamsB: number;
   /** Finished answers kept in memory (0: no answer cache). */
   readonly answerCacheSize: number;
   /** Search result lists kept in memory (0: no search-result cache). */
@@ -213,6 +215,13 @@ export const SETTINGS: readonly Setting[] = [
     kind: { type: 'int', min: 0, max: 600_000 },
     default: '4000',
     doc: 'The model should start answering within this many ms: Citebox measures how fast it reads prompts and sends it only the sources it reads in that time (fewer, tighter passages for a small model on a CPU). `0`: fill the context whatever the speed.',
+  },
+  {
+    key: 'llmAutoMinParamsB',
+    env: ['LLM_AUTO_MIN_PARAMS_B'],
+    kind: { type: 'int', min: 0, max: 10_000 },
+    default: '3',
+    doc: 'In `auto` mode (the default), a model whose name gives fewer parameters than this many billion (`qwen2.5:1.5b`, `…-0.5b-instruct`) does not write answers: measured, such models answer worse than the extractive answers. `mode: "llm"` still uses it; `0` uses any model.',
   },
   {
     key: 'llmJudge',

@@ -47,6 +47,9 @@ export interface LocalModelServer {
 }
 
 export interface ServedRequest {
+  /** When the request arrived and when its first generated text was written, ms since the epoch. */
+  readonly receivedAt: number;
+  readonly firstChunkAt: number | undefined;
   readonly promptTokens: number;
   /** Prompt tokens the slot had evaluated already (its prompt cache). */
   readonly cachedTokens: number;
@@ -351,6 +354,8 @@ export async function startLocalModelServer(options: LocalModelServerOptions): P
     const prompt = Math.max(estimated, slot.sequence.contextTokens.length - completion);
     const finish = finishReason(result.metadata.stopReason);
     const record: ServedRequest = {
+      receivedAt: epoch(received),
+      firstChunkAt: firstTokenAt === undefined ? undefined : epoch(firstTokenAt),
       promptTokens: prompt,
       cachedTokens: Math.max(0, prompt - evaluated),
       completionTokens: completion,
@@ -422,6 +427,11 @@ export async function startLocalModelServer(options: LocalModelServerOptions): P
         });
         return;
       }
+      // For benchmarks: what each request cost, with times comparable across processes.
+      if (req.method === 'GET' && path === '/debug/served') {
+        sendJson(res, 200, served);
+        return;
+      }
       if (req.method === 'GET' && path === '/health') {
         sendJson(res, 200, {
           status: 'ok',
@@ -476,6 +486,11 @@ export async function startLocalModelServer(options: LocalModelServerOptions): P
 }
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+/** A performance.now() reading as ms since the epoch (sub-millisecond, comparable between processes). */
+export function epoch(now: number): number {
+  return performance.timeOrigin + now;
+}
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];

@@ -10,7 +10,7 @@
 // n-th source in rank order (an answer may cite [3] first).
 import { randomUUID } from 'node:crypto';
 import { CiteboxError, errorMessage, isCiteboxError } from '../errors.js';
-import type { ChatTurn, LlmClient } from '../llm/index.js';
+import { type ChatTurn, type LlmClient, modelParamsBillions } from '../llm/index.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { SearchBackend } from '../search/index.js';
@@ -44,7 +44,7 @@ import {
   standaloneQuestionPrompt,
 } from './prompt.js';
 import { renumberAnswer } from './renumber.js';
-import { RepetitionGuard } from './repetition-guard.js';
+import { echoesQuestion, RepetitionGuard } from './repetition-guard.js';
 import { retrievalCoverage, tooWeakToAnswer } from './retrieval-confidence.js';
 
 export const DEFAULT_TOP_K = 5;
@@ -64,7 +64,7 @@ const RELATED_BUDGET_MS = 3_000;
 const RELATED_PROMPT_TOKENS = 120;
 const RELATED_REPLY_TOKENS = 50;
 /** Sources for a model whose speed is not known yet (the first answer after start-up), tokens. */
-const FIRST_CALL_SOURCE_TOKENS = 1_500;
+const FIRST_CALL_SOURCE_TOKENS = 600;
 /** However slow the model, it gets at least this many tokens of sources. */
 const MIN_SOURCE_TOKENS = 150;
 /** The user turn around the sources and question (labels, instructions), tokens. */
@@ -93,6 +93,11 @@ export interface AnswerSettings {
    * its answer starts in time; 0 fills the context whatever the speed.
    */
   readonly targetFirstTokenMs?: number | undefined;
+  /**
+   * In `auto` mode a model whose name gives fewer parameters than this (billions) is not asked:
+   * small models answer worse than the extractive answers (docs/answers.md). 0: always asked.
+   */
+  readonly autoMinParamsB?: number | undefined;
 }
 
 export interface AnswerServiceDeps {
@@ -148,6 +153,8 @@ export class AnswerService {
   readonly #contextTokens: number;
   readonly #judge: boolean;
   readonly #targetFirstTokenMs: number;
+  /** `auto` mode asks the model (false for a model too small to beat the extractive answers). */
+  readonly #autoAsksModel: boolean;
   readonly #metrics: Metrics | undefined;
 
   constructor(deps: AnswerServiceDeps) {
@@ -158,6 +165,15 @@ export class AnswerService {
     this.#contextTokens = deps.settings?.contextTokens ?? 4096;
     this.#judge = deps.settings?.llmJudge ?? false;
     this.#targetFirstTokenMs = deps.settings?.targetFirstTokenMs ?? 0;
+    const size = deps.llm ? modelParamsBillions(deps.llm.model) : undefined;
+    const minimum = deps.settings?.autoMinParamsB ?? 0;
+    this.#autoAsksModel = deps.llm !== undefined && !(size !== undefined && size < minimum);
+    if (deps.llm && !this.#autoAsksModel) {
+      this.#logger.info(
+        { model: deps.llm.model, billions: size, minimum },
+        'a small model: auto-mode answers are extractive (ask with mode "llm" for its answers)',
+      );
+    }
     this.#metrics = deps.metrics;
   }
 
@@ -185,7 +201,9 @@ export class AnswerService {
     const signal = options.signal;
     const query = normalizeQuery(request.query);
     const topK = Math.min(Math.max(request.top_k ?? DEFAULT_TOP_K, 1), MAX_TOP_K);
-    const wantsLlm = this.#llm !== undefined && request.mode !== 'extractive';
+    const wantsLlm =
+      this.#llm !== undefined &&
+      (request.mode === 'llm' || (request.mode !== 'extractive' && this.#autoAsksModel));
     const history = (request.messages ?? []).filter((m) => m.role !== 'system' && m.content.trim());
     const question = history.length > 0 ? await this.#standalone(query, history, wantsLlm, signal) : query;
     signal?.throwIfAborted();
@@ -356,6 +374,11 @@ export class AnswerService {
           }
           if (assembler.text.trim() === '')
             throw new CiteboxError('LLM_ERROR', 'The language model returned no answer');
+          if (echoesQuestion(assembler.plain, context.question))
+            throw new CiteboxError(
+              'LLM_ERROR',
+              'The language model repeated the question instead of answering',
+            );
           return { assembler, mode: 'llm', fellBack: false };
         }
       } catch (err) {

@@ -76,6 +76,13 @@ describe('CitationStyleNormalizer', () => {
     ['a list of plain lines is untouched', '- one\n- two\n\n1. three', '- one\n- two\n\n1. three'],
     ['numbers at a line start are words', '1889 was the year [1].', '1889 was the year [1].'],
     ['code is left alone', 'Run `x[1]` now [2].', 'Run `x[1]` now [2].'],
+    ['a placeholder copied from the instructions goes', 'He picked it off [n] [1].', 'He picked it off [1].'],
+    ['so does [number]', 'It is tall [number].', 'It is tall.'],
+    [
+      'a bracketed word that is not a placeholder stays',
+      'See [the list] and [x-ray].',
+      'See [the list] and [x-ray].',
+    ],
   ])('%s', (_name, input, expected) => {
     for (const size of [1, 2, 3, 7, 1000]) expect(normalize(input, size), `chunks of ${size}`).toBe(expected);
   });

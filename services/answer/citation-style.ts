@@ -5,7 +5,8 @@
 //     checked is the line's own text and not the line before it;
 //   - trailing lists, `… tall. [1], [2]`: the separators go (`[1][2]`);
 //   - footnote definitions, `[^1]: Eiffel Tower`, and a closing list of sources (`Sources:` and what
-//     follows): dropped, the prompt asks for neither and they are not claims.
+//     follows): dropped, the prompt asks for neither and they are not claims;
+//   - placeholders copied from the instructions, `[n]`, `[number]`: dropped.
 // Markers come out as plain `[n]`; text is passed on as it comes, except a sentence's closing
 // punctuation while a line-prefix marker waits to go before it. Pure: chunks in, text out.
 import { CitationParser, type CitationToken } from './citation-parser.js';
@@ -29,6 +30,10 @@ const SENTENCE_END = /[.!?。！？]/u;
 const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]/u;
 /** What may stand between two markers of one list (`[1], [2]`, `[1]; [2]`, `[1] and [2]`). */
 const SEPARATOR = /^[\s,;，、；]*(?:a(?:n(?:d\s*)?)?)?$/iu;
+/** A marker-like placeholder a model copied from its instructions instead of a number. */
+const PLACEHOLDER = /^\[(?:n|x|#|num|number|source|source number|citation)\]$/iu;
+/** What may still become a placeholder. */
+const PLACEHOLDER_START = /^\[[a-z# ]{0,14}$/iu;
 
 export class CitationStyleNormalizer {
   readonly #parser: CitationParser;
@@ -53,6 +58,9 @@ export class CitationStyleNormalizer {
   #trimSpace = false;
   #dropLine = false;
   #dropRest = false;
+  /** Text held while it may be a placeholder such as `[n]`, and the spaces before it. */
+  #maybePlaceholder = '';
+  #spaces = '';
   /** The last character passed on. */
   #last = '';
 
@@ -102,18 +110,31 @@ export class CitationStyleNormalizer {
 
   #marker(numbers: readonly number[], whitespace: string): string {
     // The parser hands over the whitespace before a marker with it; line breaks in it end lines.
-    let before = '';
+    // Text held back (spaces, a would-be placeholder) goes first, as it came first.
+    let before = this.#release();
     let space = whitespace;
     const lineBreak = space.lastIndexOf('\n');
     if (lineBreak >= 0) {
-      for (const ch of space.slice(0, lineBreak + 1)) before += this.#feed(ch);
+      for (const ch of space.slice(0, lineBreak + 1)) before += this.#char(ch);
       space = space.slice(lineBreak + 1);
     }
     if (!this.#lineHasWords) {
-      for (const ch of space) before += this.#feed(ch);
+      for (const ch of space) before += this.#char(ch);
       space = '';
     }
+    if (before) this.#last = before.slice(-1);
     return before + this.#placeMarker(numbers, space);
+  }
+
+  /** What #feed holds back, passed on. */
+  #release(): string {
+    const held = this.#spaces + this.#maybePlaceholder;
+    this.#spaces = '';
+    this.#maybePlaceholder = '';
+    let out = '';
+    for (const c of held) out += this.#char(c);
+    if (out) this.#last = out.slice(-1);
+    return out;
   }
 
   #placeMarker(numbers: readonly number[], space: string): string {
@@ -147,7 +168,30 @@ export class CitationStyleNormalizer {
 
   /** One character of text through #char, keeping #last up to date. */
   #feed(ch: string): string {
-    const out = this.#char(ch);
+    let out = '';
+    if (!this.#maybePlaceholder && (ch === ' ' || ch === '\t')) {
+      // Held until the next character shows whether a placeholder (which takes them along) follows.
+      this.#spaces += ch;
+      return '';
+    }
+    if (this.#maybePlaceholder || ch === '[') {
+      const held = this.#maybePlaceholder + ch;
+      if (PLACEHOLDER.test(held)) {
+        this.#maybePlaceholder = '';
+        this.#spaces = '';
+        return '';
+      }
+      if (PLACEHOLDER_START.test(held)) {
+        this.#maybePlaceholder = held;
+        return '';
+      }
+      this.#maybePlaceholder = '';
+      for (const c of this.#spaces + held) out += this.#char(c);
+      this.#spaces = '';
+    } else {
+      for (const c of this.#spaces + ch) out += this.#char(c);
+      this.#spaces = '';
+    }
     if (out) this.#last = out.slice(-1);
     return out;
   }
@@ -237,6 +281,11 @@ export class CitationStyleNormalizer {
   }
 
   #finish(): string {
+    const tail = this.#release();
+    return tail + this.#finishLine();
+  }
+
+  #finishLine(): string {
     this.#footnoteCheck = false;
     if (this.#dropRest) return '';
     let out = '';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RepetitionGuard } from './repetition-guard.js';
+import { echoesQuestion, RepetitionGuard } from './repetition-guard.js';
 
 function guard(text: string, size: number): { out: string; stopped: boolean } {
   const g = new RepetitionGuard();
@@ -51,5 +51,31 @@ describe('RepetitionGuard', () => {
       if (expected !== null) expect(r.out, `chunks of ${size}`).toBe(expected);
       else if (!stopped) expect(r.out, `chunks of ${size}`).toBe(text);
     }
+  });
+});
+
+describe('echoesQuestion', () => {
+  it.each([
+    [
+      'At what age do immune responses typically begin to decline? [1]',
+      'At what age do immune responses typically begin to decline?',
+      true,
+    ],
+    [
+      'In what year did Doctor Who state that he was the last Time Lord?',
+      'In what year did Doctor Who state that he was the last Time Lord?',
+      true,
+    ],
+    [
+      'Immune responses typically begin to decline at around 50 years of age [1].',
+      'At what age do immune responses typically begin to decline?',
+      false,
+    ],
+    ['It opened in 1889 [1].', 'When did it open?', false],
+    ['', 'When?', false],
+    ['长城有多长？', '长城有多长？', true],
+    ['长城总长度约为21196千米[1]。', '长城有多长？', false],
+  ])('%j', (answer, question, expected) => {
+    expect(echoesQuestion(answer, question)).toBe(expected);
   });
 });

@@ -95,3 +95,21 @@ export class RepetitionGuard {
     return false;
   }
 }
+
+/**
+ * Whether an answer only says the question again (a small model's way of failing): the same words,
+ * give or take a few, and nothing more.
+ */
+export function echoesQuestion(answer: string, question: string): boolean {
+  const a = normalize(answer);
+  const q = normalize(question);
+  if (!a || !q) return false;
+  if (a === q) return true;
+  // Words, or characters for Chinese and Japanese (written without spaces).
+  const units = (text: string) =>
+    /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]/u.test(text) ? [...text.replaceAll(' ', '')] : text.split(' ');
+  const asked = new Set(units(q));
+  const said = units(a);
+  const fresh = said.filter((w) => !asked.has(w)).length;
+  return said.length <= asked.size + 3 && fresh <= 1;
+}

@@ -398,6 +398,25 @@ describe('LLM answers against a scripted OpenAI-compatible server', () => {
     const userTurn = (r: { body: { messages?: Array<{ role: string; content: string }> } }) =>
       r.body.messages?.find((m) => m.role === 'user')?.content ?? '';
 
+    it('leaves a model too small to beat the extractive answers out of auto mode', async () => {
+      const small = testLlm(llm.url, { model: 'qwen2.5:0.5b-instruct' });
+      const service = fixture.service(small, { autoMinParamsB: 3 });
+      const auto = await service.answer({ query: APOLLO });
+      expect(auto.answer_mode).toBe('extractive');
+      expect(answerRequests()).toHaveLength(0);
+      // Asked for by name, it answers.
+      const asked = await service.answer({ query: APOLLO, mode: 'llm' });
+      expect(asked.answer_mode).toBe('llm');
+      expect(answerRequests()).toHaveLength(1);
+      // A model whose name gives no size, or a big one, answers in auto mode.
+      for (const model of ['gpt-4o-mini', 'qwen2.5:7b-instruct']) {
+        const answer = await fixture
+          .service(testLlm(llm.url, { model }), { autoMinParamsB: 3 })
+          .answer({ query: APOLLO });
+        expect(answer.answer_mode).toBe('llm');
+      }
+    });
+
     it('verifies line-prefix citations against their own line', async () => {
       llm.respond((request) =>
         request.purpose === 'answer'
@@ -472,7 +491,7 @@ describe('LLM answers against a scripted OpenAI-compatible server', () => {
         await own.indexer.flush();
         const client = testLlm(llm.url);
         const question = 'How long did Apollo crews train before a flight to the Moon?';
-        // Unknown speed: the first answer gets up to 1,500 tokens of sources.
+        // Unknown speed: the first answer gets up to 600 tokens of sources.
         await collect(
           own.service(client, { targetFirstTokenMs: 4000 }).stream({ query: question, top_k: 5 }),
         );
@@ -491,7 +510,8 @@ describe('LLM answers against a scripted OpenAI-compatible server', () => {
         expect(done.sources.length).toBe((slow.match(/<source /g) ?? []).length);
         // Without a target, the context is the only bound.
         await collect(own.service(client, { targetFirstTokenMs: 0 }).stream({ query: question, top_k: 5 }));
-        expect(userTurn(answerRequests()[2] as NonNullable<ReturnType<typeof answerRequests>[0]>)).toBe(full);
+        const unbounded = userTurn(answerRequests()[2] as NonNullable<ReturnType<typeof answerRequests>[0]>);
+        expect(unbounded.length).toBeGreaterThan(full.length);
       } finally {
         await own.close();
       }
