@@ -28,7 +28,10 @@ const USAGE = `Usage: npm run eval:retrieval -- <dir> [options]
   --cjk HOW             sqlite only: Chinese/Japanese segmentation (bigram, icu, jieba, jieba-search)
   --set KEY=VALUE       sqlite only, repeatable: ranking / candidate parameters (k1=1.2, b.body=0.7,
                         weights.title=2, exactWeight=0.2, proximityWeight=0.5, feedback.docs=0, budget=…)
-  --chunk KEY=VALUE     passage cutting, repeatable: maxWords=250, minWords=80, overlapWords=40`;
+  --chunk KEY=VALUE     passage cutting, repeatable: maxWords=250, minWords=80, overlapWords=40
+
+With EMBEDDINGS_MODEL set (local:all-MiniLM-L6-v2 runs in-process), passages and queries are
+embedded too and vectors are fused with BM25, as Citebox serves them.`;
 
 const DEPTH = 100;
 const BATCH_PAGES = 500;
@@ -154,6 +157,7 @@ async function main(): Promise<void> {
       docs: collection.docs.length,
       passages: indexed.passages,
       index_seconds: Math.round(indexed.seconds * 100) / 100,
+      ...(opened.config.embeddingsModel ? { embeddings: opened.config.embeddingsModel } : {}),
       ...(values.cjk ? { cjk: values.cjk } : {}),
       ...(values.set.length > 0 ? { set: values.set } : {}),
       ...(values.chunk.length > 0 ? { chunk: values.chunk } : {}),
@@ -162,7 +166,7 @@ async function main(): Promise<void> {
     await opened.close();
   }
   console.log(
-    `${collection.name} (${collection.format}) on ${kind}: ${figures['docs']} docs → ${figures['passages']} passages, indexed in ${figures['index_seconds']} s`,
+    `${collection.name} (${collection.format}) on ${kind}${figures['embeddings'] ? ` with ${figures['embeddings']} vectors` : ''}: ${figures['docs']} docs → ${figures['passages']} passages, indexed in ${figures['index_seconds']} s`,
   );
   console.log(`nDCG@10     ${fmt(figures['ndcg@10'])}`);
   console.log(`MRR@10      ${fmt(figures['mrr@10'])}`);
