@@ -124,7 +124,7 @@ describe.skipIf(!ready)(`a real small model (${MODEL}) answering through Citebox
       const events = await collect(
         own
           .service(client(), { contextTokens: 4096, targetFirstTokenMs: 0 })
-          .stream({ query: 'How did the Apollo astronauts train?', top_k: 8 }),
+          .stream({ query: 'How did the Apollo astronauts train?', top_k: 6 }),
       );
       const done = doneOf(events);
       // Either the smaller prompt was answered, or Citebox fell back quietly: never an error event
