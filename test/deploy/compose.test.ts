@@ -38,6 +38,8 @@ interface Service {
 }
 
 const services = Object.entries(compose.services);
+/** A compose interpolation, `${expr}`, as written in the file. */
+const interpolation = (expr: string) => `\${${expr}}`;
 const citeboxServices = services.filter(([, s]) => (s.image ?? '').startsWith('citebox:'));
 const settingVars = new Set(SETTINGS.flatMap((s) => s.env));
 const secretVars = new Set(SETTINGS.filter((s) => s.kind.type === 'secret').flatMap((s) => s.env));
@@ -144,10 +146,10 @@ describe('docker-compose.yml', () => {
   it('takes the official images by default, and others from variables', () => {
     const api = compose.services['citebox'];
     expect(typeof api?.build === 'object' && api.build.args?.['NODE_IMAGE']).toBe(
-      '${NODE_IMAGE:-node:24-bookworm-slim}',
+      interpolation('NODE_IMAGE:-node:24-bookworm-slim'),
     );
     expect(compose.services['ollama']?.image).toBe(
-      '${OLLAMA_IMAGE:-ollama/ollama}:${OLLAMA_VERSION:-0.12.6}',
+      `${interpolation('OLLAMA_IMAGE:-ollama/ollama')}:${interpolation('OLLAMA_VERSION:-0.12.6')}`,
     );
     expect(compose.services['ollama-pull']?.image).toBe(compose.services['ollama']?.image);
   });
