@@ -127,8 +127,9 @@ const citationSchema = {
   required: ['n', 'url', 'title', 'snippet', 'passage_id', 'supported'],
   properties: {
     n: { type: 'integer' },
-    url: { type: 'string' },
+    url: { type: 'string', description: 'The page, with a fragment that lands on the cited passage' },
     title: { type: 'string' },
+    section: { type: 'string', description: "The passage's heading path in its page, joined by ' › '" },
     snippet: { type: 'string' },
     passage_id: { type: 'string' },
     supported: { type: 'boolean' },
@@ -140,8 +141,9 @@ const sourceSchema = {
   required: ['n', 'url', 'title', 'snippet', 'score'],
   properties: {
     n: { type: 'integer' },
-    url: { type: 'string' },
+    url: { type: 'string', description: 'The page, with a fragment that lands on the passage' },
     title: { type: 'string' },
+    section: { type: 'string', description: "The passage's heading path in its page, joined by ' › '" },
     snippet: { type: 'string' },
     score: { type: 'number' },
     published_at: { type: 'string' },

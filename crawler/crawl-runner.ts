@@ -862,6 +862,12 @@ class JobRun {
       skip('noindex', 'noindex');
       return;
     }
+    // Indexes, tables of contents, search pages and hubs without prose of their own: their links
+    // are followed (above), their entries would only crowd out the pages they point to.
+    if (!page.indexable) {
+      skip(`${page.role} page (links followed, not indexed)`, 'listing');
+      return;
+    }
     const headerCanonical = canonicalFromLinkHeader(result.headers['link'], finalHref);
     // The canonical as written (indexed and cited) and its key (compared and resolved).
     let canonical = headerCanonical ?? page.canonical;
@@ -964,6 +970,7 @@ class JobRun {
         author: page.author,
         openGraph: page.openGraph,
         ...(docType ? { docType } : {}),
+        role: page.role,
       });
     } catch (err) {
       this.#hashes.delete(contentHash);

@@ -26,7 +26,7 @@ describe('extractHtml', () => {
   it('keeps the article and drops navigation, sidebars and footers', () => {
     const page = extractHtml(ARTICLE, 'https://museum.example/keeping?ref=x');
     const text = JSON.stringify(page.blocks);
-    expect(page.extractor).toBe('readability');
+    expect(page.role).toBe('content');
     expect(text).toContain('Paragraph 0 about lamps');
     expect(text).toContain('Fresnel lens bent light');
     expect(text).toContain('Polish the lens');

@@ -1,13 +1,16 @@
 // HTML to an ExtractedPage's parts: metadata (title, description, language, canonical, published
-// date, Open Graph, meta robots), links, and the main content as ordered blocks (headings,
-// paragraphs, lists, code) without navigation and boilerplate. The page is parsed once into a
-// light DOM (linkedom); metadata and links are read first, then Mozilla's Readability picks the
-// main content. When Readability finds nothing worth keeping, a fallback takes the largest of
-// <main>/<article>/[role=main] (else <body>) minus navigation, so a page with text never comes
-// out empty. Pure: HTML and its URL in, data out.
-import { Readability } from '@mozilla/readability';
+// date, Open Graph, meta robots), links, the page's role, and the main content as ordered,
+// structured blocks. The page is parsed once into a light DOM (linkedom); metadata and links are
+// read from the whole page first (links on navigation are followed too), then boilerplate is
+// removed (content-root.ts), the main content found, and its blocks collected
+// (content-blocks.ts): headings with ids, paragraphs, lists, code verbatim, definition-list
+// entries, data tables with headers. Pure: HTML and its URL in, data out.
 import { parseHTML } from 'linkedom';
-import type { ContentBlock } from '../services/index.js';
+import type { ContentBlock, PageRole } from '../services/index.js';
+import { collectBlocks as collectStructuredBlocks } from './content-blocks.js';
+import { findContentRoot, removeBoilerplate } from './content-root.js';
+import { cleanText, type DomDocument, type DomElement, type DomNode, ELEMENT_NODE, TEXT_NODE } from './dom.js';
+import { indexableRole, pageRole } from './page-role.js';
 import { resolveLink } from './urls.js';
 
 export interface ExtractedHtml {
@@ -29,98 +32,16 @@ export interface ExtractedHtml {
   readonly blocks: ContentBlock[];
   /** Normalized absolute http(s) links, deduplicated, in page order. */
   readonly links: string[];
-  /** Which extractor produced the blocks. */
-  readonly extractor: 'readability' | 'fallback';
+  /** What the page is for, from its structure (page-role.ts). */
+  readonly role: PageRole;
+  /** Whether its content is worth indexing (content, or a hub with prose of its own). */
+  readonly indexable: boolean;
 }
 
-// Minimal DOM shapes we use (linkedom implements them; lib.dom types would drag in browser globals).
-interface DomNode {
-  readonly nodeType: number;
-  readonly childNodes: ArrayLike<DomNode>;
-  readonly textContent: string | null;
-}
-interface DomElement extends DomNode {
-  readonly tagName: string;
-  readonly children: ArrayLike<DomElement>;
-  getAttribute(name: string): string | null;
-  querySelector(selector: string): DomElement | null;
-  querySelectorAll(selector: string): ArrayLike<DomElement>;
-  remove(): void;
-  appendChild(node: DomNode): DomNode;
-}
-interface DomDocument {
-  readonly documentElement: DomElement | null;
-  readonly body: DomElement | null;
-  getElementsByTagName(tag: string): ArrayLike<DomElement>;
-  createElement(tag: string): DomElement;
-  querySelector(selector: string): DomElement | null;
-  querySelectorAll(selector: string): ArrayLike<DomElement>;
-}
-
-const BOILERPLATE =
-  'script, style, noscript, template, svg, canvas, iframe, form, button, select, nav, header, footer, aside, dialog, ' +
-  '[role=navigation], [role=banner], [role=contentinfo], [role=complementary], [role=search], [aria-hidden=true], [hidden], ' +
-  '.nav, .navbar, .menu, .sidebar, .footer, .header, .breadcrumb, .breadcrumbs, .cookie, .cookies, .advert, .ads, .share, .related, #cookie-banner, #comments';
-
-const SKIP = new Set([
-  'SCRIPT',
-  'STYLE',
-  'NOSCRIPT',
-  'TEMPLATE',
-  'SVG',
-  'CANVAS',
-  'IFRAME',
-  'HEAD',
-  'TITLE',
-  'BUTTON',
-  'SELECT',
-]);
-const PARAGRAPHS = new Set(['P', 'BLOCKQUOTE', 'FIGCAPTION', 'DT', 'DD', 'ADDRESS', 'CAPTION', 'SUMMARY']);
-const INLINE = new Set([
-  'A',
-  'ABBR',
-  'B',
-  'BDI',
-  'BDO',
-  'CITE',
-  'CODE',
-  'DATA',
-  'DFN',
-  'EM',
-  'I',
-  'KBD',
-  'MARK',
-  'Q',
-  'RP',
-  'RT',
-  'RUBY',
-  'S',
-  'SAMP',
-  'SMALL',
-  'SPAN',
-  'STRONG',
-  'SUB',
-  'SUP',
-  'TIME',
-  'U',
-  'VAR',
-  'WBR',
-  'IMG',
-  'BR',
-  'FONT',
-  'LABEL',
-  'INS',
-  'DEL',
-]);
 /** Elements only valid in <head>; anything else the parser left outside <body> belongs in it. */
 const HEAD_ONLY = new Set(['TITLE', 'META', 'LINK', 'STYLE', 'SCRIPT', 'BASE', 'NOSCRIPT', 'TEMPLATE']);
 
-const TEXT_NODE = 3;
-const ELEMENT_NODE = 1;
-
-export function cleanText(text: string | null | undefined): string {
-  return (text ?? '').replace(/\s+/g, ' ').trim();
-}
+export { cleanText };
 
 function parseDate(value: string | null | undefined): string | undefined {
   if (!value) return undefined;
@@ -259,29 +180,32 @@ export function extractHtml(html: string, pageUrl: string): ExtractedHtml {
     }
   }
 
-  // Main content. Readability rewrites the document, so everything above is read first.
-  let blocks: ContentBlock[] = [];
-  let extractor: ExtractedHtml['extractor'] = 'readability';
-  try {
-    const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], {
-      charThreshold: 200,
-      serializer: (node) => node,
-    }).parse();
-    if (article?.content) blocks = collectBlocks(article.content as unknown as DomElement);
-    publishedAt ??= parseDate(article?.publishedTime);
-  } catch {
-    blocks = []; // Readability gives up on some malformed trees; the fallback below handles them
-  }
-  const readabilityChars = textLength(blocks);
-  if (readabilityChars < 200) {
-    // Too little for an article: the page may be a list, a short note or a layout Readability
-    // misreads. Take the fallback when it holds more.
-    const fallback = fallbackBlocks(parseDocument(html));
-    if (textLength(fallback) > readabilityChars) {
-      blocks = fallback;
-      extractor = 'fallback';
+  // A search form on the page (read before boilerplate removal takes forms out).
+  let hasSearchForm = false;
+  for (const input of Array.from(document.getElementsByTagName('input'))) {
+    const type = (input.getAttribute('type') ?? 'text').toLowerCase();
+    const name = (input.getAttribute('name') ?? '').toLowerCase();
+    if (type === 'search' || ((type === 'text' || type === '') && /^(q|query|search|s|term|keyword)$/.test(name))) {
+      hasSearchForm = true;
+      break;
     }
   }
+  publishedAt ??= jsonLdDate(document);
+
+  // Main content: boilerplate out, the content's root found, its blocks collected.
+  removeBoilerplate(document);
+  const root = findContentRoot(document);
+  const collected = root ? collectStructuredBlocks(root) : undefined;
+  const blocks = collected?.blocks ?? [];
+  const counts = collected?.counts ?? {
+    keptChars: 0,
+    keptLinkChars: 0,
+    linkListChars: 0,
+    linkListItems: 0,
+    proseChars: 0,
+  };
+  const proseWords = Math.round(counts.proseChars / 6);
+  const role = pageRole({ url: pageUrl, title, counts, proseWords, hasSearchForm });
   const headings = blocks.flatMap((b) => (b.type === 'heading' ? [b.text] : []));
   return {
     title,
@@ -297,92 +221,18 @@ export function extractHtml(html: string, pageUrl: string): ExtractedHtml {
     nofollow,
     blocks,
     links,
-    extractor,
+    role,
+    indexable: indexableRole(role, proseWords),
   };
 }
 
-function textLength(blocks: readonly ContentBlock[]): number {
-  let n = 0;
-  for (const b of blocks) n += b.type === 'list' ? b.items.reduce((a, i) => a + i.length, 0) : b.text.length;
-  return n;
-}
-
-/** Without Readability: boilerplate removed, the largest semantic container (else <body>). */
-function fallbackBlocks(document: DomDocument): ContentBlock[] {
-  for (const el of Array.from(document.querySelectorAll(BOILERPLATE))) el.remove();
-  let root: DomElement | null = null;
-  for (const selector of ['main', '[role=main]', 'article', '#content', '.content', '#main']) {
-    let bestLength = 0;
-    for (const el of Array.from(document.querySelectorAll(selector))) {
-      const length = cleanText(el.textContent).length;
-      if (length > bestLength) {
-        root = el;
-        bestLength = length;
-      }
-    }
-    if (root && bestLength > 200) break;
-    root = null;
+/** `datePublished` of the page's JSON-LD (schema.org), when it has one. */
+function jsonLdDate(document: DomDocument): string | undefined {
+  for (const script of Array.from(document.getElementsByTagName('script'))) {
+    if ((script.getAttribute('type') ?? '').toLowerCase() !== 'application/ld+json') continue;
+    const m = /"datePublished"\s*:\s*"([^"]{4,40})"/.exec(script.textContent ?? '');
+    const date = parseDate(m?.[1]);
+    if (date) return date;
   }
-  root ??= document.body ?? document.documentElement;
-  return root ? collectBlocks(root) : [];
-}
-
-/** The blocks of a content tree in reading order; loose inline text becomes paragraphs. */
-export function collectBlocks(root: DomElement): ContentBlock[] {
-  const blocks: ContentBlock[] = [];
-  let inline = '';
-  const flush = () => {
-    const text = cleanText(inline);
-    if (text) blocks.push({ type: 'text', text });
-    inline = '';
-  };
-  const walk = (node: DomNode): void => {
-    for (const child of Array.from(node.childNodes)) {
-      if (child.nodeType === TEXT_NODE) {
-        inline += child.textContent ?? '';
-        continue;
-      }
-      if (child.nodeType !== ELEMENT_NODE) continue;
-      const el = child as DomElement;
-      const tag = el.tagName.toUpperCase();
-      if (SKIP.has(tag)) continue;
-      if (INLINE.has(tag)) {
-        inline += tag === 'BR' ? '\n' : tag === 'IMG' ? '' : ` ${el.textContent ?? ''} `;
-        continue;
-      }
-      flush();
-      if (/^H[1-6]$/.test(tag)) {
-        const text = cleanText(el.textContent);
-        if (text) blocks.push({ type: 'heading', level: Number(tag[1]), text });
-      } else if (PARAGRAPHS.has(tag)) {
-        const text = cleanText(el.textContent);
-        if (text) blocks.push({ type: 'text', text });
-      } else if (tag === 'UL' || tag === 'OL') {
-        const items = Array.from(el.children)
-          .filter((li) => li.tagName.toUpperCase() === 'LI')
-          .map((li) => cleanText(li.textContent))
-          .filter((t) => t.length > 0);
-        if (items.length > 0) blocks.push({ type: 'list', items });
-      } else if (tag === 'PRE') {
-        const text = (el.textContent ?? '').trim();
-        if (text) blocks.push({ type: 'code', text });
-      } else if (tag === 'TABLE') {
-        const rows = Array.from(el.querySelectorAll('tr'))
-          .map((tr) =>
-            Array.from(tr.children)
-              .map((cell) => cleanText(cell.textContent))
-              .filter(Boolean)
-              .join(' — '),
-          )
-          .filter((t) => t.length > 0);
-        if (rows.length > 0) blocks.push({ type: 'list', items: rows });
-      } else {
-        walk(el);
-        flush();
-      }
-    }
-  };
-  walk(root);
-  flush();
-  return blocks;
+  return undefined;
 }

@@ -3,9 +3,15 @@
 // index weighs and answers cite) and ends at a sentence boundary. When a section runs over several
 // passages, each continuation starts with the previous passage's last sentence (if it is short), so
 // a fact stated across the cut can still be found and quoted with its context.
+//
+// Structure is kept: a definition-list entry (an option, a setting, a function) is a passage of its
+// own with its term as the innermost heading; a table's rows are passages of their own, each row one
+// line that names its columns, under the table's caption; a code block is kept verbatim and fenced
+// (```), never cut inside a line; a thematic break ends a passage. Each passage keeps the id of the
+// place in the page where it starts (`anchor`), so citations can link there.
 
-import type { ContentBlock } from '../services/index.js';
-import { countWords, splitSentences } from '../services/index.js';
+import type { ContentBlock, PassageKind } from '../services/index.js';
+import { countWords, fenceCode, splitParagraphs, splitSentences, tableRows } from '../services/index.js';
 
 export interface ChunkOptions {
   /** A passage grows up to this many words. */
@@ -20,6 +26,10 @@ export interface Chunk {
   readonly headings: readonly string[];
   readonly text: string;
   readonly wordCount: number;
+  /** Prose (text), one definition-list entry (term), or table rows (table). */
+  readonly kind: PassageKind;
+  /** Id of the place in the page where the passage starts. */
+  readonly anchor?: string | undefined;
 }
 
 interface Piece {
@@ -29,21 +39,50 @@ interface Piece {
   readonly block: number;
   /** Repeated from the previous passage. */
   readonly overlap?: boolean;
+  /** A fenced code block (never cut at sentences, never repeated as overlap). */
+  readonly code?: boolean;
+  /** The anchor in effect where the piece starts. */
+  readonly anchor?: string | undefined;
 }
 
 export const DEFAULT_MAX_WORDS = 250;
 export const DEFAULT_MIN_WORDS = 80;
 export const DEFAULT_OVERLAP_WORDS = 40;
 
+/** The text of a prose block (headings, terms, tables and breaks are handled apart). */
 function blockText(block: ContentBlock): string {
   switch (block.type) {
-    case 'heading':
     case 'text':
-    case 'code':
       return block.text;
     case 'list':
       return block.items.map((item) => `• ${item}`).join('\n');
+    case 'code':
+      return fenceCode(block.text, block.lang);
+    default:
+      return '';
   }
+}
+
+/** Code longer than a passage, cut between lines into fenced pieces of at most maxWords. */
+function codePieces(block: Extract<ContentBlock, { type: 'code' }>, maxWords: number, index: number, anchor: string | undefined): Piece[] {
+  const out: Piece[] = [];
+  let lines: string[] = [];
+  let words = 0;
+  const push = () => {
+    if (lines.length === 0) return;
+    const text = fenceCode(lines.join('\n'), block.lang);
+    out.push({ text, words: Math.max(1, words), block: index, code: true, anchor });
+    lines = [];
+    words = 0;
+  };
+  for (const line of block.text.split('\n')) {
+    const w = countWords(line);
+    if (words > 0 && words + w > maxWords) push();
+    lines.push(line);
+    words += w;
+  }
+  push();
+  return out;
 }
 
 /** Splits one over-long block at sentence boundaries into pieces of at most maxWords. */
@@ -77,14 +116,14 @@ function splitLong(text: string, maxWords: number, block: number): Piece[] {
 }
 
 /** Sentence-sized pieces of a block that fits a passage: one piece, or its sentences when overlap needs them. */
-function blockPieces(text: string, words: number, block: number, maxWords: number): Piece[] {
+function blockPieces(text: string, words: number, block: number, maxWords: number, anchor: string | undefined): Piece[] {
   if (words > maxWords) {
     // Cut at sentences; pieces stay sentence-sized so a cut can fall between any two.
     return splitLong(text, maxWords, block).flatMap((p) =>
-      splitSentences(p.text).map((s) => ({ text: s, words: countWords(s), block })),
+      splitSentences(p.text).map((s) => ({ text: s, words: countWords(s), block, anchor })),
     );
   }
-  return [{ text, words, block }];
+  return [{ text, words, block, anchor }];
 }
 
 function joinPieces(pieces: readonly Piece[]): string {
@@ -105,7 +144,9 @@ export function chunkBlocks(blocks: readonly ContentBlock[], options: ChunkOptio
   const minWords = options.minWords ?? DEFAULT_MIN_WORDS;
   const overlapWords = options.overlapWords ?? DEFAULT_OVERLAP_WORDS;
   const chunks: Chunk[] = [];
-  const path: Array<{ level: number; text: string }> = [];
+  const path: Array<{ level: number; text: string; anchor: string | undefined }> = [];
+  /** The id of the place the text being read starts at (the section's, or a later anchor's). */
+  let anchor: string | undefined;
   let section: Piece[][] = [];
   let current: Piece[] = [];
   let currentWords = 0;
@@ -116,13 +157,13 @@ export function chunkBlocks(blocks: readonly ContentBlock[], options: ChunkOptio
     const last = current.at(-1);
     current = [];
     currentWords = 0;
-    if (!continued || !last || overlapWords <= 0) return;
+    if (!continued || !last || last.code || overlapWords <= 0) return;
     // The continuation opens with the last sentence of what came before, if it is short.
     const sentence = splitSentences(last.text).at(-1);
     if (!sentence) return;
     const words = countWords(sentence);
     if (words > 0 && words <= overlapWords && words < maxWords / 3) {
-      current.push({ text: sentence, words, block: last.block, overlap: true });
+      current.push({ text: sentence, words, block: last.block, overlap: true, anchor: last.anchor });
       currentWords = words;
     }
   };
@@ -147,22 +188,82 @@ export function chunkBlocks(blocks: readonly ContentBlock[], options: ChunkOptio
       // A chunk that is nothing but a repeated sentence adds nothing.
       if (chunk.every((p) => p.overlap)) continue;
       const text = joinPieces(chunk);
-      if (text) chunks.push({ headings, text, wordCount: wordsOf(chunk) });
+      const at = chunk[0]?.anchor;
+      if (text)
+        chunks.push({ headings, text, wordCount: wordsOf(chunk), kind: 'text', ...(at ? { anchor: at } : {}) });
     }
     section = [];
   };
+  /** Passages of a unit that stands alone (a term's text, table rows), each under `headings`. */
+  const pushUnit = (headings: string[], pieces: Piece[], kind: PassageKind, unitAnchor: string | undefined) => {
+    let group: Piece[] = [];
+    let words = 0;
+    const emit = () => {
+      const text = joinPieces(group);
+      if (text) chunks.push({ headings, text, wordCount: words, kind, ...(unitAnchor ? { anchor: unitAnchor } : {}) });
+      group = [];
+      words = 0;
+    };
+    for (const piece of pieces) {
+      if (words > 0 && words + piece.words > maxWords) emit();
+      group.push(piece);
+      words += piece.words;
+    }
+    emit();
+  };
 
   blocks.forEach((block, index) => {
-    if (block.type === 'heading') {
-      closeSection();
-      while (path.length > 0 && (path.at(-1)?.level ?? 0) >= block.level) path.pop();
-      const text = block.text.replace(/\s+/g, ' ').trim();
-      if (text) path.push({ level: block.level, text });
+    switch (block.type) {
+      case 'heading': {
+        closeSection();
+        while (path.length > 0 && (path.at(-1)?.level ?? 0) >= block.level) path.pop();
+        const text = block.text.replace(/\s+/g, ' ').trim();
+        // A heading without an id keeps the section's (its place is inside it).
+        anchor = block.anchor ?? path.at(-1)?.anchor;
+        if (text) path.push({ level: block.level, text, anchor });
+        return;
+      }
+      case 'break':
+        closeSection();
+        return;
+      case 'term': {
+        closeSection();
+        const headings = [...path.map((h) => h.text), ...(block.context ?? []), block.term];
+        const termAnchor = block.anchor ?? anchor;
+        const pieces = termPieces(block.text, maxWords, index, termAnchor);
+        pushUnit(headings, pieces, 'term', termAnchor);
+        return;
+      }
+      case 'table': {
+        closeSection();
+        const headings = [...path.map((h) => h.text), ...(block.caption ? [block.caption] : [])];
+        const tableAnchor = block.anchor ?? anchor;
+        const pieces = tableRows(block).map((row) => ({ text: row, words: Math.max(1, countWords(row)), block: index }));
+        // Rows are lines: joinPieces puts a blank line between blocks, so each row is its own "block".
+        pushUnit(
+          headings,
+          pieces.map((p, i) => ({ ...p, block: i })),
+          'table',
+          tableAnchor,
+        );
+        return;
+      }
+      default:
+        break;
+    }
+    if (block.anchor) anchor = block.anchor;
+    const pieceAnchor = block.anchor ?? anchor;
+    if (block.type === 'code') {
+      for (const piece of codePieces(block, maxWords, index, pieceAnchor)) {
+        if (currentWords > 0 && currentWords + piece.words > maxWords) closeChunk(true);
+        current.push(piece);
+        currentWords += piece.words;
+      }
       return;
     }
     const text = blockText(block).trim();
     if (!text) return;
-    for (const piece of blockPieces(text, countWords(text), index, maxWords)) {
+    for (const piece of blockPieces(text, countWords(text), index, maxWords, pieceAnchor)) {
       if (currentWords > 0 && currentWords + piece.words > maxWords) closeChunk(true);
       current.push(piece);
       currentWords += piece.words;
@@ -171,3 +272,23 @@ export function chunkBlocks(blocks: readonly ContentBlock[], options: ChunkOptio
   closeSection();
   return chunks;
 }
+
+/**
+ * A term's text as pieces: its paragraphs (blank-line separated, as content-blocks.ts renders
+ * them), code fences whole, long paragraphs cut at sentences.
+ */
+function termPieces(text: string, maxWords: number, index: number, anchor: string | undefined): Piece[] {
+  const out: Piece[] = [];
+  let block = index * 1000;
+  for (const part of splitParagraphs(text)) {
+    block++;
+    const words = countWords(part);
+    if (part.startsWith('```')) {
+      out.push({ text: part, words: Math.max(1, words), block, code: true, anchor });
+      continue;
+    }
+    out.push(...blockPieces(part, words, block, maxWords, anchor));
+  }
+  return out;
+}
+

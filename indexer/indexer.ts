@@ -68,6 +68,8 @@ export function pageToRecords(
       lang,
       publishedAt: page.publishedAt,
       wordCount: chunk.wordCount,
+      ...(chunk.kind !== 'text' ? { kind: chunk.kind } : {}),
+      ...(chunk.anchor ? { anchor: chunk.anchor } : {}),
     }),
   );
   return { page: record, passages };

@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { startServer } from '../cli/serve.js';
 import { type Config, createLogger, hasLlm, loadConfig, wordTokens } from '../services/index.js';
+import { runSiteEval } from './lib/site-eval-run.js';
 import {
   askStreaming,
   citationFigures,
@@ -43,6 +44,9 @@ interface QaQuestion {
 const USAGE = `Usage: npm run eval:answers -- <qa dir> [--json] [--limit N] [--mode extractive|llm] [--top-k N] [--details FILE]
   --sample N         a fixed random sample of N questions (--seed S, default 19) instead of all
   --unanswerable N   leave some articles out of the site and ask N of their questions (to be declined)
+  --site <html root>  serve the folder as a static site on 127.0.0.1, crawl it from index.html, and score
+                     answers to the questions of a documentation-site set (questions.jsonl with answers,
+                     urls, kind): gold in answer, first citation on a gold page, gold page in sources
 ${LOCAL_LLM_USAGE}`;
 const ADMIN_KEY = 'eval-answers-admin-key';
 
@@ -348,6 +352,7 @@ async function main(): Promise<number> {
       seed: { type: 'string', default: '19' },
       unanswerable: { type: 'string' },
       ...LOCAL_LLM_ARGS,
+      site: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -357,6 +362,28 @@ async function main(): Promise<number> {
     return values.help ? 0 : 2;
   }
   const root = resolve(dir);
+  if (values.site !== undefined) {
+    // A documentation site, with the local model too when --llm-local names one.
+    const localModel = await localLlmFromArgs(values);
+    try {
+      return await runSiteEval({
+        siteRoot: resolve(values.site),
+        qaDir: root,
+        json: values.json ?? false,
+        limit: values.limit ? Number(values.limit) : undefined,
+        sample: values.sample ? Number(values.sample) : undefined,
+        seed: Number(values.seed),
+        mode: values.mode,
+        topK: values['top-k'] ? Number(values['top-k']) : undefined,
+        details: values.details,
+        config: localModel
+          ? { ...localModel.config, llmTimeoutMs: Math.max(loadConfig().llmTimeoutMs, 600_000) }
+          : undefined,
+      });
+    } finally {
+      await localModel?.close();
+    }
+  }
   let docs = readJsonl<QaDocument>(join(root, 'documents.jsonl'));
   let questions = readJsonl<QaQuestion>(join(root, 'questions.jsonl'));
   const allQuestions = questions.length;

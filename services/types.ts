@@ -3,12 +3,50 @@
 // PassageRecords; backends return SearchHits; the answer pipeline returns an AnswerResponse
 // (the public v1 shape, snake_case on purpose).
 
-/** One block of a page's main content, in reading order. */
+/**
+ * One block of a page's main content, in reading order. `anchor` is the id of the place in the page
+ * where the block starts (a heading's id, a term's id, an `<a name>` before it), when it has one:
+ * citations link to it.
+ */
 export type ContentBlock =
-  | { readonly type: 'heading'; readonly level: number; readonly text: string }
-  | { readonly type: 'text'; readonly text: string }
-  | { readonly type: 'list'; readonly items: readonly string[] }
-  | { readonly type: 'code'; readonly text: string };
+  | { readonly type: 'heading'; readonly level: number; readonly text: string; readonly anchor?: string | undefined }
+  | { readonly type: 'text'; readonly text: string; readonly anchor?: string | undefined }
+  | { readonly type: 'list'; readonly items: readonly string[]; readonly anchor?: string | undefined }
+  /** Verbatim code (a `<pre>` block); `lang` from the page's markup when it names one. */
+  | {
+      readonly type: 'code';
+      readonly text: string;
+      readonly lang?: string | undefined;
+      readonly anchor?: string | undefined;
+    }
+  /**
+   * One entry of a definition list (an option, a setting, a function): its term(s) and its
+   * description as text (paragraphs separated by blank lines, code fenced). `context` holds the
+   * terms of the entries it is nested in (a method inside its class).
+   */
+  | {
+      readonly type: 'term';
+      readonly term: string;
+      readonly text: string;
+      readonly context?: readonly string[] | undefined;
+      readonly anchor?: string | undefined;
+    }
+  /** A data table: column headers (empty when the table has none), rows of cells, caption. */
+  | {
+      readonly type: 'table';
+      readonly headers: readonly string[];
+      readonly rows: ReadonlyArray<readonly string[]>;
+      readonly caption?: string | undefined;
+      readonly anchor?: string | undefined;
+    }
+  /** A thematic break (`<hr>`): what follows starts a new passage. */
+  | { readonly type: 'break' };
+
+/** What a page is for, from its structure: only content pages are indexed whole. */
+export type PageRole = 'content' | 'hub' | 'index' | 'toc' | 'search';
+
+/** The structure of a passage: prose (may hold fenced code), a definition-list entry, table rows. */
+export type PassageKind = 'text' | 'term' | 'table';
 
 /** A document read besides HTML pages. */
 export type DocumentType = 'pdf' | 'docx' | 'pptx' | 'odt' | 'odp' | 'text' | 'markdown';
@@ -40,6 +78,8 @@ export interface ExtractedPage {
   readonly openGraph?: Readonly<Record<string, string>> | undefined;
   /** Set for a document (PDF, Office, text) rather than an HTML page. */
   readonly docType?: DocumentType | undefined;
+  /** What the page is for (content unless its structure says otherwise). */
+  readonly role?: PageRole | undefined;
 }
 
 /** A page as the index stores it. */
@@ -71,6 +111,10 @@ export interface PassageRecord {
   readonly lang?: string | undefined;
   readonly publishedAt?: string | undefined;
   readonly wordCount: number;
+  /** Its structure (text when absent). */
+  readonly kind?: PassageKind | undefined;
+  /** Id of the place in the page where it starts (a heading's or a term's), for citation links. */
+  readonly anchor?: string | undefined;
   /** Optional embedding, when dense retrieval is configured. */
   readonly vector?: readonly number[] | undefined;
 }
@@ -164,8 +208,11 @@ export interface AnswerRequest {
 
 export interface Citation {
   readonly n: number;
+  /** The page, with a fragment that lands on the cited passage (`#id` or `#:~:text=…`). */
   readonly url: string;
   readonly title: string;
+  /** The passage's heading path in its page ("Variables › gc.reflogExpire"). */
+  readonly section?: string | undefined;
   readonly snippet: string;
   readonly passage_id: string;
   readonly supported: boolean;
@@ -173,8 +220,11 @@ export interface Citation {
 
 export interface Source {
   readonly n: number;
+  /** The page, with a fragment that lands on the passage (`#id` or `#:~:text=…`). */
   readonly url: string;
   readonly title: string;
+  /** The passage's heading path in its page ("Variables › gc.reflogExpire"). */
+  readonly section?: string | undefined;
   readonly snippet: string;
   readonly score: number;
   readonly published_at?: string | undefined;

@@ -28,6 +28,7 @@ import type {
 import { AnswerAssembler, type CitationUse } from './answer-assembler.js';
 import { AnswerCache, answerCacheKey } from './answer-cache.js';
 import { CitationStyleNormalizer } from './citation-style.js';
+import { passageLink, sectionOf } from './deep-link.js';
 import { definitionSubject, extractiveAnswer } from './extractive.js';
 import { cleanRewrite, needsContext, standaloneQueryFallback } from './followup.js';
 import { questionLanguage, wrongLanguage } from './language-check.js';
@@ -705,10 +706,12 @@ function timings(started: number, retrieved: number, finished: number): AnswerRe
 }
 
 function toSource(hit: SearchHit, n: number): Source {
+  const section = sectionOf(hit.passage);
   return {
     n,
-    url: hit.passage.url,
+    url: passageLink(hit.passage),
     title: hit.passage.title,
+    ...(section ? { section } : {}),
     snippet: hit.snippet,
     score: Math.round(hit.score * 1000) / 1000,
     ...(hit.passage.publishedAt ? { published_at: hit.passage.publishedAt } : {}),
@@ -717,10 +720,12 @@ function toSource(hit: SearchHit, n: number): Source {
 }
 
 function toCitation(hit: SearchHit, n: number, supported: boolean): Citation {
+  const section = sectionOf(hit.passage);
   return {
     n,
-    url: hit.passage.url,
+    url: passageLink(hit.passage),
     title: hit.passage.title,
+    ...(section ? { section } : {}),
     snippet: hit.snippet,
     passage_id: hit.passage.id,
     supported,

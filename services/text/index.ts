@@ -15,6 +15,7 @@ export { detectLanguage, primaryLanguage } from './language.js';
 export { splitSentences } from './sentences.js';
 export { collapseSpaces, makeSnippet } from './snippet.js';
 export { englishStem } from './stem.js';
+export { fenceCode, parseFence, renderBlocks, splitParagraphs, stripFences, tableRows } from './structure.js';
 export { stopWordsFor } from './stopwords.js';
 export {
   CHINESE_STOP_WORDS,

@@ -30,8 +30,10 @@ describe('crawling the zoo', () => {
     expect(job.status).toBe('done');
     const urls = h.sink.indexed.map((p) => p.url);
     expect(new Set(urls).size).toBe(urls.length);
+    // The home page is a list of links: followed, not indexed.
+    expect(urls).not.toContain(url('/'));
+    expect(frontier(job.id).get(url('/'))?.reason).toMatch(/^hub page/);
     for (const path of [
-      '/',
       '/about',
       '/redirect/new',
       '/canonical/main',

@@ -7,7 +7,16 @@
 // passages are found by range without an index of their own, and a passage by its id
 // (`<page id>-<n>`) through its page. Version 3: Porter in FTS5, field
 // lengths, running totals, vectors, passage rowids by page. Version 4: no index of passage ids.
-export const SCHEMA_VERSION = 4;
+// Version 5: a passage's kind (text, term, table) and anchor (the id it starts at); a version 4
+// index is upgraded in place (its passages keep no kind or anchor until their pages are re-crawled).
+export const SCHEMA_VERSION = 5;
+
+/** Statements that bring an index of the previous version to this one. */
+export const UPGRADE_FROM_4 = [
+  'ALTER TABLE passages ADD COLUMN kind TEXT',
+  'ALTER TABLE passages ADD COLUMN anchor TEXT',
+  `UPDATE meta SET value = '5' WHERE key = 'schema_version'`,
+];
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -42,7 +51,9 @@ CREATE TABLE IF NOT EXISTS passages (
   published_at TEXT,
   title_len INTEGER NOT NULL,
   headings_len INTEGER NOT NULL,
-  body_len INTEGER NOT NULL
+  body_len INTEGER NOT NULL,
+  kind TEXT,
+  anchor TEXT
 );
 CREATE TABLE IF NOT EXISTS passage_vectors (
   rowid INTEGER PRIMARY KEY,

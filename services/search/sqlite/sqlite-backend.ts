@@ -40,7 +40,7 @@ import {
   type RankingParams,
   rankTokenized,
 } from './ranking.js';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { SCHEMA_SQL, SCHEMA_VERSION, UPGRADE_FROM_4 } from './schema.js';
 import {
   mergeTermLists,
   sortByRowid,
@@ -65,10 +65,12 @@ interface PassageRow {
   title: string;
   lang: string | null;
   published_at: string | null;
+  kind: string | null;
+  anchor: string | null;
 }
 
 const PASSAGE_COLUMNS =
-  'rowid AS rid, id, page_id, position, headings, text, word_count, url, host, title, lang, published_at';
+  'rowid AS rid, id, page_id, position, headings, text, word_count, url, host, title, lang, published_at, kind, anchor';
 
 /** What one search computes once and shares between its passes. */
 interface SearchContext {
@@ -291,6 +293,18 @@ export class SqliteBackend implements SearchBackend {
     const version = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as
       | { value: string }
       | undefined;
+    if (version && Number(version.value) === 4 && SCHEMA_VERSION === 5) {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        for (const sql of UPGRADE_FROM_4) db.exec(sql);
+        db.exec('COMMIT');
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
+      this.#logger.info({ path: this.#path }, 'upgraded the index to schema version 5');
+      return;
+    }
     if (version && Number(version.value) !== SCHEMA_VERSION) {
       throw new CiteboxError(
         'BACKEND_ERROR',
@@ -320,8 +334,8 @@ export class SqliteBackend implements SearchBackend {
            passage_count = $passage_count, indexed_at = $indexed_at WHERE rowid = $prid`,
       ),
       insertPassage: db.prepare(
-        `INSERT INTO passages(rowid, id, page_id, position, headings, text, word_count, url, host, title, lang, published_at, title_len, headings_len, body_len)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO passages(rowid, id, page_id, position, headings, text, word_count, url, host, title, lang, published_at, title_len, headings_len, body_len, kind, anchor)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertFts: db.prepare('INSERT INTO passages_fts(rowid, title, headings, body) VALUES (?, ?, ?, ?)'),
       insertVector: db.prepare('INSERT OR REPLACE INTO passage_vectors(rowid, vector) VALUES (?, ?)'),
@@ -475,6 +489,8 @@ export class SqliteBackend implements SearchBackend {
         title.length,
         headings.length,
         body.length,
+        p.kind ?? null,
+        p.anchor ?? null,
       );
       s.insertFts.run(rowid, title.text, headings.text, body.text);
       if (p.vector && p.vector.length > 0) s.insertVector.run(rowid, encodeVector(p.vector));
@@ -1232,5 +1248,7 @@ function toPassage(row: PassageRow): PassageRecord {
     lang: row.lang ?? undefined,
     publishedAt: row.published_at ?? undefined,
     wordCount: row.word_count,
+    kind: (row.kind as PassageRecord['kind']) ?? undefined,
+    anchor: row.anchor ?? undefined,
   };
 }
