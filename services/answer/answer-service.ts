@@ -458,6 +458,7 @@ export class AnswerService {
         text: hit.passage.text,
         headings: hit.passage.headings,
         title: hit.passage.title,
+        kind: hit.passage.kind,
       })),
     });
     const assembler = new AnswerAssembler(

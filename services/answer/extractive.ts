@@ -2,8 +2,15 @@
 // followed by the [n] of its passage, within a word budget. Without a language model this is the
 // answer, so it is tuned to contain the answer itself, not just to talk about the question:
 // sentences are scored by the question's rarer words they hold, by the question's word pairs they
-// keep together, by holding the kind of answer asked for (a year, a number, a name) that is not
-// already in the question, and by the rank of their passage. Pure: ranked passages in, Markdown out.
+// keep together, by holding the kind of answer asked for (a year, a number, a name, a default, a
+// limit, a version) that is not already in the question, by being about the identifiers the
+// question names (`core.autocrlf`, `--name-only`), and by the rank of their passage.
+//
+// Structure counts: a sentence of a definition-list entry leads with its term when it does not name
+// it ("`--name-only` — Show only names of changed files"); a table row is a unit of its own; code
+// is a unit too, shown as code (the lines that match, fenced), and a how-to question gets the
+// command or code that does it. Prose stays within the word budget; a code block may follow.
+// Pure: ranked passages in, Markdown out.
 import {
   CJK_CHAR,
   collapseSpaces,
@@ -12,12 +19,17 @@ import {
   isAscii,
   isStopWord,
   normalizeForMatch,
+  parseFence,
   queryTerms,
+  splitParagraphs,
   splitSentences,
   trimWordEdges,
   wordTokens,
 } from '../text/index.js';
 import { identifierParts } from './citation-verifier.js';
+import { type AnswerType, answerTypeOf, definitionSubject, holdsIdentifier, questionIdentifiers } from './question.js';
+
+export { type AnswerType, answerTypeOf, definitionSubject } from './question.js';
 
 export interface ExtractiveInput {
   readonly query: string;
@@ -27,6 +39,8 @@ export interface ExtractiveInput {
     readonly text: string;
     readonly title?: string | undefined;
     readonly headings?: readonly string[] | undefined;
+    /** The passage's structure: a definition-list entry (its term is the last heading), table rows. */
+    readonly kind?: 'text' | 'term' | 'table' | undefined;
   }>;
   /** Answer length budget in words (word tokens; Chinese and Japanese are segmented into words). */
   readonly maxWords?: number;
@@ -43,63 +57,6 @@ export interface ExtractiveAnswer {
   readonly cited: readonly number[];
   /** Share (0..1) of the question's weighted terms covered by the best sentence. */
   readonly coverage: number;
-}
-
-/** What kind of answer a question asks for, from its wording. */
-export type AnswerType = 'definition' | 'howto' | 'time' | 'number' | 'person' | 'place' | 'other';
-
-/**
- * What a "What is X?" question asks to define ("citebox" for "What is Citebox?"), or undefined
- * for other questions ("What is the capital of France?" asks for a fact, not a definition).
- */
-export function definitionSubject(question: string): string | undefined {
-  const q = normalizeForMatch(question).replace(/\s+/g, ' ').trim();
-  const m =
-    /^(?:what|who) (?:is|are|was|were) (?:an? |the )?(.+?) ?\??$/.exec(q) ??
-    /^what does (?:an? |the )?(.+?) (?:mean|do|stand for) ?\??$/.exec(q) ??
-    /^(?:define|explain) (?:an? |the )?(.+?) ?\??$/.exec(q) ??
-    /^什么是(.+?)[？?]?$/u.exec(q) ??
-    /^(.+?)是什么[？?]?$/u.exec(q);
-  const subject = m?.[1]?.trim();
-  if (!subject || subject.split(' ').length > 3) return undefined;
-  if (/\b(of|in|on|for|with|from|by|to|at|that|which|when|where|who|how|why|my|your|our)\b/.test(subject))
-    return undefined;
-  return subject;
-}
-
-export function answerTypeOf(question: string): AnswerType {
-  if (definitionSubject(question)) return 'definition';
-  const q = question.toLowerCase();
-  if (
-    /^\s*(how (do|can|should|would|could) (i|we|you|one)|how to)\b|^\s*(can|should) (i|we)\b|如何|怎么|怎样/.test(
-      q,
-    )
-  )
-    return 'howto';
-  if (
-    /^\s*(when|what (year|date|time|century|decade|day|month|era|period))\b|\b(in|by|since|until) (what|which) (year|century|decade|month)\b|\bwhat year\b|什么时候|何时|哪一年|哪年|哪个世纪|什么年代|哪天/.test(
-      q,
-    )
-  ) {
-    return 'time';
-  }
-  if (
-    /\bhow (many|much|long|far|old|large|big|tall|high|fast|heavy|deep|wide|often)\b|\bwhat (percentage|percent|number|amount|proportion|population|size|length|distance|age|temperature)\b|多少|几/.test(
-      q,
-    )
-  ) {
-    return 'number';
-  }
-  if (/^\s*(who|whom|whose)\b|\b(who|whom|whose)\b.*\?\s*$|\bwhat (person|people)\b|谁/.test(q))
-    return 'person';
-  if (
-    /^\s*where\b|\bwhere\b.*\?\s*$|\b(what|which) (country|city|state|place|region|continent|town|location|river|island)\b|哪里|哪儿|在哪|什么地方|哪个国家|哪座城市/.test(
-      q,
-    )
-  ) {
-    return 'place';
-  }
-  return 'other';
 }
 
 /** Words that name the kind of answer wanted ("year", "many") and are not evidence themselves. */
@@ -128,8 +85,30 @@ function holdsAnswerType(
   const fresh = (token: string) => !question.has(normalizeForMatch(token));
   switch (type) {
     case 'howto':
-      // Instructions: "Run …", "To crawl a site, run …", "Set X to …".
-      return HOW_TO.test(sentence);
+      // Instructions: "Run …", "To crawl a site, run …", "Set X to …", or a command shown as code.
+      return HOW_TO.test(sentence) || /`[^`]{2,}`/.test(sentence);
+    case 'default':
+      // "… defaults to 90 days", "The default is 5", "… (default: true)", "off by default".
+      return (
+        /\bdefault(s|ed)?\b|\bby default\b|默认|缺省/i.test(sentence) &&
+        (/\d/.test(sentence) ||
+          NUMBER_WORDS.test(sentence) ||
+          /\b(true|false|yes|no|none|null|off|on|enabled?|disabled?|unset|empty|infinite|unlimited|never|always)\b|"[^"]+"|`[^`]+`|'[^']+'/i.test(
+            sentence,
+          ))
+      );
+    case 'limit': {
+      if (!/\b(max(imum)?|min(imum)?|limit(s|ed)?|at most|at least|up to|range|between|no more than|no less than|largest|smallest|cannot exceed|must not exceed|exceed)\b|最大|最小|上限|不超过/i.test(sentence))
+        return false;
+      for (const m of sentence.matchAll(/\d[\d,.]*/g)) if (fresh(m[0].replace(/[.,]$/, ''))) return true;
+      return NUMBER_WORDS.test(sentence);
+    }
+    case 'version': {
+      for (const m of sentence.matchAll(/\b\d+\.\d+(?:\.\d+)*\b/g)) if (fresh(m[0])) return true;
+      return /\bversion \d+\b/i.test(sentence);
+    }
+    case 'yesno':
+      return false;
     case 'definition': {
       // "Citebox is a …", "Citebox, a …, is …", "长城是…"
       if (!subject) return false;
@@ -181,10 +160,22 @@ export function looksLikeProse(sentence: string): boolean {
   return odd / compact.length <= 0.05 && letters / compact.length >= 0.6;
 }
 
+/** What a candidate is: a prose sentence, a table row, or a code block. */
+type Unit = 'sentence' | 'row' | 'code';
+
 interface Candidate {
   readonly n: number;
   readonly rank: number;
   readonly position: number;
+  readonly unit: Unit;
+  /** The term of the definition-list entry it belongs to. */
+  readonly term?: string | undefined;
+  /** A code unit's language. */
+  readonly lang?: string | undefined;
+  /** How much it is about the question's identifiers (0..1): named in its term or heading, or in it. */
+  subject: number;
+  /** A code block that follows the sentence in its passage (it ends with a colon, or announces it). */
+  codeAfter?: Candidate;
   readonly text: string;
   readonly words: number;
   /** Word tokens: stem and where each sits in `text`. */
@@ -256,6 +247,8 @@ export const EXTRACTIVE_WEIGHTS = {
   before: 0.1,
   /** Weight of a question term found in the passage's title or headings (the page's topic). */
   titleTerm: 0.5,
+  /** Being about the identifiers the question names (in the term or heading: 1, in the text: up to 0.5). */
+  subject: 0.6,
   /** Sentences scoring below this share of the best one are not added to fill the budget. */
   fillRatio: 0.3,
   /** Least coverage of the question for a sentence added after the best one. */
@@ -286,6 +279,7 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
   const type = answerTypeOf(input.query);
   const subject = definitionSubject(input.query);
   const questionTokens = new Set(wordTokens(input.query));
+  const identifiers = questionIdentifiers(input.query);
   let terms = [
     ...new Set(
       queryTerms(input.query)
@@ -299,32 +293,36 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
   const candidates: Candidate[] = [];
   input.passages.forEach((passage, rank) => {
     let previous: Candidate | undefined;
+    /** The last sentence read (prose or not), for a code block it may announce. */
+    let lastSentence: Candidate | undefined;
+    const kind = passage.kind ?? 'text';
+    const term = kind === 'term' ? passage.headings?.at(-1) : undefined;
     const topic = identifierParts(
       stemsOfText([passage.title ?? '', ...(passage.headings ?? [])].join(' ')),
       englishStem,
     );
-    splitSentences(passage.text).forEach((raw, position) => {
-      const text = collapseSpaces(raw);
-      const tokens = tokenize(text);
-      const words = tokens.length;
-      if (words < MIN_SENTENCE_WORDS || words > maxWords * 3 || !looksLikeProse(text)) {
-        // "Run the tests with:" followed by a command: the command completes the sentence.
-        if (
-          previous?.text.endsWith(':') &&
-          !previous.continuation &&
-          /^[^\n]{2,100}(?<!\\)$/.test(raw.trim())
-        ) {
-          previous.continuation = raw.trim();
-        }
-        previous = undefined;
-        return;
-      }
-      const candidate: Candidate = {
+    // Identifiers named in the passage's term or innermost heading make it about them.
+    const label = (term ?? passage.headings?.at(-1) ?? '').toLowerCase();
+    const headingHit =
+      identifiers.length > 0 && identifiers.some((id) => holdsIdentifier(label, id) || holdsIdentifier((passage.title ?? '').toLowerCase(), id));
+    const subjectOf = (text: string): number => {
+      if (identifiers.length === 0) return 0;
+      if (headingHit) return 1;
+      const lower = text.toLowerCase();
+      return (0.5 * identifiers.filter((id) => holdsIdentifier(lower, id)).length) / identifiers.length;
+    };
+    let position = 0;
+    const make = (text: string, unit: Unit, lang?: string, tokens = tokenize(text)): Candidate => {
+      return {
         n: passage.n,
         rank,
-        position,
+        position: position++,
+        unit,
+        ...(term ? { term } : {}),
+        ...(lang ? { lang } : {}),
+        subject: subjectOf(text),
         text,
-        words,
+        words: tokens.length,
         tokens,
         stemSet: identifierParts(
           tokens.map((t) => t.stem),
@@ -332,17 +330,62 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
         ),
         lower: normalizeForMatch(text),
         topic,
-        typed: holdsAnswerType(text, type, questionTokens, subject),
+        typed: unit === 'code' ? false : holdsAnswerType(text, type, questionTokens, subject),
         coverage: 0,
         score: 0,
       };
-      if (previous) {
-        previous.next = candidate;
-        candidate.previous = previous;
+    };
+    for (const paragraph of splitParagraphs(passage.text)) {
+      const fence = parseFence(paragraph);
+      if (fence) {
+        if (!fence.code.trim()) continue;
+        const code = make(fence.code, 'code', fence.lang || undefined);
+        if (code.words === 0) continue;
+        // "Run the tests with:" / "For example," before a block of code introduces it.
+        if (lastSentence && !lastSentence.codeAfter && /[:：]$|\bexample\b|\bfollowing\b/i.test(lastSentence.text))
+          lastSentence.codeAfter = code;
+        candidates.push(code);
+        previous = undefined;
+        lastSentence = undefined;
+        continue;
       }
-      previous = candidate;
-      candidates.push(candidate);
-    });
+      if (kind === 'table') {
+        for (const line of paragraph.split('\n')) {
+          const text = collapseSpaces(line);
+          const row = make(text, 'row');
+          if (row.words === 0) continue;
+          candidates.push(row);
+        }
+        continue;
+      }
+      for (const raw of splitSentences(paragraph)) {
+        const text = collapseSpaces(raw);
+        const tokens = tokenize(text);
+        const words = tokens.length;
+        if (words < MIN_SENTENCE_WORDS || words > maxWords * 3 || !looksLikeProse(text)) {
+          position++;
+          // "Run the tests with:" followed by a command: the command completes the sentence.
+          if (
+            previous?.text.endsWith(':') &&
+            !previous.continuation &&
+            /^[^\n]{2,100}(?<!\\)$/.test(raw.trim())
+          ) {
+            previous.continuation = raw.trim();
+          }
+          previous = undefined;
+          lastSentence = undefined;
+          continue;
+        }
+        const candidate = make(text, 'sentence', undefined, tokens);
+        if (previous) {
+          previous.next = candidate;
+          candidate.previous = previous;
+        }
+        previous = candidate;
+        lastSentence = candidate;
+        candidates.push(candidate);
+      }
+    }
   });
   if (candidates.length === 0) return undefined;
 
@@ -419,9 +462,11 @@ function scoreAll(prepared: Prepared, query: string, w: ExtractiveWeights): void
       w.pairs * pairScore(c, pairs) +
       w.density * Math.min(1, density) +
       (c.typed ? (type === 'definition' || type === 'howto' ? w.typedStrong : w.typed) : 0) +
+      w.subject * c.subject +
       w.rank / (1 + c.rank) +
       w.position / (1 + c.position) -
-      (w.length * Math.max(0, c.words - 25)) / 25;
+      // Code is shown by its best lines: its length is no fault.
+      (c.unit === 'code' ? 0 : (w.length * Math.max(0, c.words - 25)) / 25);
   }
   if (w.after || w.before) {
     const base = new Map(candidates.map((c) => [c, c.coverage]));
@@ -454,12 +499,17 @@ function typedToken(c: Candidate, token: Token, type: AnswerType): boolean {
     case 'time':
       return /^(1[0-9]{3}|20[0-9]{2})s?$/.test(raw) || MONTHS.test(raw);
     case 'number':
+    case 'default':
+    case 'limit':
       return /\d/.test(raw) || NUMBER_WORDS.test(raw);
+    case 'version':
+      return /^\d+(\.\d+)+$/.test(raw);
     case 'person':
     case 'place':
       return /^\p{Lu}/u.test(raw);
     case 'definition':
     case 'howto':
+    case 'yesno':
     case 'other':
       return false;
   }
@@ -494,6 +544,47 @@ function cut(c: Candidate, size: number, prepared: Prepared, w: ExtractiveWeight
   return `${from > 0 ? '…' : ''}${body}${end < c.text.length ? '…' : ''}`;
 }
 
+/** Most lines of code an answer shows from one block. */
+const MAX_CODE_LINES = 10;
+/** Most code blocks in one answer. */
+const MAX_CODE_BLOCKS = 2;
+
+/** A term as the answer shows it: identifiers as code (`--name-only`), other names in bold. */
+function formatTerm(term: string): string {
+  // "gc.reflogExpire, gc.<pattern>.reflogExpire": the first name is enough to lead with.
+  const first = term.length > 60 && term.includes(', ') ? (term.split(', ')[0] as string) : term;
+  const clean = first.replaceAll('`', "'").trim();
+  const code = /^[-.$/]|[._()=<>[\]/]|^[A-Z0-9_]+$|^\S+$/.test(clean) && !/\s{2,}/.test(clean);
+  return code ? `\`${clean}\`` : `**${clean.replaceAll('*', '')}**`;
+}
+
+/** The lines of a code unit worth showing: all of a short block, else the window that matches most. */
+function codeWindow(c: Candidate, weights: ReadonlyMap<string, number>): string {
+  const lines = c.text.split('\n');
+  if (lines.length <= MAX_CODE_LINES) return c.text;
+  const lineWeights = lines.map((line) => {
+    let sum = 0;
+    for (const t of tokenize(line)) sum += weights.get(t.stem) ?? 0;
+    return sum;
+  });
+  const { start } = bestWindow(lineWeights, MAX_CODE_LINES);
+  const picked = lines.slice(start, start + MAX_CODE_LINES);
+  return [...(start > 0 ? ['…'] : []), ...picked, ...(start + MAX_CODE_LINES < lines.length ? ['…'] : [])].join('\n');
+}
+
+function fenced(code: string, lang: string | undefined): string {
+  let longest = 2;
+  for (const m of code.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${lang ?? ''}\n${code}\n${fence}`;
+}
+
+interface Part {
+  readonly c: Candidate;
+  /** Prose as chosen (without marker), or the code lines to show. */
+  readonly text: string;
+}
+
 export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
   const maxWords = input.maxWords ?? 60;
   const minCoverage = input.minCoverage ?? 0.15;
@@ -506,17 +597,35 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
   const coverage = Math.max(0, ...ranked.map((c) => c.coverage));
   if (!best || coverage < minCoverage) return { text: '', cited: [], coverage };
 
-  const chosen: Array<{ c: Candidate; text: string }> = [];
+  const chosen: Part[] = [];
   let words = 0;
+  let codeBlocks = 0;
   const seen = new Set<string>();
+  /** Terms already named by a chosen part (a term leads only the first sentence of its entry). */
+  const named = new Set<string>();
+  const addCode = (c: Candidate | undefined): boolean => {
+    if (!c || c.unit !== 'code' || seen.has(c.lower) || codeBlocks >= MAX_CODE_BLOCKS) return false;
+    seen.add(c.lower);
+    chosen.push({ c, text: codeWindow(c, prepared.weights) });
+    codeBlocks++;
+    return true;
+  };
   const add = (c: Candidate | undefined): boolean => {
-    if (!c || seen.has(c.lower) || chosen.length >= MAX_SENTENCES) return false;
-    let room = Math.min(maxWords - words, w.partWords);
+    if (!c || seen.has(c.lower)) return false;
+    if (c.unit === 'code') return addCode(c);
+    if (chosen.filter((p) => p.c.unit !== 'code').length >= MAX_SENTENCES) return false;
+    // A sentence of a definition-list entry that does not name its term leads with it.
+    const lead =
+      c.term && !named.has(`${c.n}`) && !c.text.toLowerCase().includes(c.term.toLowerCase().split(', ')[0] ?? '')
+        ? `${formatTerm(c.term)} — `
+        : '';
+    let room = Math.min(maxWords - words, w.partWords) - answerWordCount(lead);
     for (;;) {
       if (room < w.minPart) return false;
       const whole =
         c.continuation && c.words <= room ? `${c.text} \`${c.continuation.replaceAll('`', '')}\`` : undefined;
-      const text = whole && answerWordCount(whole) <= room ? whole : cut(c, room, prepared, w);
+      const body = whole && answerWordCount(whole) <= room ? whole : cut(c, room, prepared, w);
+      const text = lead + body;
       // Count as readers (and the budget) do; cut again when the count comes out higher.
       const count = answerWordCount(text);
       if (words + count > maxWords) {
@@ -524,14 +633,18 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
         continue;
       }
       seen.add(c.lower);
+      if (c.term) named.add(`${c.n}`);
       chosen.push({ c, text });
       words += count;
+      // Code the sentence announces ("… run:", "For example,") comes with it.
+      if (c.codeAfter && (c.text.endsWith(':') || prepared.type === 'howto' || c.codeAfter.coverage >= w.fillCoverage))
+        addCode(c.codeAfter);
       return true;
     }
   };
   add(best);
   // A sentence that ends in a colon announces what follows: the list items or lines after it.
-  if (best.text.endsWith(':') && !best.continuation) {
+  if (best.unit === 'sentence' && best.text.endsWith(':') && !best.continuation && !best.codeAfter) {
     for (let next = best.next, i = 0; next && i < 3; next = next.next, i++) add(next);
   }
   // The sentence after the best one often completes it ("… on July 20, 1969."), when the question
@@ -542,13 +655,21 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
   const found = best.typed && (prepared.type === 'definition' || prepared.type === 'howto');
   for (const c of ranked.slice(1)) {
     if (c.score < best.score * w.fillRatio || words >= maxWords) break;
+    if (c.unit === 'code') continue;
     if (found && !c.typed && !chosen.some((p) => p.c.next === c || p.c.previous === c)) continue;
     // Filling the budget with sentences that share little with the question only adds noise,
     // unless they continue (or lead into) a sentence already chosen.
     const adjacent = chosen.some((p) => p.c.next === c || p.c.previous === c);
     if (c.coverage >= w.fillCoverage || adjacent) add(c);
   }
-  // The best sentence's passage first (the answer comes first); within a passage, sentences keep
+  // A how-to answer shows the command or code that does it: the best code of the passages the
+  // answer quotes, else of the others, when the prose chosen shows none.
+  if (prepared.type === 'howto' && !chosen.some((p) => p.c.unit === 'code' || /`[^`]+`/.test(p.text))) {
+    const quoted = new Set(chosen.map((p) => p.c.n));
+    const code = ranked.filter((c) => c.unit === 'code' && c.coverage >= w.fillCoverage);
+    addCode(code.find((c) => quoted.has(c.n)) ?? code[0]);
+  }
+  // The best sentence's passage first (the answer comes first); within a passage, parts keep
   // their order, so neighbours read as the text they came from.
   const firstPick = new Map<number, number>();
   chosen.forEach((p, i) => {
@@ -558,11 +679,40 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
     (a, b) => (firstPick.get(a.c.rank) ?? 0) - (firstPick.get(b.c.rank) ?? 0) || a.c.position - b.c.position,
   );
   const cited: number[] = [];
-  const parts = chosen.map(({ c, text }) => {
-    if (!cited.includes(c.n)) cited.push(c.n);
-    return withMarker(text, c.n);
+  for (const p of chosen) if (!cited.includes(p.c.n)) cited.push(p.c.n);
+  return { text: render(chosen), cited, coverage };
+}
+
+/**
+ * The answer's Markdown: prose parts as sentences with their markers; a code part as a fenced
+ * block after a line that carries its marker (the sentence before it from the same passage, else
+ * its term or heading).
+ */
+function render(parts: readonly Part[]): string {
+  const out: string[] = [];
+  let prose: string[] = [];
+  const flushProse = () => {
+    if (prose.length) out.push(joinSentences(prose));
+    prose = [];
+  };
+  parts.forEach((p, i) => {
+    if (p.c.unit !== 'code') {
+      prose.push(withMarker(p.text, p.c.n));
+      return;
+    }
+    const before = parts[i - 1];
+    if (!before || before.c.n !== p.c.n || before.c.unit === 'code') {
+      prose.push(`${p.c.term ? formatTerm(p.c.term) : 'For example'} [${p.c.n}]:`);
+    } else if (prose.length > 0) {
+      // The sentence before announces the code: its marker already cites the passage.
+      const last = prose.pop() as string;
+      prose.push(/[.;]$/.test(last) ? last : last.replace(/\s*$/, ''));
+    }
+    flushProse();
+    out.push(fenced(p.text, p.c.lang));
   });
-  return { text: joinSentences(parts), cited, coverage };
+  flushProse();
+  return out.join('\n\n');
 }
 
 /** "It landed in 1969." + 1 → "It landed in 1969 [1]." (the marker before the closing punctuation). */
