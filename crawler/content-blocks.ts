@@ -224,6 +224,8 @@ export function collectBlocks(root: DomElement): CollectedBlocks {
   let pendingAnchor: string | undefined;
   /** An anchor met after the text of the block being read (an unclosed <p>): it starts the next one. */
   let lateAnchor: string | undefined;
+  /** Level of the last real heading: a bold paragraph acting as a heading goes one below it. */
+  let headingLevel = 1;
 
   const takeAnchor = (): string | undefined => {
     const a = pendingAnchor;
@@ -542,12 +544,20 @@ export function collectBlocks(root: DomElement): CollectedBlocks {
             parent && parent !== root && firstElementChild(parent) === el ? parent.getAttribute('id') : null;
           const anchor = id ?? innerAnchor(el) ?? sectionId ?? takeAnchor();
           pendingAnchor = undefined;
+          headingLevel = Number(tag[1]);
           push(
-            { type: 'heading', level: Number(tag[1]), text, ...(anchor ? { anchor } : {}) },
+            { type: 'heading', level: headingLevel, text, ...(anchor ? { anchor } : {}) },
             text.length,
             0,
           );
         }
+        continue;
+      }
+      if (tag === 'P' && boldHeading(el)) {
+        // "<p><b>(1) How do I create an AUTOINCREMENT field?</b></p>": a heading in all but name.
+        const text = labelOf(el);
+        const anchor = id ?? takeAnchor();
+        push({ type: 'heading', level: Math.min(6, headingLevel + 1), text, ...(anchor ? { anchor } : {}) }, text.length, 0);
         continue;
       }
       if (id && el !== root) pendingAnchor ??= id;
@@ -587,6 +597,30 @@ export function collectBlocks(root: DomElement): CollectedBlocks {
   flush();
   while (blocks.at(-1)?.type === 'break') blocks.pop();
   return { blocks, counts };
+}
+
+/**
+ * A paragraph that is one short run of bold text, not a sentence (no full stop at its end, or a
+ * question): hand-written pages and FAQs use it as a heading.
+ */
+function boldHeading(p: DomElement): boolean {
+  let bold: DomElement | undefined;
+  for (const child of Array.from(p.childNodes)) {
+    if (child.nodeType === TEXT_NODE) {
+      if (cleanText(child.textContent)) return false;
+      continue;
+    }
+    if (child.nodeType !== ELEMENT_NODE) continue;
+    const el = child as DomElement;
+    const tag = tagOf(el);
+    if (tag === 'A' && !cleanText(el.textContent)) continue;
+    if ((tag !== 'B' && tag !== 'STRONG') || bold) return false;
+    bold = el;
+  }
+  if (!bold) return false;
+  const text = cleanText(bold.textContent);
+  if (text.length < 3 || text.length > 150 || text.split(' ').length > 20) return false;
+  return text.endsWith('?') || !/[.!:;,]$/.test(text);
 }
 
 function firstElementChild(el: DomElement): DomElement | undefined {

@@ -29,7 +29,7 @@ import { AnswerAssembler, type CitationUse } from './answer-assembler.js';
 import { AnswerCache, answerCacheKey } from './answer-cache.js';
 import { CitationStyleNormalizer } from './citation-style.js';
 import { passageLink, sectionOf } from './deep-link.js';
-import { definitionSubject, extractiveAnswer } from './extractive.js';
+import { definitionSubject, extractiveAnswer, passageAnswerScores, wantsAnswerRanking } from './extractive.js';
 import { cleanRewrite, needsContext, standaloneQueryFallback } from './followup.js';
 import { questionLanguage, wrongLanguage } from './language-check.js';
 import {
@@ -56,6 +56,31 @@ export const MAX_QUERY_CHARS = 2000;
  * fourth best passage; four still leaves room for a second page among five sources.
  */
 const MAX_SOURCES_PER_PAGE = 4;
+/** Candidates read per source, for a question whose sources are chosen by what they answer. */
+const ANSWER_RANKING_WIDEN = 3;
+
+/**
+ * The `topK` hits whose sentences answer the question best (extractive scoring over all of them,
+ * which keeps the retrieval rank as one of its signals), best first.
+ */
+function rankByAnswer(question: string, hits: readonly SearchHit[], topK: number): SearchHit[] {
+  if (hits.length <= 1) return [...hits];
+  const scores = passageAnswerScores({
+    query: question,
+    passages: hits.map((hit, i) => ({
+      n: i + 1,
+      text: hit.passage.text,
+      title: hit.passage.title,
+      headings: hit.passage.headings,
+      kind: hit.passage.kind,
+    })),
+  });
+  return hits
+    .map((hit, i) => ({ hit, i, score: scores[i] ?? 0 }))
+    .sort((a, b) => b.score - a.score || a.i - b.i)
+    .slice(0, topK)
+    .map((r) => r.hit);
+}
 /** Tokens kept for the model's reply. */
 const REPLY_TOKENS = 700;
 /** Side calls (rewrite, related questions, judge) get at most this long. */
@@ -223,14 +248,18 @@ export class AnswerService {
       return;
     }
 
+    // A question that asks for something a passage states or not (a default, a limit, a version,
+    // how to do it, an identifier) picks its sources among more passages, by what they answer.
+    const rerank = wantsAnswerRanking(question);
     let hits = await this.#backend.search({
       text: question,
-      limit: topK,
+      limit: rerank ? topK * ANSWER_RANKING_WIDEN : topK,
       maxPerPage: MAX_SOURCES_PER_PAGE,
       sites: request.filters?.sites,
       lang: request.filters?.lang,
       since: request.filters?.since,
     });
+    if (rerank) hits = rankByAnswer(question, hits, topK);
     const subject = definitionSubject(question);
     if (subject) hits = await this.#withLeadPassages(hits, subject, question, topK);
     signal?.throwIfAborted();

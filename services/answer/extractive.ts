@@ -90,7 +90,7 @@ function holdsAnswerType(
     case 'default':
       // "… defaults to 90 days", "The default is 5", "… (default: true)", "off by default".
       return (
-        /\bdefault(s|ed)?\b|\bby default\b|默认|缺省/i.test(sentence) &&
+        /\bdefault(s|ed)?\b|\bby default\b|\bthe usual\b|\bnormally\b|\bunless (?:\w+ ){0,3}(?:specified|given|set|configured)\b|默认|缺省/i.test(sentence) &&
         (/\d/.test(sentence) ||
           NUMBER_WORDS.test(sentence) ||
           /\b(true|false|yes|no|none|null|off|on|enabled?|disabled?|unset|empty|infinite|unlimited|never|always)\b|"[^"]+"|`[^`]+`|'[^']+'/i.test(
@@ -301,15 +301,15 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
       stemsOfText([passage.title ?? '', ...(passage.headings ?? [])].join(' ')),
       englishStem,
     );
-    // Identifiers named in the passage's term or innermost heading make it about them.
-    const label = (term ?? passage.headings?.at(-1) ?? '').toLowerCase();
-    const headingHit =
-      identifiers.length > 0 && identifiers.some((id) => holdsIdentifier(label, id) || holdsIdentifier((passage.title ?? '').toLowerCase(), id));
+    // Identifiers named in the passage's term or innermost heading make it about them; named in
+    // its text, a little.
+    const label = `${term ?? passage.headings?.at(-1) ?? ''}\n${passage.title ?? ''}`.toLowerCase();
+    const inLabel = identifiers.filter((id) => holdsIdentifier(label, id));
     const subjectOf = (text: string): number => {
       if (identifiers.length === 0) return 0;
-      if (headingHit) return 1;
       const lower = text.toLowerCase();
-      return (0.5 * identifiers.filter((id) => holdsIdentifier(lower, id)).length) / identifiers.length;
+      const inText = identifiers.filter((id) => !inLabel.includes(id) && holdsIdentifier(lower, id)).length;
+      return (inLabel.length + 0.5 * inText) / identifiers.length;
     };
     let position = 0;
     const make = (text: string, unit: Unit, lang?: string, tokens = tokenize(text)): Candidate => {
@@ -358,7 +358,7 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
         }
         continue;
       }
-      for (const raw of splitSentences(paragraph)) {
+      for (const raw of withAsides(splitSentences(paragraph))) {
         const text = collapseSpaces(raw);
         const tokens = tokenize(text);
         const words = tokens.length;
@@ -396,6 +396,20 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
     weights.set(term, Math.log(1 + candidates.length / (1 + df)));
   }
   return { candidates, terms, weights, type };
+}
+
+/**
+ * Sentences with their short asides put back: "(Default: 1234)" or "Defaults to off." after a
+ * sentence completes it, and is too short to stand as a sentence of its own.
+ */
+function withAsides(sentences: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const s of sentences) {
+    const prev = out.length - 1;
+    if (prev >= 0 && /^\(|^defaults?\b/i.test(s) && wordTokens(s).length < 6) out[prev] = `${out[prev]} ${s}`;
+    else out.push(s);
+  }
+  return out;
 }
 
 function has(c: Candidate, term: string): boolean {
@@ -490,6 +504,31 @@ export function rankSentences(input: ExtractiveInput): ScoredSentence[] {
   return prepared.candidates
     .sort((a, b) => b.score - a.score)
     .map((c) => ({ n: c.n, text: c.text, score: c.score, coverage: c.coverage }));
+}
+
+/** Question types whose answer a passage states or not (a default, a limit, a version, a how-to). */
+const STATED_TYPES: ReadonlySet<AnswerType> = new Set(['default', 'limit', 'version', 'howto']);
+
+/**
+ * Whether choosing the sources among more passages, by the sentences that answer, is worth it for
+ * a question: it asks for something a passage states or not (a default, a limit, a version, a
+ * how-to), or it names identifiers.
+ */
+export function wantsAnswerRanking(question: string): boolean {
+  return STATED_TYPES.has(answerTypeOf(question)) || questionIdentifiers(question).length > 0;
+}
+
+/**
+ * Each passage's best answer score: the score of its best sentence, row or code, as the answer
+ * would rank them among all these passages (0 for a passage with none). Index i is passages[i].
+ */
+export function passageAnswerScores(input: ExtractiveInput): number[] {
+  const out = input.passages.map(() => 0);
+  const prepared = prepare(input, input.maxWords ?? 60);
+  if (!prepared) return out;
+  scoreAll(prepared, input.query, weightsOf(input));
+  for (const c of prepared.candidates) out[c.rank] = Math.max(out[c.rank] ?? 0, c.score);
+  return out;
 }
 
 /** Whether a token could be the answer of the asked type (a year, a number, a name). */
@@ -652,7 +691,7 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
   if (prepared.type !== 'other' && !best.typed && best.next?.typed) add(best.next);
   // A definition or an instruction found is the answer: only its neighbours and other sentences of
   // the same form may follow it.
-  const found = best.typed && (prepared.type === 'definition' || prepared.type === 'howto');
+  const found = best.typed && prepared.type !== 'other' && prepared.type !== 'yesno';
   for (const c of ranked.slice(1)) {
     if (c.score < best.score * w.fillRatio || words >= maxWords) break;
     if (c.unit === 'code') continue;

@@ -2,7 +2,9 @@
 // version, a definition, a how-to, a yes/no, a number, a person, a place) and the identifiers it
 // names (`core.autocrlf`, `--name-only`, `path.join()`, `journal_mode`, `PRAGMA`), which the
 // answer should be *about*. English and Chinese wording. Pure.
-import { normalizeForMatch } from '../text/index.js';
+import { asksForVersion, normalizeForMatch } from '../text/index.js';
+
+export { holdsIdentifier, questionIdentifiers } from '../text/index.js';
 
 export type AnswerType =
   | 'definition'
@@ -40,13 +42,11 @@ export function definitionSubject(question: string): string | undefined {
 const DEFAULT_Q = /\bdefaults?\b|\bby default\b|\bout of the box\b|\bif (?:i|you) (?:don'?t|do not) (?:give|set|specify|pass)|默认|缺省/;
 const LIMIT_Q =
   /\b(max(imum)?|min(imum)?|limits?|largest|smallest|biggest|longest|shortest|at most|at least|upper bound|lower bound|range of|how (large|big|long) can)\b|最大|最小|上限|下限|范围/;
-const VERSION_Q =
-  /\b(which|what) (?:[\w.-]+ )?(version|release)\b|\bsince (which|what|when)\b|\bversion\b.*\b(added|introduced|removed|deprecated|changed|default|first)\b|\b(added|introduced|deprecated|removed) in\b|哪个版本|哪一版/;
 
 export function answerTypeOf(question: string): AnswerType {
   const q = question.toLowerCase();
   if (DEFAULT_Q.test(q)) return 'default';
-  if (VERSION_Q.test(q)) return 'version';
+  if (asksForVersion(q)) return 'version';
   if (LIMIT_Q.test(q)) return 'limit';
   if (definitionSubject(question)) return 'definition';
   if (
@@ -82,55 +82,3 @@ export function answerTypeOf(question: string): AnswerType {
   return 'other';
 }
 
-/** Words that look like identifiers but are ordinary in questions ("I", "OK"). */
-const NOT_IDENTIFIERS = new Set(['i', 'ok', 'a', 'vs', 'eg', 'ie', 'etc']);
-
-/**
- * The identifiers a question names, lower case: dotted names (`core.autocrlf`, `path.join`),
- * options (`--name-only`, `-p`), snake_case and camelCase names, calls (`group_concat()`), words in
- * backticks, and upper-case words in a question written in lower case (`UU`, `PRAGMA`, `VACUUM`).
- */
-export function questionIdentifiers(question: string): string[] {
-  const out = new Set<string>();
-  const add = (raw: string) => {
-    const id = raw
-      .toLowerCase()
-      .replace(/\(\s*\)$/, '')
-      .replace(/^[("'`]+|[)"'`,;:?!.]+$/g, '');
-    if (id.length >= 2 && !NOT_IDENTIFIERS.has(id)) out.add(id);
-  };
-  for (const m of question.matchAll(/`([^`]{2,60})`/g)) add(m[1] as string);
-  const text = question.replace(/`[^`]*`/g, ' ');
-  for (const m of text.matchAll(/(?<![\w-])--?[a-z][\w-]*(?:=[\w.-]+)?/gi)) add(m[0].replace(/=.*$/, ''));
-  for (const m of text.matchAll(/(?<![\w.])[a-z_][\w-]*(?:\.[\w<>*-]+)+(?:\(\))?/gi)) {
-    // A sentence's full stop is not a dotted name ("… the default. Then").
-    if (/\.[a-z<*]/i.test(m[0])) add(m[0]);
-  }
-  for (const m of text.matchAll(/\b[a-z][a-z0-9]*_[a-z0-9_]+\b/gi)) add(m[0]);
-  for (const m of text.matchAll(/\b[a-z]+[A-Z][A-Za-z0-9]*\b/g)) add(m[0]);
-  for (const m of text.matchAll(/\b[a-z_][\w.]*\(\)?/gi)) if (m[0].endsWith('(') || m[0].endsWith('()')) add(m[0].replace(/\($/, ''));
-  // Upper-case words stand out only when the rest of the question is not written in capitals.
-  const letters = text.replace(/[^A-Za-z]/g, '');
-  const upper = letters.replace(/[^A-Z]/g, '').length;
-  if (letters.length > 0 && upper / letters.length < 0.5) {
-    for (const m of text.matchAll(/\b[A-Z][A-Z0-9_]{1,30}\b/g)) if (m[0] !== 'I') add(m[0]);
-  }
-  return [...out];
-}
-
-/** Whether `text` (lower case) holds `id` as a whole identifier, not inside a longer one. */
-export function holdsIdentifier(text: string, id: string): boolean {
-  let at = text.indexOf(id);
-  while (at >= 0) {
-    const before = at === 0 ? '' : (text[at - 1] as string);
-    const after = text[at + id.length] ?? '';
-    const afterNext = text[at + id.length + 1] ?? '';
-    const edgeBefore = before === '' || !/[\w.-]/.test(before);
-    // A trailing full stop ends a sentence; "-", "." before a letter, or a letter continue the name.
-    const edgeAfter =
-      after === '' || after === '(' || !/[\w.-]/.test(after) || (after === '.' && !/\w/.test(afterNext));
-    if (edgeBefore && edgeAfter) return true;
-    at = text.indexOf(id, at + 1);
-  }
-  return false;
-}

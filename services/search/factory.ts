@@ -8,6 +8,7 @@ import { ElasticsearchEngineClient } from './elastic/elasticsearch-client.js';
 import { EngineBackend } from './elastic/engine-backend.js';
 import { OpenSearchEngineClient } from './elastic/opensearch-client.js';
 import { SqliteBackend } from './sqlite/sqlite-backend.js';
+import { StructureRankedBackend } from './structure-ranking.js';
 
 /** Where the embedded index lives inside the data directory. */
 export function sqliteIndexPath(dataDir: string): string {
@@ -51,7 +52,12 @@ export function createEngineBackend(config: EngineConfig, logger: Logger): Engin
   throw new CiteboxError('CONFIG_INVALID', `CITEBOX_BACKEND=${config.backend} is not a search engine`);
 }
 
+/** The configured backend, its searches re-ranked by documentation structure (structure-ranking.ts). */
 export function createSearchBackend(config: Config, logger: Logger): SearchBackend {
+  return new StructureRankedBackend(createRawBackend(config, logger));
+}
+
+function createRawBackend(config: Config, logger: Logger): SearchBackend {
   switch (config.backend) {
     case 'sqlite':
       return new SqliteBackend({

@@ -11,6 +11,7 @@ export {
 } from './analyzer.js';
 export { CJK_SEGMENTATIONS, type CjkSegmentation, segmentCjkRun } from './cjk.js';
 export { stableId } from './hash.js';
+export { asksForVersion, holdsIdentifier, questionIdentifiers } from './identifiers.js';
 export { detectLanguage, primaryLanguage } from './language.js';
 export { splitSentences } from './sentences.js';
 export { collapseSpaces, makeSnippet } from './snippet.js';

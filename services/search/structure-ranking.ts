@@ -1,0 +1,164 @@
+// Ranking that knows documentation's structure, the same over every backend: a passage that
+// *defines* an identifier the query names (`core.autocrlf`, `--name-only`, `PRAGMA journal_mode`) —
+// the identifier whole in its term, heading or title — rises well above passages that only mention
+// it; a whole mention in the text counts a little. A question about a version ("which release added
+// …") favours release notes (a version number or "release" in the title or headings).
+//
+// It wraps a backend: for such queries it asks for a wider list of BM25 candidates, re-scores them,
+// and keeps the per-page cap and the limit. Queries without identifiers or a version question pass
+// through untouched (no cost for ordinary questions). Scores stay on the backend's scale.
+import { asksForVersion, holdsIdentifier, questionIdentifiers } from '../text/index.js';
+import type {
+  HealthReport,
+  IndexStats,
+  PassageRecord,
+  SearchHit,
+  SearchQuery,
+  VectorSearchQuery,
+} from '../types.js';
+import type { BulkReport, PageWithPassages, SearchBackend, SearchResultCodec } from './backend.js';
+
+/** Boosts, as multiples of a passage's score. */
+export const STRUCTURE_BOOSTS = Object.freeze({
+  /** Every identifier of the query whole in the passage's term or innermost heading. */
+  term: 0.8,
+  /** Whole in another heading or the title. */
+  heading: 0.4,
+  /** Whole in the text (share of the query's identifiers). */
+  body: 0.2,
+  /** A version question and a passage of release notes. */
+  release: 0.5,
+});
+
+/** Candidates read per result wanted, for a query this re-ranks. */
+const WIDEN = 2;
+const MIN_CANDIDATES = 20;
+
+const RELEASE_LABEL = /\b\d+\.\d+(\.\d+)*\b|\brelease|\bchange ?log|\bchanges\b|\bnews\b|\bwhat'?s new\b|\bhistory\b|版本|更新/i;
+
+/** The boost (0 = none) a passage gets for a query's identifiers and question. */
+export function structureBoost(
+  passage: Pick<PassageRecord, 'title' | 'headings' | 'text'>,
+  identifiers: readonly string[],
+  version: boolean,
+): number {
+  let boost = 0;
+  if (identifiers.length > 0) {
+    const inner = (passage.headings.at(-1) ?? '').toLowerCase();
+    const outer = [passage.title, ...passage.headings.slice(0, -1)].join('\n').toLowerCase();
+    const body = passage.text.toLowerCase();
+    let term = 0;
+    let heading = 0;
+    let text = 0;
+    for (const id of identifiers) {
+      if (holdsIdentifier(inner, id)) term++;
+      else if (holdsIdentifier(outer, id)) heading++;
+      else if (holdsIdentifier(body, id)) text++;
+    }
+    const n = identifiers.length;
+    boost +=
+      (STRUCTURE_BOOSTS.term * term) / n + (STRUCTURE_BOOSTS.heading * heading) / n + (STRUCTURE_BOOSTS.body * text) / n;
+  }
+  if (version && RELEASE_LABEL.test([passage.title, ...passage.headings].join('\n'))) boost += STRUCTURE_BOOSTS.release;
+  return boost;
+}
+
+/** Re-ranks hits by their structure boosts, keeping at most `maxPerPage` of a page and `limit` in all. */
+export function rerankByStructure(
+  hits: readonly SearchHit[],
+  query: Pick<SearchQuery, 'text' | 'limit' | 'maxPerPage'>,
+): SearchHit[] {
+  const identifiers = questionIdentifiers(query.text);
+  const version = asksForVersion(query.text);
+  const scored = hits.map((hit, i) => ({
+    hit,
+    i,
+    score: hit.score * (1 + structureBoost(hit.passage, identifiers, version)),
+  }));
+  scored.sort((a, b) => b.score - a.score || a.i - b.i);
+  const cap = query.maxPerPage ?? Number.POSITIVE_INFINITY;
+  const perPage = new Map<string, number>();
+  const out: SearchHit[] = [];
+  for (const s of scored) {
+    if (out.length >= query.limit) break;
+    const seen = perPage.get(s.hit.passage.pageId) ?? 0;
+    if (seen >= cap) continue;
+    perPage.set(s.hit.passage.pageId, seen + 1);
+    out.push(s.score === s.hit.score ? s.hit : { ...s.hit, score: s.score });
+  }
+  return out;
+}
+
+/** Whether a query is one structure ranking changes (it names identifiers or asks for a version). */
+export function wantsStructureRanking(text: string): boolean {
+  return questionIdentifiers(text).length > 0 || asksForVersion(text);
+}
+
+/** A backend whose searches are re-ranked by structure (see above); everything else passes through. */
+export class StructureRankedBackend implements SearchBackend {
+  readonly #inner: SearchBackend;
+
+  constructor(inner: SearchBackend) {
+    this.#inner = inner;
+  }
+
+  get kind() {
+    return this.#inner.kind;
+  }
+
+  /** The wrapped backend. */
+  get inner(): SearchBackend {
+    return this.#inner;
+  }
+
+  get resultCodec(): SearchResultCodec | undefined {
+    return this.#inner.resultCodec;
+  }
+
+  open(): Promise<void> {
+    return this.#inner.open();
+  }
+
+  replacePages(items: readonly PageWithPassages[]): Promise<BulkReport> {
+    return this.#inner.replacePages(items);
+  }
+
+  deletePage(url: string): Promise<boolean> {
+    return this.#inner.deletePage(url);
+  }
+
+  async search(query: SearchQuery): Promise<SearchHit[]> {
+    if (!wantsStructureRanking(query.text)) return this.#inner.search(query);
+    const wide = await this.#inner.search({ ...query, limit: Math.max(MIN_CANDIDATES, query.limit * WIDEN) });
+    return rerankByStructure(wide, query);
+  }
+
+  searchVectors(query: VectorSearchQuery): Promise<SearchHit[]> {
+    if (!this.#inner.searchVectors) return Promise.resolve([]);
+    return this.#inner.searchVectors(query);
+  }
+
+  getPassages(ids: readonly string[]): Promise<PassageRecord[]> {
+    return this.#inner.getPassages(ids);
+  }
+
+  refresh(): Promise<void> {
+    return this.#inner.refresh();
+  }
+
+  stats(): Promise<IndexStats> {
+    return this.#inner.stats();
+  }
+
+  generation(): Promise<number> {
+    return this.#inner.generation();
+  }
+
+  ping(): Promise<HealthReport> {
+    return this.#inner.ping();
+  }
+
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+}
