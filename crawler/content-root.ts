@@ -7,12 +7,23 @@
 // 2. The root: the page's declared main content (`<main>`, `role=main`, a dominant `<article>`, or
 //    the content containers of common documentation generators), else the body; then inward while
 //    one child holds all of the text but a little that is mostly links (a layout's wrappers).
-import { cleanText, type DomDocument, type DomElement, type DomNode, ELEMENT_NODE, linkTextLength, tagOf } from './dom.js';
+import { type DomDocument, type DomElement, type DomNode, ELEMENT_NODE, TEXT_NODE, tagOf } from './dom.js';
 
 /** Landmarks and elements that are never main content. */
-const NEVER_CONTENT =
-  'nav, aside, footer, dialog, form, [role=navigation], [role=banner], [role=contentinfo], [role=complementary], ' +
-  '[role=search], [role=dialog], [role=alertdialog], [role=menu], [role=menubar], [role=toolbar], [role=tablist]';
+const NEVER_CONTENT_TAGS = new Set(['NAV', 'ASIDE', 'FOOTER', 'DIALOG', 'FORM']);
+const NEVER_CONTENT_ROLES = new Set([
+  'navigation',
+  'banner',
+  'contentinfo',
+  'complementary',
+  'search',
+  'dialog',
+  'alertdialog',
+  'menu',
+  'menubar',
+  'toolbar',
+  'tablist',
+]);
 
 /** Class or id tokens that name navigation whatever the element holds. */
 const NAV_TOKENS = new Set([
@@ -76,17 +87,17 @@ const INLINE_TAGS = new Set(['A', 'SPAN', 'CODE', 'EM', 'STRONG', 'B', 'I', 'KBD
 
 const HEADER_LIKE = new Set(['header', 'banner', 'masthead']);
 
-/** Documentation generators' content containers, most specific first. */
+/** Documentation generators' content containers (class or id), most specific first. */
 const GENERATOR_ROOTS = [
-  '.md-content', // MkDocs Material
-  '.theme-doc-markdown', // Docusaurus
-  '#main-content', // rustdoc
-  '.rst-content', // Read the Docs theme
-  'div.body', // Sphinx
-  'div.document',
-  '.markdown-body',
-  '.docs-content',
-  '.content-container', // Javadoc
+  'md-content', // MkDocs Material
+  'theme-doc-markdown', // Docusaurus
+  'main-content', // rustdoc (id)
+  'rst-content', // Read the Docs theme
+  'body', // Sphinx (div.body)
+  'document', // Sphinx (div.document)
+  'markdown-body',
+  'docs-content',
+  'content-container', // Javadoc
 ];
 
 function tokensOf(el: DomElement): string[] {
@@ -102,110 +113,163 @@ function tokensOf(el: DomElement): string[] {
   return out;
 }
 
-function hasAncestorIn(el: DomNode, removed: ReadonlySet<DomNode>): boolean {
-  for (let p = el.parentNode; p; p = p.parentNode) if (removed.has(p)) return true;
+/** Text and link-text lengths of every element, computed in one pass (raw characters). */
+interface Lengths {
+  readonly text: Map<DomNode, number>;
+  readonly links: Map<DomNode, number>;
+  /** Elements in document order. */
+  readonly elements: DomElement[];
+  /** Whether an element holds a main/article/role=main element or an h1. */
+  readonly holdsMain: Set<DomNode>;
+}
+
+const WHITESPACE_ONLY = /^\s*$/;
+
+function measure(root: DomElement): Lengths {
+  const text = new Map<DomNode, number>();
+  const links = new Map<DomNode, number>();
+  const elements: DomElement[] = [];
+  const holdsMain = new Set<DomNode>();
+  const visit = (el: DomElement, inLink: boolean, depth: number): [number, number, boolean] => {
+    elements.push(el);
+    const tag = tagOf(el);
+    const link = inLink || (tag === 'A' && el.hasAttribute('href'));
+    let t = 0;
+    let l = 0;
+    let main = tag === 'MAIN' || tag === 'ARTICLE' || tag === 'H1' || el.getAttribute('role') === 'main';
+    const kids = el.childNodes;
+    for (let i = 0; i < kids.length; i++) {
+      const child = kids[i] as DomNode;
+      if (child.nodeType === TEXT_NODE) {
+        const value = child.textContent ?? '';
+        if (!WHITESPACE_ONLY.test(value)) {
+          t += value.length;
+          if (link) l += value.length;
+        }
+      } else if (child.nodeType === ELEMENT_NODE && depth < 400) {
+        const [ct, cl, cm] = visit(child as DomElement, link, depth + 1);
+        t += ct;
+        l += cl;
+        main ||= cm;
+      }
+    }
+    text.set(el, t);
+    links.set(el, l);
+    if (main) holdsMain.add(el);
+    return [t, l, main];
+  };
+  visit(root, false, 0);
+  return { text, links, elements, holdsMain };
+}
+
+function isRemoved(el: DomNode, removed: ReadonlySet<DomNode>): boolean {
+  for (let p: DomNode | null = el; p; p = p.parentNode) if (removed.has(p)) return true;
   return false;
 }
 
-function holdsMainContent(el: DomElement): boolean {
-  const tag = tagOf(el);
-  if (tag === 'MAIN' || tag === 'ARTICLE' || tag === 'BODY' || tag === 'HTML') return true;
-  if (el.getAttribute('role') === 'main') return true;
-  return el.querySelector('main, article, [role=main], h1') !== null;
-}
-
-/** Removes boilerplate from a document (in place). */
-export function removeBoilerplate(document: DomDocument): void {
-  const body = document.body;
-  if (!body) return;
-  const pageText = cleanText(body.textContent).length || 1;
+/**
+ * Removes boilerplate from a document (in place) and returns the element holding its main content
+ * (see the top of this file).
+ */
+export function mainContent(document: DomDocument): DomElement | null {
+  const body = document.body ?? document.documentElement;
+  if (!body) return null;
+  const m = measure(body);
+  const lengthOf = (el: DomNode) => m.text.get(el) ?? 0;
+  const linksOf = (el: DomNode) => m.links.get(el) ?? 0;
+  const pageText = lengthOf(body) || 1;
   const removed = new Set<DomNode>();
-  const remove = (el: DomElement) => {
-    removed.add(el);
-    el.remove();
-  };
-  for (const el of Array.from(document.querySelectorAll(NEVER_CONTENT))) {
-    if (hasAncestorIn(el, removed)) continue;
-    // A <footer> or <aside> that somehow holds most of the page is the page.
-    if (cleanText(el.textContent).length > pageText * 0.6 || el.querySelector('main, [role=main]')) continue;
-    remove(el);
-  }
-  for (const el of Array.from(document.querySelectorAll('header, [class], [id]'))) {
-    if (hasAncestorIn(el, removed) || removed.has(el)) continue;
+  const declared: DomElement[] = [];
+  const generator: Array<{ el: DomElement; rank: number }> = [];
+  for (const el of m.elements) {
+    if (el === body || isRemoved(el, removed)) continue;
     const tag = tagOf(el);
-    if (tag === 'BODY' || tag === 'HTML' || tag === 'MAIN' || INLINE_TAGS.has(tag)) continue;
+    if (INLINE_TAGS.has(tag)) continue;
+    const role = el.getAttribute('role');
+    if (NEVER_CONTENT_TAGS.has(tag) || (role !== null && NEVER_CONTENT_ROLES.has(role))) {
+      // A <footer> or <aside> that somehow holds most of the page is the page.
+      if (lengthOf(el) <= pageText * 0.6 && !hasMainLandmark(el, m)) {
+        removed.add(el);
+        continue;
+      }
+    }
+    if (tag === 'MAIN' || role === 'main') declared.push(el);
     const tokens = tokensOf(el);
+    if (tokens.length === 0 && tag !== 'HEADER') continue;
+    const rank = GENERATOR_ROOTS.findIndex((g) => tokens.includes(g) && (g !== 'body' && g !== 'document' ? true : tag === 'DIV'));
+    if (rank >= 0) generator.push({ el, rank });
+    if (tag === 'MAIN') continue;
     const strong = tokens.some((t) => NAV_TOKENS.has(t));
     const weak = tag === 'HEADER' || tokens.some((t) => WEAK_TOKENS.has(t));
     if (!strong && !weak) continue;
-    const text = cleanText(el.textContent);
-    if (text.length > pageText * 0.5) continue;
+    const length = lengthOf(el);
+    if (length > pageText * 0.5) continue;
     if (strong) {
-      // "toc" inside the content of a hub may be the only content; still, it is links.
-      if (!holdsMainContent(el) || linkTextLength(el) >= text.length * 0.5) remove(el);
+      if (!m.holdsMain.has(el) || linksOf(el) >= length * 0.5) removed.add(el);
       continue;
     }
-    const linkShare = text.length === 0 ? 1 : linkTextLength(el) / text.length;
+    const linkShare = length === 0 ? 1 : linksOf(el) / length;
     const headerLike = tag === 'HEADER' || tokens.some((t) => HEADER_LIKE.has(t));
-    if (linkShare >= 0.5) remove(el);
-    else if (!headerLike && text.length < 200 && !el.querySelector('h1, h2, h3, pre, table, dl')) remove(el);
+    if (linkShare >= 0.5) removed.add(el);
+    else if (!headerLike && length < 200 && !el.querySelector('h1, h2, h3, pre, table, dl')) removed.add(el);
   }
-}
+  // Text left once boilerplate is out, for each element (what removal took, subtracted).
+  const lost = new Map<DomNode, number>();
+  const lostLinks = new Map<DomNode, number>();
+  for (const el of removed) {
+    const t = lengthOf(el);
+    const l = linksOf(el);
+    for (let p = el.parentNode; p; p = p.parentNode) {
+      lost.set(p, (lost.get(p) ?? 0) + t);
+      lostLinks.set(p, (lostLinks.get(p) ?? 0) + l);
+    }
+  }
+  for (const el of removed) (el as DomElement).remove();
+  const left = (el: DomNode) => lengthOf(el) - (lost.get(el) ?? 0);
+  const leftLinks = (el: DomNode) => linksOf(el) - (lostLinks.get(el) ?? 0);
+  const total = left(body);
 
-function textOf(el: DomNode): number {
-  return cleanText(el.textContent).length;
-}
-
-/** Picks the element holding the main content of a (boilerplate-free) document. */
-export function findContentRoot(document: DomDocument): DomElement | null {
-  const body = document.body ?? document.documentElement;
-  if (!body) return null;
-  const total = textOf(body);
-  let root: DomElement = body;
-  const best = (selector: string): DomElement | undefined => {
+  const biggest = (els: readonly DomElement[]): DomElement | undefined => {
     let pick: DomElement | undefined;
-    let pickLength = 0;
-    for (const el of Array.from(document.querySelectorAll(selector))) {
-      const length = textOf(el);
-      if (length > pickLength) {
+    let best = 0;
+    for (const el of els) {
+      if (isRemoved(el, removed)) continue;
+      const length = left(el);
+      if (length > best) {
         pick = el;
-        pickLength = length;
+        best = length;
       }
     }
-    return pick && pickLength >= Math.max(100, total * 0.5) ? pick : undefined;
+    return pick && best >= Math.max(100, total * 0.5) ? pick : undefined;
   };
-  const declared = best('main, [role=main]') ?? best('article');
-  if (declared) root = declared;
-  else {
-    for (const selector of GENERATOR_ROOTS) {
-      const found = best(selector);
-      if (found) {
-        root = found;
-        break;
-      }
-    }
-  }
+  let root: DomElement =
+    biggest(declared) ??
+    biggest(m.elements.filter((el) => tagOf(el) === 'ARTICLE')) ??
+    biggest(generator.sort((a, b) => a.rank - b.rank).map((g) => g.el)) ??
+    body;
   // Inward through wrappers: into a child that holds everything but a little, mostly links.
   for (let depth = 0; depth < 30; depth++) {
-    const here = textOf(root);
+    const here = left(root);
     if (here === 0) break;
     let next: DomElement | undefined;
     for (const child of Array.from(root.children)) {
-      const length = textOf(child);
-      if (length >= here * 0.5) {
+      if (left(child) >= here * 0.5) {
         next = child;
         break;
       }
     }
-    if (!next || next.nodeType !== ELEMENT_NODE) break;
-    const tag = tagOf(next);
+    if (!next) break;
     // Stop at the content's own structure.
-    if (/^(P|UL|OL|DL|TABLE|PRE|BLOCKQUOTE|H[1-6])$/.test(tag)) break;
-    const outside = here - textOf(next);
-    const outsideLinks = linkTextLength(root) - linkTextLength(next);
-    const outsideProse = outside - outsideLinks;
+    if (/^(P|UL|OL|DL|TABLE|PRE|BLOCKQUOTE|H[1-6])$/.test(tagOf(next))) break;
+    const outside = here - left(next);
+    const outsideProse = outside - (leftLinks(root) - leftLinks(next));
     if (outsideProse > Math.min(40, here * 0.05)) break;
     root = next;
   }
   return root;
+}
+
+function hasMainLandmark(el: DomElement, m: Lengths): boolean {
+  if (!m.holdsMain.has(el)) return false;
+  return el.querySelector('main, [role=main]') !== null;
 }

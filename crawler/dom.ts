@@ -58,16 +58,3 @@ export function classAndId(el: DomElement): string {
   return `${cls} ${id}`.toLowerCase();
 }
 
-/** Characters of an element's text (white space collapsed). */
-export function textLength(el: DomNode): number {
-  return cleanText(el.textContent).length;
-}
-
-/** Characters of text inside links (`<a href>`) under an element. */
-export function linkTextLength(el: DomElement): number {
-  let n = 0;
-  for (const a of Array.from(el.getElementsByTagName('a'))) {
-    if (a.hasAttribute('href')) n += cleanText(a.textContent).length;
-  }
-  return n;
-}

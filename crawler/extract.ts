@@ -8,7 +8,7 @@
 import { parseHTML } from 'linkedom';
 import type { ContentBlock, PageRole } from '../services/index.js';
 import { collectBlocks as collectStructuredBlocks } from './content-blocks.js';
-import { findContentRoot, removeBoilerplate } from './content-root.js';
+import { mainContent } from './content-root.js';
 import { cleanText, type DomDocument, type DomElement, type DomNode, ELEMENT_NODE, TEXT_NODE } from './dom.js';
 import { indexableRole, pageRole } from './page-role.js';
 import { resolveLink } from './urls.js';
@@ -193,8 +193,7 @@ export function extractHtml(html: string, pageUrl: string): ExtractedHtml {
   publishedAt ??= jsonLdDate(document);
 
   // Main content: boilerplate out, the content's root found, its blocks collected.
-  removeBoilerplate(document);
-  const root = findContentRoot(document);
+  const root = mainContent(document);
   const collected = root ? collectStructuredBlocks(root) : undefined;
   const blocks = collected?.blocks ?? [];
   const counts = collected?.counts ?? {

@@ -244,7 +244,7 @@ async function evaluateMode(
       citedSentences += cited.citedSentences;
       for (const c of response.citations) {
         citations++;
-        const doc = docByUrl.get(c.url);
+        const doc = docByUrl.get(c.url.replace(/#.*$/, ''));
         const text = doc ? normalizedDocs.get(doc.id) : undefined;
         if (text && q.answers.some((gold) => containsNormalized(text, gold))) preciseCitations++;
         if (doc && q.doc_ids.includes(doc.id)) goldPageCitations++;
@@ -260,7 +260,7 @@ async function evaluateMode(
       answer: response.answer,
       cited: response.citations.map((c) => ({
         n: c.n,
-        doc: docByUrl.get(c.url)?.id ?? c.url,
+        doc: docByUrl.get(c.url.replace(/#.*$/, ''))?.id ?? c.url,
         supported: c.supported,
       })),
       gold_doc: q.doc_ids,
