@@ -4,15 +4,7 @@
 // elements and lists made only of links are left out (the links are followed all the same: the
 // crawler reads them from the whole page). Pure: an element in, blocks and a few counts out.
 import { type ContentBlock, renderBlocks } from '../services/index.js';
-import {
-  cleanText,
-  type DomElement,
-  type DomNode,
-  ELEMENT_NODE,
-  isHidden,
-  TEXT_NODE,
-  tagOf,
-} from './dom.js';
+import { cleanText, type DomElement, type DomNode, ELEMENT_NODE, isHidden, TEXT_NODE, tagOf } from './dom.js';
 
 /** What the walk saw, for telling content pages from link hubs and indexes. */
 export interface BlockCounts {
@@ -104,7 +96,8 @@ const PARAGRAPHS = new Set(['P', 'BLOCKQUOTE', 'FIGCAPTION', 'ADDRESS', 'CAPTION
 
 /** Glyphs that generators put in permalink anchors next to headings and terms. */
 const PERMALINK_TEXT = /^[\s¶§#🔗⚓\u{1F517}]*$/u;
-const PERMALINK_CLASS = /\b(headerlink|anchorlink|anchor-link|hash-link|anchorjs-link|permalink|header-anchor|heading-anchor|anchor)\b/;
+const PERMALINK_CLASS =
+  /\b(headerlink|anchorlink|anchor-link|hash-link|anchorjs-link|permalink|header-anchor|heading-anchor|anchor)\b/;
 /** Line-number gutters of highlighted code. */
 const LINE_NUMBERS = /\b(linenos|lineno|line-numbers|gutter|hljs-ln-numbers)\b/;
 
@@ -128,7 +121,9 @@ function isPermalink(el: DomElement): boolean {
 
 /** Strips permalink glyphs a heading or term kept at its end ("Usage ¶"). */
 function tidyLabel(text: string): string {
-  return cleanText(text).replace(/\s*[¶§🔗]+$/u, '').trim();
+  return cleanText(text)
+    .replace(/\s*[¶§🔗]+$/u, '')
+    .trim();
 }
 
 /** The language a code block's markup names (`language-js`, `highlight-python`, `lang-sql`). */
@@ -218,7 +213,13 @@ function boldCell(cell: DomElement): boolean {
 
 export function collectBlocks(root: DomElement): CollectedBlocks {
   const blocks: ContentBlock[] = [];
-  const counts: BlockCounts = { keptChars: 0, keptLinkChars: 0, linkListChars: 0, linkListItems: 0, proseChars: 0 };
+  const counts: BlockCounts = {
+    keptChars: 0,
+    keptLinkChars: 0,
+    linkListChars: 0,
+    linkListItems: 0,
+    proseChars: 0,
+  };
   let inline: Inline = { text: '', linkChars: 0 };
   /** The id of the place the next block starts at (an `<a name>` or an element's id). */
   let pendingAnchor: string | undefined;
@@ -432,7 +433,9 @@ export function collectBlocks(root: DomElement): CollectedBlocks {
         const term = terms.join(', ');
         // Nested entries that have ids of their own (an API's members) stay entries of their own.
         const nestedLists = Array.from(el.children).filter(
-          (c) => tagOf(c) === 'DL' && Array.from(c.children).some((d) => tagOf(d) === 'DT' && d.hasAttribute('id')),
+          (c) =>
+            tagOf(c) === 'DL' &&
+            Array.from(c.children).some((d) => tagOf(d) === 'DT' && d.hasAttribute('id')),
         );
         if (nestedLists.length > 0 && term) {
           for (const n of nestedLists) n.remove();
@@ -458,7 +461,7 @@ export function collectBlocks(root: DomElement): CollectedBlocks {
     emitTerm('', 0);
   };
 
-  const tableBlock = (table: DomElement, depth: number): boolean => {
+  const tableBlock = (table: DomElement): boolean => {
     const rows = rowsOf(table);
     if (!isDataTable(table, rows)) return false;
     const grid = rows.map((tr) => ({
@@ -545,11 +548,7 @@ export function collectBlocks(root: DomElement): CollectedBlocks {
           const anchor = id ?? innerAnchor(el) ?? sectionId ?? takeAnchor();
           pendingAnchor = undefined;
           headingLevel = Number(tag[1]);
-          push(
-            { type: 'heading', level: headingLevel, text, ...(anchor ? { anchor } : {}) },
-            text.length,
-            0,
-          );
+          push({ type: 'heading', level: headingLevel, text, ...(anchor ? { anchor } : {}) }, text.length, 0);
         }
         continue;
       }
@@ -557,7 +556,11 @@ export function collectBlocks(root: DomElement): CollectedBlocks {
         // "<p><b>(1) How do I create an AUTOINCREMENT field?</b></p>": a heading in all but name.
         const text = labelOf(el);
         const anchor = id ?? takeAnchor();
-        push({ type: 'heading', level: Math.min(6, headingLevel + 1), text, ...(anchor ? { anchor } : {}) }, text.length, 0);
+        push(
+          { type: 'heading', level: Math.min(6, headingLevel + 1), text, ...(anchor ? { anchor } : {}) },
+          text.length,
+          0,
+        );
         continue;
       }
       if (id && el !== root) pendingAnchor ??= id;
@@ -580,7 +583,7 @@ export function collectBlocks(root: DomElement): CollectedBlocks {
           );
         }
       } else if (tag === 'TABLE') {
-        if (!tableBlock(el, depth)) {
+        if (!tableBlock(el)) {
           walk(el, depth + 1);
           flush();
         }
@@ -639,4 +642,3 @@ function innerAnchor(heading: DomElement): string | undefined {
   }
   return undefined;
 }
-

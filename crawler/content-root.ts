@@ -83,7 +83,26 @@ const WEAK_TOKENS = new Set([
 ]);
 
 /** Inline elements: class names on them style words, they do not mark page regions. */
-const INLINE_TAGS = new Set(['A', 'SPAN', 'CODE', 'EM', 'STRONG', 'B', 'I', 'KBD', 'SAMP', 'VAR', 'LABEL', 'SMALL', 'TT', 'SUP', 'SUB', 'ABBR', 'IMG', 'BR']);
+const INLINE_TAGS = new Set([
+  'A',
+  'SPAN',
+  'CODE',
+  'EM',
+  'STRONG',
+  'B',
+  'I',
+  'KBD',
+  'SAMP',
+  'VAR',
+  'LABEL',
+  'SMALL',
+  'TT',
+  'SUP',
+  'SUB',
+  'ABBR',
+  'IMG',
+  'BR',
+]);
 
 const HEADER_LIKE = new Set(['header', 'banner', 'masthead']);
 
@@ -196,7 +215,9 @@ export function mainContent(document: DomDocument): DomElement | null {
     if (tag === 'MAIN' || role === 'main') declared.push(el);
     const tokens = tokensOf(el);
     if (tokens.length === 0 && tag !== 'HEADER') continue;
-    const rank = GENERATOR_ROOTS.findIndex((g) => tokens.includes(g) && (g !== 'body' && g !== 'document' ? true : tag === 'DIV'));
+    const rank = GENERATOR_ROOTS.findIndex(
+      (g) => tokens.includes(g) && (g !== 'body' && g !== 'document' ? true : tag === 'DIV'),
+    );
     if (rank >= 0) generator.push({ el, rank });
     if (tag === 'MAIN') continue;
     const strong = tokens.some((t) => NAV_TOKENS.has(t));

@@ -57,4 +57,3 @@ export function classAndId(el: DomElement): string {
   const id = el.getAttribute('id') ?? '';
   return `${cls} ${id}`.toLowerCase();
 }
-

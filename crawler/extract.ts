@@ -9,7 +9,14 @@ import { parseHTML } from 'linkedom';
 import type { ContentBlock, PageRole } from '../services/index.js';
 import { collectBlocks as collectStructuredBlocks } from './content-blocks.js';
 import { mainContent } from './content-root.js';
-import { cleanText, type DomDocument, type DomElement, type DomNode, ELEMENT_NODE, TEXT_NODE } from './dom.js';
+import {
+  cleanText,
+  type DomDocument,
+  type DomElement,
+  type DomNode,
+  ELEMENT_NODE,
+  TEXT_NODE,
+} from './dom.js';
 import { indexableRole, pageRole } from './page-role.js';
 import { resolveLink } from './urls.js';
 
@@ -185,7 +192,10 @@ export function extractHtml(html: string, pageUrl: string): ExtractedHtml {
   for (const input of Array.from(document.getElementsByTagName('input'))) {
     const type = (input.getAttribute('type') ?? 'text').toLowerCase();
     const name = (input.getAttribute('name') ?? '').toLowerCase();
-    if (type === 'search' || ((type === 'text' || type === '') && /^(q|query|search|s|term|keyword)$/.test(name))) {
+    if (
+      type === 'search' ||
+      ((type === 'text' || type === '') && /^(q|query|search|s|term|keyword)$/.test(name))
+    ) {
       hasSearchForm = true;
       break;
     }

@@ -19,8 +19,10 @@ export interface RoleInput {
 /** Least prose (words outside links) for a hub page to be indexed for it. */
 export const HUB_MIN_PROSE_WORDS = 40;
 
-const INDEX_NAME = /(^|[/_\-.\s])(gen)?index(-[a-z0-9]+)?(\.html?)?$|glossary|\ba-z\b|alphabetical|sitemap|all-?(functions|classes|items|modules)|modindex|py-modindex|(^|\/)(idx|ix\d+)(\.html?)?$/i;
-const INDEX_TITLE = /^(index|general index|glossary|alphabetical index|index of|module index|python module index|all items|all classes|sitemap)\b|\bindex$/i;
+const INDEX_NAME =
+  /(^|[/_\-.\s])(gen)?index(-[a-z0-9]+)?(\.html?)?$|glossary|\ba-z\b|alphabetical|sitemap|all-?(functions|classes|items|modules)|modindex|py-modindex|(^|\/)(idx|ix\d+)(\.html?)?$/i;
+const INDEX_TITLE =
+  /^(index|general index|glossary|alphabetical index|index of|module index|python module index|all items|all classes|sitemap)\b|\bindex$/i;
 const TOC_NAME = /(^|[/_\-.\s])(toc|contents|table-of-contents)(\.html?)?$/i;
 const TOC_TITLE = /^(table of contents|contents|toc)\b|\bcontents$/i;
 const SEARCH_NAME = /(^|[/_\-.])search(\.html?)?$/i;
@@ -41,11 +43,14 @@ export function pageRole(input: RoleInput): PageRole {
   const listShare = total === 0 ? 0 : counts.linkListChars / total;
   const prose = input.proseWords;
 
-  if ((SEARCH_NAME.test(path) || SEARCH_TITLE.test(title)) && input.hasSearchForm && prose < 100) return 'search';
+  if ((SEARCH_NAME.test(path) || SEARCH_TITLE.test(title)) && input.hasSearchForm && prose < 100)
+    return 'search';
   // A listing of many entries that are links: an index, when its name says so or it says nothing else.
   if (counts.linkListItems >= 20 || linkShare >= 0.6) {
-    if ((INDEX_NAME.test(path) || INDEX_TITLE.test(title)) && (listShare >= 0.4 || linkShare >= 0.5)) return 'index';
-    if ((TOC_NAME.test(path) || TOC_TITLE.test(title)) && (listShare >= 0.4 || linkShare >= 0.5)) return 'toc';
+    if ((INDEX_NAME.test(path) || INDEX_TITLE.test(title)) && (listShare >= 0.4 || linkShare >= 0.5))
+      return 'index';
+    if ((TOC_NAME.test(path) || TOC_TITLE.test(title)) && (listShare >= 0.4 || linkShare >= 0.5))
+      return 'toc';
   }
   if (linkShare >= 0.5 && prose < 300) return 'hub';
   if (total > 0 && listShare >= 0.7) return 'hub';

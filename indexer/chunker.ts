@@ -64,7 +64,12 @@ function blockText(block: ContentBlock): string {
 }
 
 /** Code longer than a passage, cut between lines into fenced pieces of at most maxWords. */
-function codePieces(block: Extract<ContentBlock, { type: 'code' }>, maxWords: number, index: number, anchor: string | undefined): Piece[] {
+function codePieces(
+  block: Extract<ContentBlock, { type: 'code' }>,
+  maxWords: number,
+  index: number,
+  anchor: string | undefined,
+): Piece[] {
   const out: Piece[] = [];
   let lines: string[] = [];
   let words = 0;
@@ -116,7 +121,13 @@ function splitLong(text: string, maxWords: number, block: number): Piece[] {
 }
 
 /** Sentence-sized pieces of a block that fits a passage: one piece, or its sentences when overlap needs them. */
-function blockPieces(text: string, words: number, block: number, maxWords: number, anchor: string | undefined): Piece[] {
+function blockPieces(
+  text: string,
+  words: number,
+  block: number,
+  maxWords: number,
+  anchor: string | undefined,
+): Piece[] {
   if (words > maxWords) {
     // Cut at sentences; pieces stay sentence-sized so a cut can fall between any two.
     return splitLong(text, maxWords, block).flatMap((p) =>
@@ -190,17 +201,35 @@ export function chunkBlocks(blocks: readonly ContentBlock[], options: ChunkOptio
       const text = joinPieces(chunk);
       const at = chunk[0]?.anchor;
       if (text)
-        chunks.push({ headings, text, wordCount: wordsOf(chunk), kind: 'text', ...(at ? { anchor: at } : {}) });
+        chunks.push({
+          headings,
+          text,
+          wordCount: wordsOf(chunk),
+          kind: 'text',
+          ...(at ? { anchor: at } : {}),
+        });
     }
     section = [];
   };
   /** Passages of a unit that stands alone (a term's text, table rows), each under `headings`. */
-  const pushUnit = (headings: string[], pieces: Piece[], kind: PassageKind, unitAnchor: string | undefined) => {
+  const pushUnit = (
+    headings: string[],
+    pieces: Piece[],
+    kind: PassageKind,
+    unitAnchor: string | undefined,
+  ) => {
     let group: Piece[] = [];
     let words = 0;
     const emit = () => {
       const text = joinPieces(group);
-      if (text) chunks.push({ headings, text, wordCount: words, kind, ...(unitAnchor ? { anchor: unitAnchor } : {}) });
+      if (text)
+        chunks.push({
+          headings,
+          text,
+          wordCount: words,
+          kind,
+          ...(unitAnchor ? { anchor: unitAnchor } : {}),
+        });
       group = [];
       words = 0;
     };
@@ -238,7 +267,11 @@ export function chunkBlocks(blocks: readonly ContentBlock[], options: ChunkOptio
         closeSection();
         const headings = [...path.map((h) => h.text), ...(block.caption ? [block.caption] : [])];
         const tableAnchor = block.anchor ?? anchor;
-        const pieces = tableRows(block).map((row) => ({ text: row, words: Math.max(1, countWords(row)), block: index }));
+        const pieces = tableRows(block).map((row) => ({
+          text: row,
+          words: Math.max(1, countWords(row)),
+          block: index,
+        }));
         // Rows are lines: joinPieces puts a blank line between blocks, so each row is its own "block".
         pushUnit(
           headings,
@@ -291,4 +324,3 @@ function termPieces(text: string, maxWords: number, index: number, anchor: strin
   }
   return out;
 }
-

@@ -9,7 +9,12 @@
  * citations link to it.
  */
 export type ContentBlock =
-  | { readonly type: 'heading'; readonly level: number; readonly text: string; readonly anchor?: string | undefined }
+  | {
+      readonly type: 'heading';
+      readonly level: number;
+      readonly text: string;
+      readonly anchor?: string | undefined;
+    }
   | { readonly type: 'text'; readonly text: string; readonly anchor?: string | undefined }
   | { readonly type: 'list'; readonly items: readonly string[]; readonly anchor?: string | undefined }
   /** Verbatim code (a `<pre>` block); `lang` from the page's markup when it names one. */

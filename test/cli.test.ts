@@ -35,7 +35,7 @@ describe('citebox CLI', () => {
       '/': {
         body: htmlPage(
           'Lighthouse keeping',
-          '<main><h1>Lighthouses</h1><p>See <a href="/fresnel">the Fresnel lens</a>.</p></main>',
+          '<main><h1>Lighthouses</h1><p>Lighthouse keepers kept the lamps lit from dusk to dawn and wrote the weather in the log every night. See <a href="/fresnel">the Fresnel lens</a>.</p></main>',
         ),
       },
       '/fresnel': {
@@ -106,7 +106,7 @@ describe('citebox CLI', () => {
       '/': {
         body: htmlPage(
           'Home',
-          `<main><p>Lighthouses and their keepers.</p><a href="${other.url}">Keepers</a></main>`,
+          `<main><p>Lighthouses and their keepers: who lit the lamps, trimmed the wicks and logged the storms.</p><a href="${other.url}">Keepers</a></main>`,
         ),
       },
     });

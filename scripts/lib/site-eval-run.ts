@@ -43,9 +43,14 @@ function readJsonl<T>(path: string): T[] {
     .map((line) => JSON.parse(line) as T);
 }
 
-async function waitForCrawl(apiUrl: string, id: string): Promise<{ status: string; stats: Record<string, number> }> {
+async function waitForCrawl(
+  apiUrl: string,
+  id: string,
+): Promise<{ status: string; stats: Record<string, number> }> {
   for (;;) {
-    const res = await fetch(`${apiUrl}/v1/crawls/${id}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    const res = await fetch(`${apiUrl}/v1/crawls/${id}`, {
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    });
     const job = (await res.json()) as { status: string; stats: Record<string, number> };
     if (!['queued', 'running'].includes(job.status)) return job;
     await new Promise((r) => setTimeout(r, 250));
@@ -113,7 +118,8 @@ export async function runSiteEval(opts: SiteEvalOptions): Promise<number> {
       headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({ seeds: [`${site.origin}/index.html`], max_pages: 20_000, max_depth: 20 }),
     });
-    if (res.status !== 202) throw new Error(`starting the crawl failed: HTTP ${res.status} ${await res.text()}`);
+    if (res.status !== 202)
+      throw new Error(`starting the crawl failed: HTTP ${res.status} ${await res.text()}`);
     const job = await waitForCrawl(server.url, ((await res.json()) as { id: string }).id);
     const crawlMs = performance.now() - crawlStarted;
     const stats = await server.runtime.backend.stats();
@@ -152,11 +158,16 @@ export async function runSiteEval(opts: SiteEvalOptions): Promise<number> {
         details.push({ ...result, mode });
       }
       const figures = siteReport(results, howto);
-      process.stdout.write(`eval:answers --site ${report['dataset']} (${mode}): ${questions.length} of ${allQuestions} questions, ${stats.pages} pages, ${stats.passages} passages\n`);
+      process.stdout.write(
+        `eval:answers --site ${report['dataset']} (${mode}): ${questions.length} of ${allQuestions} questions, ${stats.pages} pages, ${stats.passages} passages\n`,
+      );
       process.stdout.write(`${line('all', figures.all)}\n`);
-      for (const [kind, f] of Object.entries(figures.by_kind).sort()) process.stdout.write(`${line(kind, f)}\n`);
+      for (const [kind, f] of Object.entries(figures.by_kind).sort())
+        process.stdout.write(`${line(kind, f)}\n`);
       if (figures.howto.questions > 0)
-        process.stdout.write(`${line('how-to', figures.howto)}  shows code ${pct(figures.howto.shows_code)}\n`);
+        process.stdout.write(
+          `${line('how-to', figures.howto)}  shows code ${pct(figures.howto.shows_code)}\n`,
+        );
       if (errors) process.stdout.write(`  ${errors} errors\n`);
       report[mode] = { ...figures, errors };
     }

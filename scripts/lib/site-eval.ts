@@ -207,7 +207,11 @@ export function siteReport(
   howtoIds: ReadonlySet<string>,
 ): { all: SiteFigures; by_kind: Record<string, SiteFigures>; howto: SiteFigures & { shows_code: number } } {
   const byKind: Record<string, SiteQuestionResult[]> = {};
-  for (const r of results) (byKind[r.kind] ??= []).push(r);
+  for (const r of results) {
+    const list = byKind[r.kind] ?? [];
+    list.push(r);
+    byKind[r.kind] = list;
+  }
   const howto = results.filter((r) => howtoIds.has(r.id));
   return {
     all: summarize(results),

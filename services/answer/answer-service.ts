@@ -29,7 +29,12 @@ import { AnswerAssembler, type CitationUse } from './answer-assembler.js';
 import { AnswerCache, answerCacheKey } from './answer-cache.js';
 import { CitationStyleNormalizer } from './citation-style.js';
 import { passageLink, sectionOf } from './deep-link.js';
-import { definitionSubject, extractiveAnswer, passageAnswerScores, wantsAnswerRanking } from './extractive.js';
+import {
+  definitionSubject,
+  extractiveAnswer,
+  passageAnswerScores,
+  wantsAnswerRanking,
+} from './extractive.js';
 import { cleanRewrite, needsContext, standaloneQueryFallback } from './followup.js';
 import { questionLanguage, wrongLanguage } from './language-check.js';
 import {

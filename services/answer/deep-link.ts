@@ -25,14 +25,22 @@ export function openingWords(text: string, words = TEXT_FRAGMENT_WORDS): string 
     .replace(/^\s*•\s*/, '')
     .replace(/\s+/g, ' ')
     .trim();
-  const picked = plain.split(' ').slice(0, words).join(' ');
-  return picked.length >= 3 ? picked : undefined;
+  // Chinese and Japanese have no spaces between words: a dozen characters, up to a full stop.
+  const cjk = /^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]/u.test(plain);
+  const picked = cjk
+    ? (plain.split(/[。！？，；,.]/u)[0] ?? '').slice(0, 12)
+    : plain.split(' ').slice(0, words).join(' ');
+  return picked.length >= 2 ? picked : undefined;
 }
 
-/** The passage's URL with a fragment that lands on it. */
-export function passageLink(passage: Pick<PassageRecord, 'url' | 'anchor' | 'text'>): string {
+/**
+ * The passage's URL with a fragment that lands on it (none for a page's first passage without an
+ * anchor: the top of the page is its place).
+ */
+export function passageLink(passage: Pick<PassageRecord, 'url' | 'anchor' | 'text' | 'position'>): string {
   const base = passage.url.replace(/#.*$/, '');
   if (passage.anchor) return `${base}#${encodeURIComponent(passage.anchor).replace(/%3A/gi, ':')}`;
+  if (passage.position === 0) return base;
   const words = openingWords(passage.text);
   return words ? `${base}#:~:text=${encodeTextDirective(words)}` : base;
 }

@@ -27,7 +27,13 @@ import {
   wordTokens,
 } from '../text/index.js';
 import { identifierParts } from './citation-verifier.js';
-import { type AnswerType, answerTypeOf, definitionSubject, holdsIdentifier, questionIdentifiers } from './question.js';
+import {
+  type AnswerType,
+  answerTypeOf,
+  definitionSubject,
+  holdsIdentifier,
+  questionIdentifiers,
+} from './question.js';
 
 export { type AnswerType, answerTypeOf, definitionSubject } from './question.js';
 
@@ -90,7 +96,9 @@ function holdsAnswerType(
     case 'default':
       // "… defaults to 90 days", "The default is 5", "… (default: true)", "off by default".
       return (
-        /\bdefault(s|ed)?\b|\bby default\b|\bthe usual\b|\bnormally\b|\bunless (?:\w+ ){0,3}(?:specified|given|set|configured)\b|默认|缺省/i.test(sentence) &&
+        /\bdefault(s|ed)?\b|\bby default\b|\bthe usual\b|\bnormally\b|\bunless (?:\w+ ){0,3}(?:specified|given|set|configured)\b|默认|缺省/i.test(
+          sentence,
+        ) &&
         (/\d/.test(sentence) ||
           NUMBER_WORDS.test(sentence) ||
           /\b(true|false|yes|no|none|null|off|on|enabled?|disabled?|unset|empty|infinite|unlimited|never|always)\b|"[^"]+"|`[^`]+`|'[^']+'/i.test(
@@ -98,7 +106,11 @@ function holdsAnswerType(
           ))
       );
     case 'limit': {
-      if (!/\b(max(imum)?|min(imum)?|limit(s|ed)?|at most|at least|up to|range|between|no more than|no less than|largest|smallest|cannot exceed|must not exceed|exceed)\b|最大|最小|上限|不超过/i.test(sentence))
+      if (
+        !/\b(max(imum)?|min(imum)?|limit(s|ed)?|at most|at least|up to|range|between|no more than|no less than|largest|smallest|cannot exceed|must not exceed|exceed)\b|最大|最小|上限|不超过/i.test(
+          sentence,
+        )
+      )
         return false;
       for (const m of sentence.matchAll(/\d[\d,.]*/g)) if (fresh(m[0].replace(/[.,]$/, ''))) return true;
       return NUMBER_WORDS.test(sentence);
@@ -342,7 +354,11 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
         const code = make(fence.code, 'code', fence.lang || undefined);
         if (code.words === 0) continue;
         // "Run the tests with:" / "For example," before a block of code introduces it.
-        if (lastSentence && !lastSentence.codeAfter && /[:：]$|\bexample\b|\bfollowing\b/i.test(lastSentence.text))
+        if (
+          lastSentence &&
+          !lastSentence.codeAfter &&
+          /[:：]$|\bexample\b|\bfollowing\b/i.test(lastSentence.text)
+        )
           lastSentence.codeAfter = code;
         candidates.push(code);
         previous = undefined;
@@ -608,7 +624,11 @@ function codeWindow(c: Candidate, weights: ReadonlyMap<string, number>): string 
   });
   const { start } = bestWindow(lineWeights, MAX_CODE_LINES);
   const picked = lines.slice(start, start + MAX_CODE_LINES);
-  return [...(start > 0 ? ['…'] : []), ...picked, ...(start + MAX_CODE_LINES < lines.length ? ['…'] : [])].join('\n');
+  return [
+    ...(start > 0 ? ['…'] : []),
+    ...picked,
+    ...(start + MAX_CODE_LINES < lines.length ? ['…'] : []),
+  ].join('\n');
 }
 
 function fenced(code: string, lang: string | undefined): string {
@@ -643,7 +663,7 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
   /** Terms already named by a chosen part (a term leads only the first sentence of its entry). */
   const named = new Set<string>();
   const addCode = (c: Candidate | undefined): boolean => {
-    if (!c || c.unit !== 'code' || seen.has(c.lower) || codeBlocks >= MAX_CODE_BLOCKS) return false;
+    if (c?.unit !== 'code' || seen.has(c.lower) || codeBlocks >= MAX_CODE_BLOCKS) return false;
     seen.add(c.lower);
     chosen.push({ c, text: codeWindow(c, prepared.weights) });
     codeBlocks++;
@@ -655,7 +675,9 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
     if (chosen.filter((p) => p.c.unit !== 'code').length >= MAX_SENTENCES) return false;
     // A sentence of a definition-list entry that does not name its term leads with it.
     const lead =
-      c.term && !named.has(`${c.n}`) && !c.text.toLowerCase().includes(c.term.toLowerCase().split(', ')[0] ?? '')
+      c.term &&
+      !named.has(`${c.n}`) &&
+      !c.text.toLowerCase().includes(c.term.toLowerCase().split(', ')[0] ?? '')
         ? `${formatTerm(c.term)} — `
         : '';
     let room = Math.min(maxWords - words, w.partWords) - answerWordCount(lead);
@@ -676,7 +698,10 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
       chosen.push({ c, text });
       words += count;
       // Code the sentence announces ("… run:", "For example,") comes with it.
-      if (c.codeAfter && (c.text.endsWith(':') || prepared.type === 'howto' || c.codeAfter.coverage >= w.fillCoverage))
+      if (
+        c.codeAfter &&
+        (c.text.endsWith(':') || prepared.type === 'howto' || c.codeAfter.coverage >= w.fillCoverage)
+      )
         addCode(c.codeAfter);
       return true;
     }

@@ -39,7 +39,8 @@ export function definitionSubject(question: string): string | undefined {
   return subject;
 }
 
-const DEFAULT_Q = /\bdefaults?\b|\bby default\b|\bout of the box\b|\bif (?:i|you) (?:don'?t|do not) (?:give|set|specify|pass)|默认|缺省/;
+const DEFAULT_Q =
+  /\bdefaults?\b|\bby default\b|\bout of the box\b|\bif (?:i|you) (?:don'?t|do not) (?:give|set|specify|pass)|默认|缺省/;
 const LIMIT_Q =
   /\b(max(imum)?|min(imum)?|limits?|largest|smallest|biggest|longest|shortest|at most|at least|upper bound|lower bound|range of|how (large|big|long) can)\b|最大|最小|上限|下限|范围/;
 
@@ -81,4 +82,3 @@ export function answerTypeOf(question: string): AnswerType {
   if (/^\s*(is|are|does|do|can|will|was|were|has|have|did)\b|吗[？?]?\s*$|是否/.test(q)) return 'yesno';
   return 'other';
 }
-

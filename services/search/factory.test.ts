@@ -4,6 +4,7 @@ import { silentLogger } from '../logger.js';
 import { makePage } from './backend-contract.testkit.js';
 import { createSearchBackend } from './factory.js';
 import { SqliteBackend } from './sqlite/sqlite-backend.js';
+import { StructureRankedBackend } from './structure-ranking.js';
 import { tempDirs } from './temp-dirs.testkit.js';
 
 const tempDir = tempDirs('factory');
@@ -14,8 +15,10 @@ async function hitsWith(size: string | undefined): Promise<number> {
   const env: Record<string, string> = { CITEBOX_DATA_DIR: dir };
   if (size !== undefined) env.CITEBOX_PASSAGE_CACHE_SIZE = size;
   const backend = createSearchBackend(loadConfig(env), silentLogger());
-  expect(backend).toBeInstanceOf(SqliteBackend);
-  const sqlite = backend as SqliteBackend;
+  // The embedded index, wrapped by the structure ranking every backend gets.
+  expect(backend).toBeInstanceOf(StructureRankedBackend);
+  const sqlite = (backend as StructureRankedBackend).inner as SqliteBackend;
+  expect(sqlite).toBeInstanceOf(SqliteBackend);
   await sqlite.open();
   await sqlite.replacePages([
     makePage('https://a.example/1', ['lighthouse keepers trim the lamp wick at dusk']),

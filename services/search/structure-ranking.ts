@@ -34,7 +34,8 @@ export const STRUCTURE_BOOSTS = Object.freeze({
 const WIDEN = 2;
 const MIN_CANDIDATES = 20;
 
-const RELEASE_LABEL = /\b\d+\.\d+(\.\d+)*\b|\brelease|\bchange ?log|\bchanges\b|\bnews\b|\bwhat'?s new\b|\bhistory\b|版本|更新/i;
+const RELEASE_LABEL =
+  /\b\d+\.\d+(\.\d+)*\b|\brelease|\bchange ?log|\bchanges\b|\bnews\b|\bwhat'?s new\b|\bhistory\b|版本|更新/i;
 
 /** The boost (0 = none) a passage gets for a query's identifiers and question. */
 export function structureBoost(
@@ -57,9 +58,12 @@ export function structureBoost(
     }
     const n = identifiers.length;
     boost +=
-      (STRUCTURE_BOOSTS.term * term) / n + (STRUCTURE_BOOSTS.heading * heading) / n + (STRUCTURE_BOOSTS.body * text) / n;
+      (STRUCTURE_BOOSTS.term * term) / n +
+      (STRUCTURE_BOOSTS.heading * heading) / n +
+      (STRUCTURE_BOOSTS.body * text) / n;
   }
-  if (version && RELEASE_LABEL.test([passage.title, ...passage.headings].join('\n'))) boost += STRUCTURE_BOOSTS.release;
+  if (version && RELEASE_LABEL.test([passage.title, ...passage.headings].join('\n')))
+    boost += STRUCTURE_BOOSTS.release;
   return boost;
 }
 

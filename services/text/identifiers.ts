@@ -36,7 +36,8 @@ export function questionIdentifiers(question: string): string[] {
   }
   for (const m of text.matchAll(/\b[a-z][a-z0-9]*_[a-z0-9_]+\b/gi)) add(m[0]);
   for (const m of text.matchAll(/\b[a-z]+[A-Z][A-Za-z0-9]*\b/g)) add(m[0]);
-  for (const m of text.matchAll(/\b[a-z_][\w.]*\(\)?/gi)) if (m[0].endsWith('(') || m[0].endsWith('()')) add(m[0].replace(/\($/, ''));
+  for (const m of text.matchAll(/\b[a-z_][\w.]*\(\)?/gi))
+    if (m[0].endsWith('(') || m[0].endsWith('()')) add(m[0].replace(/\($/, ''));
   // Upper-case words stand out only when the rest of the question is not written in capitals.
   const letters = text.replace(/[^A-Za-z]/g, '');
   const upper = letters.replace(/[^A-Z]/g, '').length;

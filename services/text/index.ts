@@ -16,8 +16,8 @@ export { detectLanguage, primaryLanguage } from './language.js';
 export { splitSentences } from './sentences.js';
 export { collapseSpaces, makeSnippet } from './snippet.js';
 export { englishStem } from './stem.js';
-export { fenceCode, parseFence, renderBlocks, splitParagraphs, stripFences, tableRows } from './structure.js';
 export { stopWordsFor } from './stopwords.js';
+export { fenceCode, parseFence, renderBlocks, splitParagraphs, stripFences, tableRows } from './structure.js';
 export {
   CHINESE_STOP_WORDS,
   CJK_CHAR,
