@@ -95,7 +95,7 @@ const INLINE_CODE = new Set(['CODE', 'KBD', 'SAMP', 'TT']);
 const PARAGRAPHS = new Set(['P', 'BLOCKQUOTE', 'FIGCAPTION', 'ADDRESS', 'CAPTION', 'SUMMARY', 'LEGEND']);
 
 /** Glyphs that generators put in permalink anchors next to headings and terms. */
-const PERMALINK_TEXT = /^[\s¶§#🔗⚓\u{1F517}]*$/u;
+const PERMALINK_TEXT = /^[\s\u200b¶§#🔗⚓\u{1F517}]*$/u;
 const PERMALINK_CLASS =
   /\b(headerlink|anchorlink|anchor-link|hash-link|anchorjs-link|permalink|header-anchor|heading-anchor|anchor)\b/;
 /** Line-number gutters of highlighted code. */
@@ -119,20 +119,31 @@ function isPermalink(el: DomElement): boolean {
   return href.startsWith('#') && PERMALINK_TEXT.test(el.textContent ?? '');
 }
 
-/** Strips permalink glyphs a heading or term kept at its end ("Usage ¶"). */
+/**
+ * A heading or term as a label: permalink glyphs at its end gone ("Usage ¶"), and no code marks
+ * (a label is plain text; an answer formats identifiers itself).
+ */
 function tidyLabel(text: string): string {
-  return cleanText(text)
+  return cleanText(text.replace(/`/g, ''))
     .replace(/\s*[¶§🔗]+$/u, '')
+    .replace(/\s+([,.;:)])/g, '$1')
+    .replace(/([(])\s+/g, '$1')
     .trim();
 }
 
 /** The language a code block's markup names (`language-js`, `highlight-python`, `lang-sql`). */
 function codeLanguage(pre: DomElement): string | undefined {
-  const sources: Array<DomElement | null> = [pre, pre.querySelector('code'), parentElement(pre)];
+  const parent = parentElement(pre);
+  const sources: Array<DomElement | null> = [
+    pre,
+    pre.querySelector('code'),
+    parent,
+    parent && parentElement(parent),
+  ];
   for (const el of sources) {
     if (!el) continue;
     const cls = el.getAttribute('class') ?? '';
-    const m = /\b(?:language|lang|highlight|brush:?)-?\s*([a-z0-9+#-]{1,20})\b/i.exec(cls);
+    const m = /(?:^|\s)(?:language|lang|highlight|brush)(?:-|:\s*)([a-z0-9+#]{1,20})\b/i.exec(cls);
     if (m?.[1] && !/^(default|none|text|plain|source|notranslate)$/i.test(m[1])) return m[1].toLowerCase();
     const data = el.getAttribute('data-lang') ?? el.getAttribute('data-language');
     if (data && /^[a-z0-9+#-]{1,20}$/i.test(data)) return data.toLowerCase();
@@ -240,7 +251,11 @@ export function collectBlocks(root: DomElement): CollectedBlocks {
   };
   const flush = () => {
     const text = cleanText(inline.text);
-    if (text) {
+    // A line that is one short link ("Edit this page", "Back to top", "Next →") is navigation.
+    if (text && inline.linkChars >= text.length * 0.95 && text.split(' ').length <= 8) {
+      counts.linkListChars += text.length;
+      counts.linkListItems += 1;
+    } else if (text) {
       const anchor = takeAnchor();
       push({ type: 'text', text, ...(anchor ? { anchor } : {}) }, text.length, inline.linkChars);
       counts.proseChars += Math.max(0, text.length - inline.linkChars);
@@ -543,8 +558,7 @@ export function collectBlocks(root: DomElement): CollectedBlocks {
         if (text) {
           // A heading's id, else the id of the section it opens, else an anchor just before it.
           const parent = parentElement(el);
-          const sectionId =
-            parent && parent !== root && firstElementChild(parent) === el ? parent.getAttribute('id') : null;
+          const sectionId = parent && firstElementChild(parent) === el ? parent.getAttribute('id') : null;
           const anchor = id ?? innerAnchor(el) ?? sectionId ?? takeAnchor();
           pendingAnchor = undefined;
           headingLevel = Number(tag[1]);
@@ -567,7 +581,7 @@ export function collectBlocks(root: DomElement): CollectedBlocks {
       if (PARAGRAPHS.has(tag)) {
         walk(el, depth + 1);
         flush();
-      } else if (tag === 'UL' || tag === 'OL' || tag === 'MENU') {
+      } else if ((tag === 'UL' || tag === 'OL' || tag === 'MENU') && !holdsBlocks(el)) {
         listBlock(el, depth);
       } else if (tag === 'DL') {
         definitionList(el, depth, []);
@@ -624,6 +638,11 @@ function boldHeading(p: DomElement): boolean {
   const text = cleanText(bold.textContent);
   if (text.length < 3 || text.length > 150 || text.split(' ').length > 20) return false;
   return text.endsWith('?') || !/[.!:;,]$/.test(text);
+}
+
+/** A list whose items hold headings, sections, code or tables lays out content: it is read as such. */
+function holdsBlocks(list: DomElement): boolean {
+  return list.querySelector('h1, h2, h3, h4, h5, h6, section, article, pre, table, dl') !== null;
 }
 
 function firstElementChild(el: DomElement): DomElement | undefined {

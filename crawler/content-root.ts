@@ -206,8 +206,8 @@ export function mainContent(document: DomDocument): DomElement | null {
     if (INLINE_TAGS.has(tag)) continue;
     const role = el.getAttribute('role');
     if (NEVER_CONTENT_TAGS.has(tag) || (role !== null && NEVER_CONTENT_ROLES.has(role))) {
-      // A <footer> or <aside> that somehow holds most of the page is the page.
-      if (lengthOf(el) <= pageText * 0.6 && !hasMainLandmark(el, m)) {
+      // A <footer> or <aside> that somehow holds most of a long page is the page.
+      if ((lengthOf(el) <= pageText * 0.6 || pageText < 1000) && !hasMainLandmark(el, m)) {
         removed.add(el);
         continue;
       }
@@ -261,7 +261,7 @@ export function mainContent(document: DomDocument): DomElement | null {
         best = length;
       }
     }
-    return pick && best >= Math.max(100, total * 0.5) ? pick : undefined;
+    return pick && best > 0 && best >= total * 0.5 ? pick : undefined;
   };
   let root: DomElement =
     biggest(declared) ??

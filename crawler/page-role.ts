@@ -19,8 +19,9 @@ export interface RoleInput {
 /** Least prose (words outside links) for a hub page to be indexed for it. */
 export const HUB_MIN_PROSE_WORDS = 40;
 
+// "index.html" is a folder's default page, not an index: only named indexes count.
 const INDEX_NAME =
-  /(^|[/_\-.\s])(gen)?index(-[a-z0-9]+)?(\.html?)?$|glossary|\ba-z\b|alphabetical|sitemap|all-?(functions|classes|items|modules)|modindex|py-modindex|(^|\/)(idx|ix\d+)(\.html?)?$/i;
+  /genindex|modindex|glossary|\ba-z\b|alphabetical|sitemap|all-?(functions|classes|items|modules)|(^|\/)(idx|ix\d+|index-[a-z0-9]+)(\.html?)?$/i;
 const INDEX_TITLE =
   /^(index|general index|glossary|alphabetical index|index of|module index|python module index|all items|all classes|sitemap)\b|\bindex$/i;
 const TOC_NAME = /(^|[/_\-.\s])(toc|contents|table-of-contents)(\.html?)?$/i;

@@ -99,3 +99,86 @@ describe('markdownToBlocks', () => {
     ]);
   });
 });
+
+describe('chunkBlocks: structure', () => {
+  it('makes each definition-list entry a passage of its own, its term the innermost heading', () => {
+    const chunks = chunkBlocks([
+      { type: 'heading', level: 2, text: 'Variables', anchor: 'variables' },
+      { type: 'text', text: 'These variables configure garbage collection.' },
+      {
+        type: 'term',
+        term: 'gc.reflogExpire',
+        text: 'Removes reflog entries older than this; defaults to 90 days.',
+        anchor: 'gc-reflogexpire',
+      },
+      { type: 'term', term: 'gc.auto', text: 'Defaults to 6700.' },
+      { type: 'term', term: 'remove', text: 'Removes it.', context: ['Repository'] },
+    ]);
+    expect(chunks.map((c) => [c.headings, c.kind, c.anchor])).toEqual([
+      [['Variables'], 'text', 'variables'],
+      [['Variables', 'gc.reflogExpire'], 'term', 'gc-reflogexpire'],
+      [['Variables', 'gc.auto'], 'term', 'variables'],
+      [['Variables', 'Repository', 'remove'], 'term', 'variables'],
+    ]);
+    expect(chunks[1]?.text).toBe('Removes reflog entries older than this; defaults to 90 days.');
+  });
+
+  it('cuts a long description into passages that all keep the term', () => {
+    const sentence = `${words(30, 'detail')}.`;
+    const chunks = chunkBlocks(
+      [{ type: 'term', term: '--depth', text: Array.from({ length: 20 }, () => sentence).join(' ') }],
+      {
+        maxWords: 100,
+      },
+    );
+    expect(chunks.length).toBeGreaterThan(4);
+    for (const c of chunks) expect(c.headings).toEqual(['--depth']);
+  });
+
+  it('keeps table rows with their column headers, under the caption', () => {
+    const chunks = chunkBlocks([
+      { type: 'heading', level: 2, text: 'Limits' },
+      {
+        type: 'table',
+        caption: 'Type ranges',
+        headers: ['Type', 'Range'],
+        rows: [
+          ['int8', '-128 to 127'],
+          ['uint8', '0 to 255'],
+        ],
+        anchor: 'ranges',
+      },
+    ]);
+    expect(chunks).toEqual([
+      {
+        headings: ['Limits', 'Type ranges'],
+        text: 'Type: int8; Range: -128 to 127\n\nType: uint8; Range: 0 to 255',
+        wordCount: 12,
+        kind: 'table',
+        anchor: 'ranges',
+      },
+    ]);
+  });
+
+  it('keeps code verbatim and fenced, and cuts a long block between lines only', () => {
+    const [one] = chunkBlocks([{ type: 'code', text: 'if (a) {\n  b();\n}', lang: 'js' }]);
+    expect(one?.text).toBe('```js\nif (a) {\n  b();\n}\n```');
+    const long = Array.from({ length: 200 }, (_, i) => `line ${i} of code`).join('\n');
+    const parts = chunkBlocks([{ type: 'code', text: long }], { maxWords: 100 });
+    expect(parts.length).toBeGreaterThan(1);
+    for (const p of parts) expect(p.text).toMatch(/^```\nline \d+ of code\n[\s\S]*\nline \d+ of code\n```$/);
+    expect(parts.map((p) => p.text.split('\n').slice(1, -1).join('\n')).join('\n')).toBe(long);
+  });
+
+  it('ends a passage at a thematic break and keeps the anchor where each passage starts', () => {
+    const chunks = chunkBlocks([
+      { type: 'text', text: 'PRAGMA busy_timeout sets the busy timeout.', anchor: 'pragma_busy_timeout' },
+      { type: 'break' },
+      { type: 'text', text: 'PRAGMA cache_size sets the cache size.', anchor: 'pragma_cache_size' },
+    ]);
+    expect(chunks.map((c) => [c.text, c.anchor])).toEqual([
+      ['PRAGMA busy_timeout sets the busy timeout.', 'pragma_busy_timeout'],
+      ['PRAGMA cache_size sets the cache size.', 'pragma_cache_size'],
+    ]);
+  });
+});

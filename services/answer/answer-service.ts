@@ -349,9 +349,10 @@ export class AnswerService {
     const passages = context.hits.map((hit, i) => ({
       n: i + 1,
       title: hit.passage.title,
-      url: hit.passage.url,
+      url: passageLink(hit.passage),
       text: hit.passage.text,
       headings: hit.passage.headings,
+      kind: hit.passage.kind,
     }));
     // What the model reads: the passages as fitted (the full ones back the citation checks).
     let prompted: PromptPassage[] = context.prompted;

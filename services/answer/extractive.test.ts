@@ -174,3 +174,87 @@ describe('extractiveAnswer', () => {
     expect(a.text.indexOf('ruled China')).toBeLessThan(a.text.indexOf('Zhu Yuanzhang'));
   });
 });
+
+describe('extractive answers over documentation structure', () => {
+  it('leads with the term of a definition-list entry when its sentence does not name it', () => {
+    const a = extractiveAnswer({
+      query: 'which git diff option shows only the names of changed files?',
+      passages: [
+        { n: 1, kind: 'term', headings: ['OPTIONS', '--stat'], text: 'Generate a diffstat of the changes.' },
+        {
+          n: 2,
+          kind: 'term',
+          headings: ['OPTIONS', '--name-only'],
+          text: 'Show only names of changed files.',
+        },
+      ],
+    });
+    expect(a.text.startsWith('`--name-only` — Show only names of changed files [2].')).toBe(true);
+  });
+
+  it('answers a default question with the sentence that states the default of the setting asked about', () => {
+    const a = extractiveAnswer({
+      query: 'what is the default of gc.reflogExpire?',
+      passages: [
+        {
+          n: 1,
+          kind: 'term',
+          headings: ['Variables', 'gc.pruneExpire'],
+          text: 'Removes unreachable objects older than this. Defaults to 2 weeks ago.',
+        },
+        {
+          n: 2,
+          kind: 'term',
+          headings: ['Variables', 'gc.reflogExpire'],
+          text: 'git reflog expire removes reflog entries older than this time. The port number to bind the httpd to. (Default: 90 days)',
+        },
+      ],
+    });
+    expect(a.text).toContain('90 days');
+    expect(a.cited[0]).toBe(2);
+  });
+
+  it('quotes a table row whole, with its column names', () => {
+    const a = extractiveAnswer({
+      query: 'what range of values does strftime %j produce?',
+      passages: [
+        {
+          n: 1,
+          kind: 'table',
+          headings: ['strftime() substitutions'],
+          text: 'Format: %d; Meaning: day of month: 00-31\n\nFormat: %j; Meaning: day of year: 001-366\n\nFormat: %m; Meaning: month: 01-12',
+        },
+      ],
+    });
+    expect(a.text).toContain('Format: %j; Meaning: day of year: 001-366 [1]');
+  });
+
+  it('shows the command of a how-to as code, after the sentence that introduces it', () => {
+    const a = extractiveAnswer({
+      query: 'how do I undo my last commit but keep the changes?',
+      passages: [
+        {
+          n: 1,
+          kind: 'term',
+          headings: ['EXAMPLES', 'Undo a commit and redo'],
+          text: 'Keep your changes but undo the last commit like this:\n\n```\n$ git reset --soft HEAD^\n$ edit\n```\n\nThis is most often done when you remember the commit was incomplete.',
+        },
+      ],
+    });
+    expect(a.text).toMatch(
+      /undo the last commit like this: ?\[1\]:?\n\n```\n\$ git reset --soft HEAD\^\n\$ edit\n```/,
+    );
+  });
+
+  it('gives a how-to the best code of its sources when no sentence shows a command', () => {
+    const a = extractiveAnswer({
+      query: 'how do I export a query result to a CSV file?',
+      passages: [
+        { n: 1, text: 'The shell can export the result of a query to a CSV file that spreadsheets read.' },
+        { n: 2, text: '```\nsqlite> .headers on\nsqlite> .mode csv\nsqlite> .once result.csv\n```' },
+      ],
+    });
+    expect(a.text).toContain('```\nsqlite> .headers on\nsqlite> .mode csv');
+    expect(a.cited).toContain(2);
+  });
+});

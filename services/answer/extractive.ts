@@ -720,7 +720,10 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
   for (const c of ranked.slice(1)) {
     if (c.score < best.score * w.fillRatio || words >= maxWords) break;
     if (c.unit === 'code') continue;
-    if (found && !c.typed && !chosen.some((p) => p.c.next === c || p.c.previous === c)) continue;
+    const adjacentPick = chosen.some((p) => p.c.next === c || p.c.previous === c);
+    if (found && !c.typed && !adjacentPick) continue;
+    // About the identifier asked for: the answer does not go on about another one.
+    if (best.subject > 0 && c.subject === 0 && !adjacentPick && c.n !== best.n) continue;
     // Filling the budget with sentences that share little with the question only adds noise,
     // unless they continue (or lead into) a sentence already chosen.
     const adjacent = chosen.some((p) => p.c.next === c || p.c.previous === c);

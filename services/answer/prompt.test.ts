@@ -146,3 +146,29 @@ describe('parseQuestionList', () => {
     ).toEqual(['Who built it?', 'How long is it?', 'When was it built?']);
   });
 });
+
+describe('passages keep their structure in the prompt', () => {
+  it('names the section and leads a definition with its term; rows and code stay as they are', () => {
+    const prompt = answerUserPrompt('what is the default of gc.auto?', [
+      {
+        n: 1,
+        title: 'git-gc',
+        url: 'https://d.example/git-gc.html#_configuration',
+        text: 'Defaults to 6700.',
+        headings: ['CONFIGURATION', 'gc.auto'],
+        kind: 'term',
+      },
+      {
+        n: 2,
+        title: 'Limits',
+        url: 'https://d.example/limits.html',
+        text: 'Type: int8; Range: -128 to 127\n\n```sh\ngit gc --auto\n```',
+        kind: 'table',
+      },
+    ]);
+    expect(prompt).toContain(
+      '<source n="1" title="git-gc" section="CONFIGURATION › gc.auto" url="https://d.example/git-gc.html#_configuration">\ngc.auto: Defaults to 6700.\n</source>',
+    );
+    expect(prompt).toContain('Type: int8; Range: -128 to 127\n\n```sh\ngit gc --auto\n```');
+  });
+});

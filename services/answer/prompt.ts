@@ -9,6 +9,21 @@ export interface PromptPassage {
   readonly title: string;
   readonly url: string;
   readonly text: string;
+  /** Headings above the passage in its page (a definition's term last). */
+  readonly headings?: readonly string[] | undefined;
+  /** The passage's structure: a definition-list entry, table rows (prose when absent). */
+  readonly kind?: 'text' | 'term' | 'table' | undefined;
+}
+
+/**
+ * A passage's text as the model sees it, with its structure kept: a definition-list entry leads
+ * with its term ("gc.reflogExpire: … defaults to 90 days"), table rows stay one per line naming
+ * their columns, code stays fenced.
+ */
+export function passageBody(p: PromptPassage): string {
+  const text = p.text.trim();
+  const term = p.kind === 'term' ? p.headings?.at(-1)?.trim() : undefined;
+  return term ? `${term}: ${text}` : text;
 }
 
 const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
@@ -93,7 +108,12 @@ export function answerUserPrompt(
   lang?: string,
 ): string {
   const sources = passages
-    .map((p) => `<source n="${p.n}" title="${oneLine(p.title)}">\n${fence(p.text.trim())}\n</source>`)
+    .map(
+      (p) =>
+        `<source n="${p.n}" title="${oneLine(p.title)}"${
+          p.headings?.length ? ` section="${oneLine(p.headings.join(' › '))}"` : ''
+        }>\n${fence(passageBody(p))}\n</source>`,
+    )
     .join('\n\n');
   const language = languageName(lang);
   return [

@@ -51,7 +51,7 @@ export function answerTypeOf(question: string): AnswerType {
   if (LIMIT_Q.test(q)) return 'limit';
   if (definitionSubject(question)) return 'definition';
   if (
-    /^\s*(how (do|can|should|would|could) (i|we|you|one)|how to)\b|^\s*(can|should) (i|we)\b|^\s*(which|what) (command|option|flag|setting|config(uration)? (variable|option|setting)|variable|function|pragma|modifier|switch|argument|parameter|keyword)s?\b|\b(command|option|flag) (to|for|that)\b|如何|怎么|怎样/.test(
+    /^\s*(how (do|can|should|would|could) (i|we|you|one)|how to)\b|^\s*(can|should) (i|we)\b|^\s*(which|what)(?: [\w.-]+){0,3} (command|option|flag|setting|config(uration)? (variable|option|setting)|variable|function|pragma|modifier|switch|argument|parameter|keyword)s?\b|\b(command|option|flag) (to|for|that)\b|如何|怎么|怎样/.test(
       q,
     )
   )

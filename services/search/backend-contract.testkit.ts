@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PageRecord, PassageRecord } from '../types.js';
 import type { PageWithPassages, SearchBackend } from './backend.js';
+import { StructureRankedBackend } from './structure-ranking.js';
 
 export function makePage(
   url: string,
@@ -143,6 +144,30 @@ export function defineBackendContract(name: string, create: () => Promise<Search
       expect(await backend.generation()).toBeGreaterThan(before);
       const got = await backend.getPassages([item.passages[1]?.id ?? '', 'missing']);
       expect(got.map((p) => p.text)).toEqual(['second passage']);
+    });
+
+    it('keeps a passage’s structure and anchor, and ranks the passage that defines an identifier first', async () => {
+      const page = makePage('https://a.example/config', [
+        'Setting this to true makes Git convert line endings, much as core.autocrlf does on checkout of a file.',
+        'Setting this variable to "true" converts CRLF line endings to LF when files are added to the index, and back on checkout.',
+      ]);
+      const passages = page.passages.map((p, i) =>
+        i === 1
+          ? { ...p, headings: ['Variables', 'core.autocrlf'], kind: 'term' as const, anchor: 'core-autocrlf' }
+          : { ...p, headings: ['Variables', 'core.eol'], kind: 'term' as const },
+      );
+      await backend.replacePages([{ page: page.page, passages }]);
+      await backend.refresh();
+      // Structure ranking wraps every backend (factory.ts): over each, the definition comes first.
+      const hits = await new StructureRankedBackend(backend).search({
+        text: 'what does core.autocrlf do',
+        limit: 5,
+      });
+      expect(hits[0]?.passage.headings).toEqual(['Variables', 'core.autocrlf']);
+      expect(hits[0]?.passage.kind).toBe('term');
+      expect(hits[0]?.passage.anchor).toBe('core-autocrlf');
+      const [byId] = await backend.getPassages([passages[1]?.id ?? '']);
+      expect(byId).toMatchObject({ kind: 'term', anchor: 'core-autocrlf' });
     });
 
     it('treats query syntax as plain words', async () => {

@@ -26,8 +26,10 @@ export const STRUCTURE_BOOSTS = Object.freeze({
   heading: 0.4,
   /** Whole in the text (share of the query's identifiers). */
   body: 0.2,
-  /** A version question and a passage of release notes. */
-  release: 0.5,
+  /** A version question and a passage of release notes (that names the identifier asked about, if any). */
+  release: 0.8,
+  /** The same for release notes that do not name it. */
+  releaseOther: 0.2,
 });
 
 /** Candidates read per result wanted, for a query this re-ranks. */
@@ -44,6 +46,7 @@ export function structureBoost(
   version: boolean,
 ): number {
   let boost = 0;
+  let named = identifiers.length === 0;
   if (identifiers.length > 0) {
     const inner = (passage.headings.at(-1) ?? '').toLowerCase();
     const outer = [passage.title, ...passage.headings.slice(0, -1)].join('\n').toLowerCase();
@@ -57,6 +60,7 @@ export function structureBoost(
       else if (holdsIdentifier(body, id)) text++;
     }
     const n = identifiers.length;
+    named = term + heading + text > 0;
     boost +=
       (STRUCTURE_BOOSTS.term * term) / n +
       (STRUCTURE_BOOSTS.heading * heading) / n +

@@ -28,16 +28,21 @@ export function questionIdentifiers(question: string): string[] {
     if (id.length >= 2 && !NOT_IDENTIFIERS.has(id)) out.add(id);
   };
   for (const m of question.matchAll(/`([^`]{2,60})`/g)) add(m[1] as string);
-  const text = question.replace(/`[^`]*`/g, ' ');
-  for (const m of text.matchAll(/(?<![\w-])--?[a-z][\w-]*(?:=[\w.-]+)?/gi)) add(m[0].replace(/=.*$/, ''));
-  for (const m of text.matchAll(/(?<![\w.])[a-z_][\w-]*(?:\.[\w<>*-]+)+(?:\(\))?/gi)) {
+  let text = question.replace(/`[^`]*`/g, ' ');
+  // Options and dotted names first; what they matched is not read again as parts.
+  text = text.replace(/(?<![\w-])--?[a-z][\w-]*(?:=[\w.-]+)?/gi, (m) => {
+    add(m.replace(/=.*$/, ''));
+    return ' ';
+  });
+  text = text.replace(/(?<![\w.])[a-z_][\w-]*(?:\.[\w<>*-]+)+(?:\(\))?/gi, (m) => {
     // A sentence's full stop is not a dotted name ("… the default. Then").
-    if (/\.[a-z<*]/i.test(m[0])) add(m[0]);
-  }
+    if (!/\.[a-z<*]/i.test(m)) return m;
+    add(m);
+    return ' ';
+  });
   for (const m of text.matchAll(/\b[a-z][a-z0-9]*_[a-z0-9_]+\b/gi)) add(m[0]);
   for (const m of text.matchAll(/\b[a-z]+[A-Z][A-Za-z0-9]*\b/g)) add(m[0]);
-  for (const m of text.matchAll(/\b[a-z_][\w.]*\(\)?/gi))
-    if (m[0].endsWith('(') || m[0].endsWith('()')) add(m[0].replace(/\($/, ''));
+  for (const m of text.matchAll(/\b[a-z_][\w]*\(\)?/gi)) add(m[0].replace(/\(\)?$/, ''));
   // Upper-case words stand out only when the rest of the question is not written in capitals.
   const letters = text.replace(/[^A-Za-z]/g, '');
   const upper = letters.replace(/[^A-Z]/g, '').length;

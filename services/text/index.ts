@@ -14,7 +14,7 @@ export { stableId } from './hash.js';
 export { asksForVersion, holdsIdentifier, questionIdentifiers } from './identifiers.js';
 export { detectLanguage, primaryLanguage } from './language.js';
 export { splitSentences } from './sentences.js';
-export { collapseSpaces, makeSnippet } from './snippet.js';
+export { collapseSpaces, makeSnippet, snippetText } from './snippet.js';
 export { englishStem } from './stem.js';
 export { stopWordsFor } from './stopwords.js';
 export { fenceCode, parseFence, renderBlocks, splitParagraphs, stripFences, tableRows } from './structure.js';

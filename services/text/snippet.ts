@@ -186,8 +186,14 @@ export function collapseSpaces(text: string): string {
   return UNCOLLAPSED.test(text) ? text.replace(/\s+/g, ' ').trim() : text.trim();
 }
 
+/** A passage's text as a snippet shows it: no code fence lines, no backticks (plain text). */
+export function snippetText(text: string): string {
+  if (!text.includes('`')) return text;
+  return text.replace(/^`{3,}[^\n`]*$/gm, ' ').replace(/`/g, '');
+}
+
 export function makeSnippet(text: string, terms: readonly string[], maxChars = 240): string {
-  const clean = collapseSpaces(text);
+  const clean = collapseSpaces(snippetText(text));
   if (clean.length <= maxChars) return clean;
   const hits = hitOffsets(clean, terms);
   // The window of maxChars characters starting at a hit that holds the most hits.

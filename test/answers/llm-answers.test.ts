@@ -64,7 +64,7 @@ describe('LLM answers against a scripted OpenAI-compatible server', () => {
     // The prompt: numbered sources with title and URL, fenced as untrusted, and the question.
     const [request] = answerRequests();
     const user = request?.body.messages?.find((m) => m.role === 'user')?.content ?? '';
-    expect(user).toMatch(/<source n="1" title="The Apollo program \(facts\)">/);
+    expect(user).toMatch(/<source n="1" title="The Apollo program \(facts\)"( section="[^"]+")?>/);
     expect(user).toContain(`Question: ${APOLLO}`);
     const system = request?.body.messages?.find((m) => m.role === 'system')?.content ?? '';
     expect(system).toMatch(/untrusted/);

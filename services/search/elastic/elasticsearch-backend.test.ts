@@ -102,7 +102,7 @@ function hasAnalysis(es: FakeElasticsearch) {
 /** Answers for an existing, healthy index behind the alias. */
 function existingIndex(
   es: FakeElasticsearch,
-  meta: Record<string, unknown> = { citebox_schema: 1, vector_dims: null },
+  meta: Record<string, unknown> = { citebox_schema: 2, vector_dims: null },
 ) {
   hasAnalysis(es);
   es.on('GET', '/', () => ({ body: { version: { number: '9.1.3' }, tagline: 'You Know, for Search' } }));
@@ -373,8 +373,27 @@ describe('Elasticsearch adapter (request/response)', () => {
     await b.close();
   });
 
+  it('upgrades a schema 1 index in place: the passage structure fields are added to its mapping', async () => {
+    existingIndex(es, { citebox_schema: 1, vector_dims: null });
+    let put: Record<string, unknown> | undefined;
+    es.on('PUT', `/${ALIAS}/_mapping`, (req) => {
+      put = JSON.parse(req.body) as Record<string, unknown>;
+      return { body: { acknowledged: true } };
+    });
+    const b = backend(es);
+    await b.open();
+    expect(put).toEqual({
+      properties: {
+        passage_kind: { type: 'keyword' },
+        anchor: { type: 'keyword', index: false, doc_values: false },
+      },
+      _meta: { citebox_schema: 2, vector_dims: null },
+    });
+    await b.close();
+  });
+
   it('fuses BM25 and kNN lists when vectors are configured', async () => {
-    existingIndex(es, { citebox_schema: 1, vector_dims: 3 });
+    existingIndex(es, { citebox_schema: 2, vector_dims: 3 });
     const src = (id: string) => ({
       page_id: id,
       url: `https://a.example/${id}`,

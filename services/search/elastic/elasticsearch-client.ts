@@ -129,6 +129,17 @@ export class ElasticsearchEngineClient implements EngineClient {
     }
   }
 
+  async putMapping(
+    index: string,
+    mapping: { properties: Record<string, unknown>; _meta: Record<string, unknown> },
+  ): Promise<void> {
+    try {
+      await this.#client.indices.putMapping({ index, ...mapping } as never);
+    } catch (err) {
+      this.fail(err, 'update mapping');
+    }
+  }
+
   async putSettings(index: string, settings: Record<string, unknown>): Promise<void> {
     try {
       await this.#client.indices.putSettings({ index, settings } as never);

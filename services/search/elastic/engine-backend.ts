@@ -38,6 +38,7 @@ import {
   pageDocument,
   passageDocument,
   passageFromSource,
+  UPGRADE_MAPPINGS,
   VECTOR_FIELD,
 } from './index-design.js';
 import {
@@ -167,8 +168,20 @@ export class EngineBackend implements SearchBackend {
         `The alias "${this.#alias}" points to ${targets.length} indices (${targets.join(', ')}); it must point to exactly one`,
       );
     }
-    const meta = await this.#client.mappingMeta(this.#alias);
-    const schema = Number(meta?.['citebox_schema'] ?? 0);
+    let meta = await this.#client.mappingMeta(this.#alias);
+    let schema = Number(meta?.['citebox_schema'] ?? 0);
+    // Fields added since: the index takes them in place (new documents carry them).
+    for (
+      let added = UPGRADE_MAPPINGS[schema];
+      schema < INDEX_SCHEMA_VERSION && added;
+      added = UPGRADE_MAPPINGS[schema]
+    ) {
+      const next = { ...meta, citebox_schema: schema + 1 };
+      await this.#client.putMapping(this.#alias, { properties: added, _meta: next });
+      this.#logger.info({ alias: this.#alias, from: schema, to: schema + 1 }, 'upgraded the index mapping');
+      meta = next;
+      schema += 1;
+    }
     const dims = meta?.['vector_dims'] ?? null;
     if (schema !== INDEX_SCHEMA_VERSION) {
       throw new CiteboxError(

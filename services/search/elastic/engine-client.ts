@@ -74,6 +74,11 @@ export interface EngineClient {
   createIndex(name: string, body: Record<string, unknown>): Promise<'created' | 'exists'>;
   deleteIndex(name: string): Promise<void>;
   mappingMeta(index: string): Promise<Record<string, unknown> | undefined>;
+  /** Adds fields (and a new `_meta`) to an index's mapping. */
+  putMapping(
+    index: string,
+    mapping: { properties: Record<string, unknown>; _meta: Record<string, unknown> },
+  ): Promise<void>;
   putSettings(index: string, settings: Record<string, unknown>): Promise<void>;
   /** Applies alias actions atomically. */
   updateAliases(actions: readonly Record<string, unknown>[]): Promise<void>;

@@ -13,8 +13,20 @@ import type { PageRecord, PassageRecord } from '../../types.js';
 
 export type EngineFlavor = 'elasticsearch' | 'opensearch';
 
-/** Bumped when the mapping changes incompatibly; an older index must be rebuilt (`citebox reindex`). */
-export const INDEX_SCHEMA_VERSION = 1;
+/**
+ * Bumped when the mapping changes. Version 2 adds a passage's structure (`passage_kind`) and its
+ * anchor; a version 1 index is upgraded in place by adding those fields (UPGRADE_MAPPINGS), other
+ * versions must be rebuilt (`citebox reindex`).
+ */
+export const INDEX_SCHEMA_VERSION = 2;
+
+/** Fields added since an earlier schema version, by the version they were added to. */
+export const UPGRADE_MAPPINGS: Readonly<Record<number, Record<string, unknown>>> = {
+  1: {
+    passage_kind: { type: 'keyword' },
+    anchor: { type: 'keyword', index: false, doc_values: false },
+  },
+};
 export const VECTOR_FIELD = 'vector';
 export const META_DOC_ID = 'citebox:meta';
 /** Query weights of the analyzed fields, as in the embedded backend's BM25F (title, headings, body). */
@@ -99,6 +111,10 @@ export function indexBody(options: IndexDesignOptions): {
     body: analyzedText(),
     position: { type: 'integer' },
     word_count: { type: 'integer', index: false },
+    /** A passage's structure: text (absent), term (a definition-list entry) or table. */
+    passage_kind: { type: 'keyword' },
+    /** The id of the place in the page where the passage starts (citations link to it). */
+    anchor: STORED_ONLY,
     /** The publication date exactly as the page gave it (returned as is). */
     published_at: STORED_ONLY,
     /** Publication date when known and parseable, else the fetch date: what `since` filters on. */
@@ -181,6 +197,8 @@ export function passageDocument(
   };
   if (passage.lang) doc['lang'] = passage.lang.toLowerCase();
   if (passage.publishedAt) doc['published_at'] = passage.publishedAt;
+  if (passage.kind && passage.kind !== 'text') doc['passage_kind'] = passage.kind;
+  if (passage.anchor) doc['anchor'] = passage.anchor;
   if (withVector && passage.vector) doc[VECTOR_FIELD] = [...passage.vector];
   return doc;
 }
@@ -234,6 +252,11 @@ export function passageFromSource(id: string, source: Record<string, unknown>): 
     lang: str(source['lang']),
     publishedAt: str(source['published_at']),
     wordCount: typeof source['word_count'] === 'number' ? source['word_count'] : 0,
+    kind:
+      source['passage_kind'] === 'term' || source['passage_kind'] === 'table'
+        ? source['passage_kind']
+        : undefined,
+    anchor: str(source['anchor']),
   };
 }
 
@@ -249,4 +272,6 @@ export const PASSAGE_SOURCE_FIELDS = [
   'lang',
   'published_at',
   'word_count',
+  'passage_kind',
+  'anchor',
 ] as const;

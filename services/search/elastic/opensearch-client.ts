@@ -135,6 +135,17 @@ export class OpenSearchEngineClient implements EngineClient {
     }
   }
 
+  async putMapping(
+    index: string,
+    mapping: { properties: Record<string, unknown>; _meta: Record<string, unknown> },
+  ): Promise<void> {
+    try {
+      await this.#client.indices.putMapping({ index, body: mapping } as never);
+    } catch (err) {
+      this.fail(err, 'update mapping');
+    }
+  }
+
   async putSettings(index: string, settings: Body): Promise<void> {
     try {
       await this.#client.indices.putSettings({ index, body: settings } as never);

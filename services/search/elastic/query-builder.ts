@@ -2,7 +2,7 @@
 // adapters send what these functions build. BM25 and kNN are separate requests; their lists are
 // fused in our code (Elasticsearch's RRF retriever needs a paid licence).
 import { CiteboxError } from '../../errors.js';
-import { detectLanguage, makeSnippet, queryTerms } from '../../text/index.js';
+import { detectLanguage, makeSnippet, queryTerms, snippetText } from '../../text/index.js';
 import type { SearchFilters, SearchHit, SearchQuery } from '../../types.js';
 import {
   type EngineFlavor,
@@ -161,7 +161,7 @@ export function snippetFor(
   highlights: Record<string, string[]> | undefined,
   terms: readonly string[],
 ): string {
-  const clean = text.replace(/\s+/g, ' ').trim();
+  const clean = snippetText(text).replace(/\s+/g, ' ').trim();
   if (clean.length <= SNIPPET_CHARS) return clean;
   let best: string | undefined;
   let bestMarks = 0;
@@ -175,7 +175,9 @@ export function snippetFor(
     }
   }
   if (best === undefined) return makeSnippet(text, terms, SNIPPET_CHARS);
-  const plain = best.replaceAll(MARK_START, '').replaceAll(MARK_END, '').replace(/\s+/g, ' ').trim();
+  const plain = snippetText(best.replaceAll(MARK_START, '').replaceAll(MARK_END, ''))
+    .replace(/\s+/g, ' ')
+    .trim();
   const at = clean.indexOf(plain);
   const prefix = at > 0 ? '… ' : '';
   const suffix = at >= 0 && at + plain.length < clean.length ? ' …' : '';

@@ -55,7 +55,7 @@ describe('index design', () => {
       dimension: 384,
       method: { name: 'hnsw', engine: 'lucene', space_type: 'cosinesimil' },
     });
-    expect(os.mappings['_meta']).toEqual({ citebox_schema: 1, vector_dims: 384 });
+    expect(os.mappings['_meta']).toEqual({ citebox_schema: 2, vector_dims: 384 });
     const es = indexBody({ flavor: 'elasticsearch', shards: 1, replicas: 0, vectorDims: 384 });
     expect(es.settings).not.toHaveProperty('knn');
     expect((es.mappings['properties'] as Record<string, unknown>)['vector']).toMatchObject({
