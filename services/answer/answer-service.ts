@@ -68,9 +68,13 @@ const ANSWER_RANKING_WIDEN = 3;
  * The `topK` hits whose sentences answer the question best (extractive scoring over all of them,
  * which keeps the retrieval rank as one of its signals), best first.
  */
-function rankByAnswer(question: string, hits: readonly SearchHit[], topK: number): SearchHit[] {
-  if (hits.length <= 1) return [...hits];
-  const scores = passageAnswerScores({
+function rankByAnswer(
+  question: string,
+  hits: readonly SearchHit[],
+  topK: number,
+): { hits: SearchHit[]; termWeights: ReadonlyMap<string, number> | undefined } {
+  if (hits.length <= 1) return { hits: [...hits], termWeights: undefined };
+  const { scores, termWeights } = passageAnswerScores({
     query: question,
     passages: hits.map((hit, i) => ({
       n: i + 1,
@@ -80,11 +84,12 @@ function rankByAnswer(question: string, hits: readonly SearchHit[], topK: number
       kind: hit.passage.kind,
     })),
   });
-  return hits
+  const ranked = hits
     .map((hit, i) => ({ hit, i, score: scores[i] ?? 0 }))
     .sort((a, b) => b.score - a.score || a.i - b.i)
     .slice(0, topK)
     .map((r) => r.hit);
+  return { hits: ranked, termWeights };
 }
 /** Tokens kept for the model's reply. */
 const REPLY_TOKENS = 700;
@@ -165,6 +170,10 @@ interface Context {
   readonly hits: readonly SearchHit[];
   /** The passages as the model reads them (cut to fit; empty without a model), numbered as hits. */
   readonly prompted: PromptPassage[];
+  /** Each hit's retrieval rank, when sources were chosen among more passages (rankByAnswer). */
+  readonly ranks?: ReadonlyMap<SearchHit, number> | undefined;
+  /** The question's term weights over those passages. */
+  readonly termWeights?: ReadonlyMap<string, number> | undefined;
   readonly signal: AbortSignal | undefined;
 }
 
@@ -264,7 +273,12 @@ export class AnswerService {
       lang: request.filters?.lang,
       since: request.filters?.since,
     });
-    if (rerank) hits = rankByAnswer(question, hits, topK);
+    let ranks: Map<SearchHit, number> | undefined;
+    let termWeights: ReadonlyMap<string, number> | undefined;
+    if (rerank) {
+      ranks = new Map(hits.map((hit, i) => [hit, i]));
+      ({ hits, termWeights } = rankByAnswer(question, hits, topK));
+    }
     const subject = definitionSubject(question);
     if (subject) hits = await this.#withLeadPassages(hits, subject, question, topK);
     signal?.throwIfAborted();
@@ -294,6 +308,8 @@ export class AnswerService {
       lang,
       hits: usable,
       prompted: fitted.prompted,
+      ranks,
+      termWeights,
       signal,
     };
     yield { type: 'sources', sources: usable.map((hit, i) => toSource(hit, i + 1)) };
@@ -494,7 +510,10 @@ export class AnswerService {
         headings: hit.passage.headings,
         title: hit.passage.title,
         kind: hit.passage.kind,
+        // Chosen among more passages: the retrieval rank, not the place in this list, is the prior.
+        rank: context.ranks?.get(hit),
       })),
+      termWeights: context.termWeights,
     });
     const assembler = new AnswerAssembler(
       context.hits.map((hit, i) => ({
@@ -556,8 +575,11 @@ export class AnswerService {
       hits.map((hit, i) => ({
         n: i + 1,
         title: hit.passage.title,
-        url: hit.passage.url,
+        url: passageLink(hit.passage),
         text: hit.passage.text,
+        // The model sees the passage's structure: its heading path, a definition's term.
+        headings: hit.passage.headings,
+        kind: hit.passage.kind,
       })),
       {
         contextTokens: this.#contextTokens,

@@ -47,6 +47,8 @@ export interface ExtractiveInput {
     readonly headings?: readonly string[] | undefined;
     /** The passage's structure: a definition-list entry (its term is the last heading), table rows. */
     readonly kind?: 'text' | 'term' | 'table' | undefined;
+    /** Its retrieval rank (0 = best), when not its place in this list. */
+    readonly rank?: number | undefined;
   }>;
   /** Answer length budget in words (word tokens; Chinese and Japanese are segmented into words). */
   readonly maxWords?: number;
@@ -54,6 +56,12 @@ export interface ExtractiveInput {
   readonly minCoverage?: number;
   /** Scoring weights (for evaluation runs; the defaults are the tuned ones). */
   readonly weights?: Partial<ExtractiveWeights> | undefined;
+  /**
+   * Weights of the question's terms (their rarity) measured over a wider set of passages than
+   * these, when these were chosen among more (passageAnswerScores): rarity over five passages says
+   * less than over fifteen.
+   */
+  readonly termWeights?: ReadonlyMap<string, number> | undefined;
 }
 
 export interface ExtractiveAnswer {
@@ -259,6 +267,8 @@ export const EXTRACTIVE_WEIGHTS = {
   before: 0.1,
   /** Weight of a question term found in the passage's title or headings (the page's topic). */
   titleTerm: 0.5,
+  /** Share of a title or heading term's weight a sentence of that passage gets without holding it. */
+  topicCredit: 0.5,
   /** Being about the identifiers the question names (in the term or heading: 1, in the text: up to 0.5). */
   subject: 0.6,
   /** Sentences scoring below this share of the best one are not added to fill the budget. */
@@ -303,12 +313,14 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
   if (terms.length === 0 || input.passages.length === 0) return undefined;
 
   const candidates: Candidate[] = [];
-  input.passages.forEach((passage, rank) => {
+  input.passages.forEach((passage, index) => {
+    const rank = passage.rank ?? index;
     let previous: Candidate | undefined;
     /** The last sentence read (prose or not), for a code block it may announce. */
     let lastSentence: Candidate | undefined;
     const kind = passage.kind ?? 'text';
     const term = kind === 'term' ? passage.headings?.at(-1) : undefined;
+    const termStems = term ? stemsOfText(term) : undefined;
     const topic = identifierParts(
       stemsOfText([passage.title ?? '', ...(passage.headings ?? [])].join(' ')),
       englishStem,
@@ -336,8 +348,9 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
         text,
         words: tokens.length,
         tokens,
+        // A definition's sentences are about its term: its words count as theirs.
         stemSet: identifierParts(
-          tokens.map((t) => t.stem),
+          termStems ? [...tokens.map((t) => t.stem), ...termStems] : tokens.map((t) => t.stem),
           englishStem,
         ),
         lower: normalizeForMatch(text),
@@ -408,6 +421,11 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
   // Rarer terms among the candidate sentences weigh more (IDF over this small set).
   const weights = new Map<string, number>();
   for (const term of terms) {
+    const given = input.termWeights?.get(term);
+    if (given !== undefined) {
+      weights.set(term, given);
+      continue;
+    }
     const df = candidates.filter((c) => has(c, term)).length;
     weights.set(term, Math.log(1 + candidates.length / (1 + df)));
   }
@@ -481,9 +499,12 @@ function scoreAll(prepared: Prepared, query: string, w: ExtractiveWeights): void
     let matched = 0;
     let topicTotal = 0;
     for (const term of terms) {
-      const weight = (weights.get(term) ?? 0) * (c.topic.has(term) ? w.titleTerm : 1);
+      const inTopic = c.topic.has(term);
+      const weight = (weights.get(term) ?? 0) * (inTopic ? w.titleTerm : 1);
       topicTotal += weight;
+      // A term of the page's title or headings is context every sentence of the passage shares.
       if (has(c, term)) matched += weight;
+      else if (inTopic) matched += weight * w.topicCredit;
     }
     c.coverage = matched / (w.titleTerm === 1 ? total : topicTotal || 1);
     const density = w.density ? bestWindow(tokenWeights(c, weights), 12).sum / total : 0;
@@ -538,13 +559,16 @@ export function wantsAnswerRanking(question: string): boolean {
  * Each passage's best answer score: the score of its best sentence, row or code, as the answer
  * would rank them among all these passages (0 for a passage with none). Index i is passages[i].
  */
-export function passageAnswerScores(input: ExtractiveInput): number[] {
+export function passageAnswerScores(input: ExtractiveInput): {
+  scores: number[];
+  termWeights: ReadonlyMap<string, number>;
+} {
   const out = input.passages.map(() => 0);
   const prepared = prepare(input, input.maxWords ?? 60);
-  if (!prepared) return out;
+  if (!prepared) return { scores: out, termWeights: new Map() };
   scoreAll(prepared, input.query, weightsOf(input));
   for (const c of prepared.candidates) out[c.rank] = Math.max(out[c.rank] ?? 0, c.score);
-  return out;
+  return { scores: out, termWeights: prepared.weights };
 }
 
 /** Whether a token could be the answer of the asked type (a year, a number, a name). */
@@ -640,8 +664,10 @@ function fenced(code: string, lang: string | undefined): string {
 
 interface Part {
   readonly c: Candidate;
-  /** Prose as chosen (without marker), or the code lines to show. */
+  /** Prose as chosen (without marker or lead), or the code lines to show. */
   readonly text: string;
+  /** The term the part's passage leads with ("`--name-only` — "), given to its first part shown. */
+  readonly lead?: string;
 }
 
 export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
@@ -686,16 +712,15 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
       const whole =
         c.continuation && c.words <= room ? `${c.text} \`${c.continuation.replaceAll('`', '')}\`` : undefined;
       const body = whole && answerWordCount(whole) <= room ? whole : cut(c, room, prepared, w);
-      const text = lead + body;
       // Count as readers (and the budget) do; cut again when the count comes out higher.
-      const count = answerWordCount(text);
+      const count = answerWordCount(lead + body);
       if (words + count > maxWords) {
         room -= words + count - maxWords;
         continue;
       }
       seen.add(c.lower);
       if (c.term) named.add(`${c.n}`);
-      chosen.push({ c, text });
+      chosen.push({ c, text: body, ...(lead ? { lead } : {}) });
       words += count;
       // Code the sentence announces ("… run:", "For example,") comes with it.
       if (
@@ -730,11 +755,17 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
     if (c.coverage >= w.fillCoverage || adjacent) add(c);
   }
   // A how-to answer shows the command or code that does it: the best code of the passages the
-  // answer quotes, else of the others, when the prose chosen shows none.
-  if (prepared.type === 'howto' && !chosen.some((p) => p.c.unit === 'code' || /`[^`]+`/.test(p.text))) {
+  // answer quotes, else of the others, when the prose chosen shows no command (code of two words
+  // or more; an option name alone is not a command).
+  if (
+    prepared.type === 'howto' &&
+    !chosen.some((p) => p.c.unit === 'code' || /`[^`\s]+\s[^`]+`/.test(p.text))
+  ) {
     const quoted = new Set(chosen.map((p) => p.c.n));
-    const code = ranked.filter((c) => c.unit === 'code' && c.coverage >= w.fillCoverage);
-    addCode(code.find((c) => quoted.has(c.n)) ?? code[0]);
+    const code = ranked.filter((c) => c.unit === 'code');
+    addCode(
+      code.find((c) => quoted.has(c.n) && c.coverage > 0) ?? code.find((c) => c.coverage >= w.fillCoverage),
+    );
   }
   // The best sentence's passage first (the answer comes first); within a passage, parts keep
   // their order, so neighbours read as the text they came from.
@@ -745,9 +776,20 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
   chosen.sort(
     (a, b) => (firstPick.get(a.c.rank) ?? 0) - (firstPick.get(b.c.rank) ?? 0) || a.c.position - b.c.position,
   );
+  // A term leads the first sentence shown of its passage, whichever was chosen first.
+  const leads = new Map<number, string>();
+  for (const p of chosen) if (p.lead && !leads.has(p.c.n)) leads.set(p.c.n, p.lead);
+  const parts = chosen.map((p) => {
+    // Code shown first names its term on the line before it (render): the lead is said.
+    if (p.c.unit === 'code') leads.delete(p.c.n);
+    const lead = leads.get(p.c.n);
+    if (lead === undefined) return p;
+    leads.delete(p.c.n);
+    return { c: p.c, text: lead + p.text };
+  });
   const cited: number[] = [];
-  for (const p of chosen) if (!cited.includes(p.c.n)) cited.push(p.c.n);
-  return { text: render(chosen), cited, coverage };
+  for (const p of parts) if (!cited.includes(p.c.n)) cited.push(p.c.n);
+  return { text: render(parts), cited, coverage };
 }
 
 /**
