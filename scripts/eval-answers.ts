@@ -18,7 +18,6 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { startServer } from '../cli/serve.js';
 import { type Config, createLogger, hasLlm, loadConfig, wordTokens } from '../services/index.js';
-import { runSiteEval } from './lib/site-eval-run.js';
 import {
   askStreaming,
   citationFigures,
@@ -27,6 +26,7 @@ import {
   type ProbedAnswer,
 } from './lib/answer-probe.js';
 import { LOCAL_LLM_ARGS, LOCAL_LLM_USAGE, type LocalLlm, localLlmFromArgs } from './lib/local-llm.js';
+import { runSiteEval } from './lib/site-eval-run.js';
 
 interface QaDocument {
   readonly id: string;

@@ -82,7 +82,20 @@ async function readContent(
 /** The main text: the blocks as lines (list items one a line). */
 export function documentText(blocks: readonly PagedBlock[]): string {
   return blocks
-    .map((b) => (b.type === 'list' ? b.items.join('\n') : b.text))
+    .map((b) => {
+      switch (b.type) {
+        case 'list':
+          return b.items.join('\n');
+        case 'table':
+          return b.rows.map((r) => r.join(' ')).join('\n');
+        case 'term':
+          return `${b.term}: ${b.text}`;
+        case 'break':
+          return '';
+        default:
+          return b.text;
+      }
+    })
     .join('\n')
     .trim();
 }

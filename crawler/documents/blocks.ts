@@ -74,7 +74,7 @@ export class BlockCollector {
 
   private push(block: PagedBlock): void {
     if (this.full) return;
-    this.#chars += block.type === 'list' ? 0 : block.text.length;
+    this.#chars += 'text' in block ? block.text.length : 0;
     this.blocks.push(this.page === undefined ? block : { ...block, page: this.page });
   }
 

@@ -20,7 +20,8 @@ export function documentPageAnalysis(doc: DocumentAnalysis): PageAnalysis {
     nofollow: false,
     blocks: doc.blocks,
     links: [],
-    extractor: 'fallback',
+    role: 'content',
+    indexable: true,
   };
   return { page, text: doc.text, contentHash: doc.contentHash, simhash: doc.simhash, charset: 'binary' };
 }
