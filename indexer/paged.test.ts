@@ -25,6 +25,8 @@ describe('chunkPagedBlocks', () => {
 
   it('chunks documents without pages as before', () => {
     const blocks: PagedBlock[] = [{ type: 'text', text: 'One paragraph.' }];
-    expect(chunkPagedBlocks(blocks)).toEqual([{ headings: [], text: 'One paragraph.', wordCount: 2, kind: 'text' }]);
+    expect(chunkPagedBlocks(blocks)).toEqual([
+      { headings: [], text: 'One paragraph.', wordCount: 2, kind: 'text' },
+    ]);
   });
 });

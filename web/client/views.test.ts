@@ -117,7 +117,7 @@ describe('cards and results', () => {
       },
       {
         n: 3,
-        url: 'https://git.test/docs/commit',
+        url: 'https://git.test/docs/commit#_options',
         title: 'git-commit – Git Manual',
         snippet: 'Use -m.',
         headings: ['git-commit – Git Manual', 'OPTIONS', '-m <msg>'],
@@ -125,6 +125,7 @@ describe('cards and results', () => {
       { n: 4, url: 'https://other.test/x', title: 'Other page', snippet: 'Else.' },
     ];
     const pages = sourcePages(many);
+    // Passages of one page link into it by fragment; the page is one card.
     expect(pages.map((p) => [p.url, p.title, p.site, p.passages.map((s) => s.n)])).toEqual([
       ['https://git.test/docs/commit', 'git-commit', 'Git Manual', [1, 3]],
       ['https://git.test/docs/log', 'git-log', 'Git Manual', [2]],
@@ -134,7 +135,10 @@ describe('cards and results', () => {
     expect(html.match(/class="source-page"/g)).toHaveLength(3);
     expect(html.match(/class="source"/g)).toHaveLength(4);
     expect(html).toContain('id="t2-source-3"');
-    expect(html).toMatch(/id="t2-source-3"[^]*?<span class="section"[^>]*>-m &lt;msg&gt;<\/span>/);
+    // A passage's heading path opens the page at the passage.
+    expect(html).toMatch(
+      /id="t2-source-3"[^]*?<a class="section" href="https:\/\/git.test\/docs\/commit#_options"[^>]*>OPTIONS › -m &lt;msg&gt;<\/a>/,
+    );
     expect(html).toMatch(/id="t2-source-1"[^]*?<span class="section"[^>]*>SYNOPSIS<\/span>/);
     // The page's title is a link once, not once per passage.
     expect(html.match(/href="https:\/\/git.test\/docs\/commit"/g)).toHaveLength(1);
@@ -142,6 +146,11 @@ describe('cards and results', () => {
 
   it.each([
     [['The Apollo program', 'Apollo 11'], 'The Apollo program', 'Apollo 11'],
+    [
+      ['git-config(1) Manual Page', 'Variables', 'gc.reflogExpire'],
+      'git-config(1)',
+      'Variables › gc.reflogExpire',
+    ],
     [['The Apollo program'], 'The Apollo program', undefined],
     [['Apollo'], 'The Apollo program – Facts', undefined],
     [[], 'x', undefined],

@@ -313,7 +313,8 @@ export function modeLine(mode: AnswerModeView, model?: string, totalMs?: number)
 /** Titles of the other sources of the same host as `url` (to find the site's name in titles). */
 function siblingTitles(sources: readonly SourceView[], url: string): string[] {
   const host = siteName(url);
-  return sources.filter((s) => s.url !== url && siteName(s.url) === host).map((s) => s.title);
+  const page = pageUrl(url);
+  return sources.filter((s) => pageUrl(s.url) !== page && siteName(s.url) === host).map((s) => s.title);
 }
 
 function sameText(a: string, b: string): boolean {
@@ -322,14 +323,29 @@ function sameText(a: string, b: string): boolean {
 }
 
 /**
- * The section a passage is in: its innermost heading, unless that only repeats the page's title
- * (a page's h1 usually does). Undefined for a passage before any heading.
+ * The section a passage is in: its heading path (`Variables › gc.reflogExpire`), without the
+ * headings that only repeat the page's title (a page's h1 usually does). Undefined for a passage
+ * before any heading.
  */
 export function sectionOf(source: SourceView, pageTitle: string): string | undefined {
-  const headings = source.headings ?? [];
-  const inner = headings.at(-1)?.trim();
-  if (!inner || sameText(inner, pageTitle) || sameText(inner, source.title)) return undefined;
-  return inner;
+  const path = (source.headings ?? [])
+    .map((h) => h.trim())
+    .filter(
+      (h) => h && !sameText(h, pageTitle) && !sameText(h, source.title) && !startsWithTitle(h, pageTitle),
+    );
+  return path.length > 0 ? path.join(' › ') : undefined;
+}
+
+/** "git-config(1) Manual Page" under the page title "git-config(1)": the title again. */
+function startsWithTitle(heading: string, title: string): boolean {
+  const t = title.toLowerCase().trim();
+  return t.length >= 4 && heading.toLowerCase().startsWith(t);
+}
+
+/** A source's page: its URL without the fragment that points into the page. */
+export function pageUrl(url: string): string {
+  const at = url.indexOf('#');
+  return at < 0 ? url : url.slice(0, at);
 }
 
 /**
@@ -340,9 +356,11 @@ export function sectionOf(source: SourceView, pageTitle: string): string | undef
 export function sourcePages(sources: readonly SourceView[]): SourcePage[] {
   const byUrl = new Map<string, SourceView[]>();
   for (const s of sources) {
-    const list = byUrl.get(s.url);
+    // Passages of one page differ only in the fragment that points at each.
+    const page = pageUrl(s.url);
+    const list = byUrl.get(page);
     if (list) list.push(s);
-    else byUrl.set(s.url, [s]);
+    else byUrl.set(page, [s]);
   }
   const titles = [...byUrl.values()].map((list) => (list[0] as SourceView).title);
   const urls = [...byUrl.keys()];
@@ -371,7 +389,22 @@ function sourcePassage(
       'div',
       { class: 'source-body' },
       h('span', { class: 'sr-only' }, `Source ${source.n}${section ? '' : ':'} `),
-      section ? h('span', { class: 'section', dir: 'auto', lang: guessLang(section) }, section) : null,
+      section
+        ? source.url !== page.url
+          ? // The section opens the page at the passage (its id, or a text fragment).
+            h(
+              'a',
+              {
+                class: 'section',
+                href: source.url,
+                rel: EXTERNAL_REL,
+                dir: 'auto',
+                lang: guessLang(section),
+              },
+              section,
+            )
+          : h('span', { class: 'section', dir: 'auto', lang: guessLang(section) }, section)
+        : null,
       h(
         'p',
         { class: 'snippet', dir: 'auto', lang: guessLang(source.snippet) },
