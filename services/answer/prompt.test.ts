@@ -167,7 +167,7 @@ describe('passages keep their structure in the prompt', () => {
       },
     ]);
     expect(prompt).toContain(
-      '<source n="1" title="git-gc" section="CONFIGURATION › gc.auto" url="https://d.example/git-gc.html#_configuration">\ngc.auto: Defaults to 6700.\n</source>',
+      '<source n="1" title="git-gc" section="CONFIGURATION › gc.auto">\ngc.auto: Defaults to 6700.\n</source>',
     );
     expect(prompt).toContain('Type: int8; Range: -128 to 127\n\n```sh\ngit gc --auto\n```');
   });
