@@ -64,7 +64,13 @@ function summary(values: readonly number[]): { p50: number; p95: number; p99: nu
 }
 
 /** Asks one question as SSE; times the events from the moment the request is sent. */
-async function ask(url: string, query: string, mode: string): Promise<Timing & { started: number }> {
+async function ask(
+  url: string,
+  query: string,
+  mode: string,
+  /** A real model may fail part-way (an `error` event, then the extractive answer): counted, not fatal. */
+  tolerateErrors = false,
+): Promise<Timing & { started: number; errored: boolean }> {
   const started = performance.now();
   const res = await fetch(`${url}/v1/answer`, {
     method: 'POST',
@@ -77,6 +83,7 @@ async function ask(url: string, query: string, mode: string): Promise<Timing & {
   let buffer = '';
   let sources: number | undefined;
   let firstDelta: number | undefined;
+  let errored = false;
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
@@ -87,11 +94,14 @@ async function ask(url: string, query: string, mode: string): Promise<Timing & {
       const now = performance.now() - started;
       if (event === 'sources') sources ??= now;
       if (event === 'delta') firstDelta ??= now;
-      if (event === 'error') throw new Error(`error event for "${query}"`);
+      if (event === 'error') {
+        if (!tolerateErrors) throw new Error(`error event for "${query}"`);
+        errored = true;
+      }
     }
   }
   if (sources === undefined) throw new Error(`no sources event for "${query}"`);
-  return { started, sources, firstDelta, done: performance.now() - started };
+  return { started, sources, firstDelta, done: performance.now() - started, errored };
 }
 
 async function buildIndex(config: Config, benchData: string, passages: number): Promise<number> {
@@ -266,6 +276,7 @@ async function main(): Promise<number> {
       const after: number[] = [];
       const modelTtft: number[] = [];
       const clientFirstWords: number[] = [];
+      let fellBack = 0;
       const clientTotal: number[] = [];
       const retrieval: number[] = [];
       const inProcess: number[] = [];
@@ -277,7 +288,8 @@ async function main(): Promise<number> {
           if (local && mode === 'llm' && i < 18) continue;
           const seen = llm?.requests.length ?? (await served?.count()) ?? 0;
           const question = (mode === 'llm' ? llmSet : extractiveSet)[i] as string;
-          const t = await ask(server.url, question, mode);
+          const t = await ask(server.url, question, mode, local !== undefined);
+          if (t.errored) fellBack++;
           if (warm) continue;
           toSources[mode].push(t.sources);
           if (mode !== 'llm') continue;
@@ -316,6 +328,7 @@ async function main(): Promise<number> {
         to_sources_ms: summary(toSources.llm),
         answered_by_llm: overhead.length,
         first_words_ms: summary(clientFirstWords),
+        fell_back_after_error: fellBack,
         whole_answer_ms: summary(clientTotal),
         model_ttft_ms: summary(modelTtft),
         added_to_ttft_ms: summary(overhead),
