@@ -86,7 +86,10 @@ describe.skipIf(missing !== undefined)('local embeddings (all-MiniLM-L6-v2 in a 
       );
       await indexer.flush();
       // No word of the question is in the engine page; its meaning is.
-      const hits = await backend.search({ text: 'my car does not start', limit: 3 });
+      const question = 'what to do when my car breaks down';
+      const lexical = await inner.search({ text: question, limit: 3 });
+      expect(lexical[0]?.passage.url).not.toBe('https://t.test/engine');
+      const hits = await backend.search({ text: question, limit: 3 });
       expect(hits[0]?.passage.url).toBe('https://t.test/engine');
     } finally {
       await backend.close();
