@@ -42,6 +42,11 @@ export const DEFAULT_ELASTICSEARCH_VERSION = '9.5.3';
 export interface StartElasticsearchOptions {
   /** Default CITEBOX_TEST_ES_VERSION, else DEFAULT_ELASTICSEARCH_VERSION. */
   version?: string;
+  /**
+   * With the test plugin (default). false runs the zip as Maven Central has it, without the root
+   * endpoint and analysis-common's analyzers: what Citebox's start-up check must name.
+   */
+  plugin?: boolean;
   /** Heap in MB (-Xms = -Xmx). Default 512. */
   heapMb?: number;
   /** Extra node settings (elasticsearch.yml), e.g. smaller thread pool queues. */
@@ -117,20 +122,42 @@ function jdkMajor(dir: string): number | undefined {
   }
 }
 
-/** The unpacked home with the test plugin, built by build-home.sh on first use (one build at a time). */
+/**
+ * The unpacked home (with the test plugin unless `plugin` is false), built by build-home.sh on
+ * first use, one build at a time. Its folder is named after the version and a hash of the plugin
+ * sources and the script, so a checkout never rebuilds a home another one's node is running from.
+ */
 export async function ensureElasticsearchHome(
   version: string,
   log: (line: string) => void = () => {},
+  options: { plugin?: boolean } = {},
 ): Promise<string> {
-  const out = join(engineCacheDir(), `elasticsearch-${version}`);
-  const script = join(elasticsearchToolsDir(), 'build-home.sh');
+  const tools = elasticsearchToolsDir();
+  const script = join(tools, 'build-home.sh');
+  const plugin = options.plugin ?? true;
+  const sources = join(tools, 'plugin', 'src', 'citebox', 'estest');
+  const hash = createHash('sha256');
+  for (const file of [
+    script,
+    ...readdirSync(sources)
+      .sort()
+      .map((f) => join(sources, f)),
+  ]) {
+    hash.update(readFileSync(file));
+  }
+  const out = join(
+    engineCacheDir(),
+    `elasticsearch-${version}-${plugin ? `plugin-${hash.digest('hex').slice(0, 10)}` : 'bare'}`,
+  );
   mkdirSync(engineCacheDir(), { recursive: true, mode: 0o755 });
   const lock = join(tmpdir(), `citebox-es-home-${createHash('sha1').update(out).digest('hex')}.lock`);
   await acquireLock(lock);
   try {
     const tail = new LineTail(TAIL_LINES);
     const code = await new Promise<number | null>((resolveRun, rejectRun) => {
-      const child = spawn('bash', [script, '--out', out, '--version', version, '--java-home', findJdk21()], {
+      const args = [script, '--out', out, '--version', version, '--java-home', findJdk21()];
+      if (!plugin) args.push('--no-plugin');
+      const child = spawn('bash', args, {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const onLine = (raw: string): void => {
@@ -207,7 +234,7 @@ export async function startElasticsearch(
   const log = opts.log ?? (() => {});
   const version = opts.version ?? (process.env['CITEBOX_TEST_ES_VERSION'] || DEFAULT_ELASTICSEARCH_VERSION);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const home = await ensureElasticsearchHome(version, log);
+  const home = await ensureElasticsearchHome(version, log, { plugin: opts.plugin ?? true });
   const jdk = findJdk21();
 
   // Everything the node writes lives in one temporary folder: config (ES_PATH_CONF), data, logs, tmp.

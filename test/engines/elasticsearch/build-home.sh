@@ -3,8 +3,10 @@
 # Central, plus the test-only plugin next to this script (plugin/: the analysis-common analyzers
 # Citebox uses and the root endpoint). See README.md here.
 #
-#   test/engines/elasticsearch/build-home.sh --out DIR [--version 9.5.3] [--zip FILE] [--java-home JDK]
+#   test/engines/elasticsearch/build-home.sh --out DIR [--version 9.5.3] [--zip FILE] [--java-home JDK] [--no-plugin]
 #
+# --no-plugin lays out the zip as it is (the tests use such a bare home to check that Citebox's
+# start-up check names what the zip lacks).
 # Idempotent: DIR holds a stamp of the version and the plugin's sources; a matching DIR is left as
 # it is, anything else is rebuilt (into DIR.tmp-PID, then renamed into place). Prints DIR on stdout;
 # everything else goes to stderr. Needs a JDK 21+ (javac, jar), unzip, and mvn unless --zip is given
@@ -18,6 +20,7 @@ JDK="${CITEBOX_ES_JAVA_HOME:-${ES_JAVA_HOME:-}}"
 MVN="${CITEBOX_MVN:-mvn}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PLUGIN_NAME=citebox-test-modules
+WITH_PLUGIN=1
 
 die() { echo "build-home.sh: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
@@ -26,6 +29,7 @@ while [ $# -gt 0 ]; do
     --version) VERSION="${2:?--version needs a value}"; shift 2 ;;
     --zip) ZIP="${2:?--zip needs a file}"; shift 2 ;;
     --java-home) JDK="${2:?--java-home needs a directory}"; shift 2 ;;
+    --no-plugin) WITH_PLUGIN=0; shift ;;
     -h|--help) sed -n '2,12p' "$0" >&2; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
@@ -46,7 +50,7 @@ fi
 [ "$(java_major "$JDK")" -ge 21 ] || die "$JDK is Java $(java_major "$JDK"); Elasticsearch $VERSION needs 21+"
 
 # The stamp: the version and the plugin's sources (and this script), so edits rebuild the home.
-STAMP="$VERSION $(cat "$0" "$HERE"/plugin/src/citebox/estest/*.java | sha256sum | cut -c1-16)"
+STAMP="$VERSION plugin=$WITH_PLUGIN $(cat "$0" "$HERE"/plugin/src/citebox/estest/*.java | sha256sum | cut -c1-16)"
 if [ -f "$OUT/.citebox-home" ] && [ "$(cat "$OUT/.citebox-home")" = "$STAMP" ]; then
   echo "$OUT"
   exit 0
@@ -74,14 +78,15 @@ HOME_DIR="$WORK/unpacked/elasticsearch-$VERSION"
 [ -x "$HOME_DIR/bin/elasticsearch" ] || die "the zip has no elasticsearch-$VERSION/bin/elasticsearch"
 rm -rf "$WORK/download"
 
-echo "build-home.sh: building the $PLUGIN_NAME plugin with $JDK" >&2
-mkdir -p "$WORK/classes"
-"$JDK/bin/javac" --release 21 -nowarn -proc:none -encoding UTF-8 \
-  -cp "$HOME_DIR/lib/*" -d "$WORK/classes" "$HERE"/plugin/src/citebox/estest/*.java >&2
-PLUGIN_DIR="$HOME_DIR/plugins/$PLUGIN_NAME"
-mkdir -p "$PLUGIN_DIR"
-"$JDK/bin/jar" --create --file "$PLUGIN_DIR/$PLUGIN_NAME.jar" -C "$WORK/classes" .
-cat > "$PLUGIN_DIR/plugin-descriptor.properties" <<EOF
+if [ "$WITH_PLUGIN" = 1 ]; then
+  echo "build-home.sh: building the $PLUGIN_NAME plugin with $JDK" >&2
+  mkdir -p "$WORK/classes"
+  "$JDK/bin/javac" --release 21 -nowarn -proc:none -encoding UTF-8 \
+    -cp "$HOME_DIR/lib/*" -d "$WORK/classes" "$HERE"/plugin/src/citebox/estest/*.java >&2
+  PLUGIN_DIR="$HOME_DIR/plugins/$PLUGIN_NAME"
+  mkdir -p "$PLUGIN_DIR"
+  "$JDK/bin/jar" --create --file "$PLUGIN_DIR/$PLUGIN_NAME.jar" -C "$WORK/classes" .
+  cat > "$PLUGIN_DIR/plugin-descriptor.properties" <<EOF
 description=TEST ONLY: the analysis-common analyzers Citebox uses (english, cjk, cjk_width, asciifolding) and the rest-root endpoint (GET /), for the integ-test-zip
 version=$VERSION
 name=$PLUGIN_NAME
@@ -89,6 +94,7 @@ classname=citebox.estest.CiteboxTestModulesPlugin
 java.version=21
 elasticsearch.version=$VERSION
 EOF
+fi
 echo "$STAMP" > "$HOME_DIR/.citebox-home"
 
 rm -rf "$OUT"

@@ -1,7 +1,10 @@
-// No test passes with the engine down: here a dedicated node of each engine serves Citebox, is
-// killed (SIGKILL, as a crash), and Citebox must say so clearly: /readyz turns 503 naming the
-// engine and its address, searches and answers fail with 503 BACKEND_UNAVAILABLE and a message that
-// says which engine cannot be reached, and nothing hangs.
+// Engines that lack something or go away, on dedicated nodes (the shared ones must stay whole):
+// - a bare Elasticsearch (the Maven Central zip without the test plugin) stops Citebox at start-up
+//   with one message naming everything it lacks;
+// - no test passes with the engine down: a node of each engine serves Citebox, is killed (SIGKILL,
+//   as a crash), and Citebox must say so clearly: /readyz turns 503 naming the engine and its
+//   address, searches and answers fail with 503 BACKEND_UNAVAILABLE and a message that says which
+//   engine cannot be reached, and nothing hangs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Server, startServer } from '../../cli/serve.js';
 import { createLogger } from '../../services/index.js';
@@ -18,17 +21,49 @@ interface KillableNode {
 }
 
 const nodes = new Map<TestEngine, KillableNode>();
+let bare: KillableNode | undefined;
 
 beforeAll(async () => {
-  // Both dedicated nodes at once: the wait is the slower one's start-up.
-  const [os, es] = await Promise.all([startOpenSearch(), startElasticsearch()]);
-  nodes.set(OPENSEARCH, os);
-  nodes.set(ELASTICSEARCH, es);
+  // The dedicated nodes start at once: the wait is the slowest one's start-up.
+  const started = await Promise.allSettled([
+    startOpenSearch(),
+    startElasticsearch(),
+    startElasticsearch({ plugin: false }),
+  ]);
+  const [os, es, plain] = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
+  if (os) nodes.set(OPENSEARCH, os);
+  if (es) nodes.set(ELASTICSEARCH, es);
+  bare = plain;
+  const failed = started.flatMap((s) => (s.status === 'rejected' ? [s.reason] : []));
+  if (failed.length > 0) throw failed[0];
 }, 300_000);
 
 afterAll(async () => {
-  await Promise.all([...nodes.values()].map((n) => n.stop()));
+  await Promise.all([...nodes.values(), ...(bare ? [bare] : [])].map((n) => n.stop()));
 }, 60_000);
+
+describe('a bare Elasticsearch (the Maven Central zip without the test plugin)', () => {
+  it('stops Citebox at start-up, naming everything the node lacks and the modules that have it', async () => {
+    const node = bare as KillableNode;
+    const env = testConfig({ ...ELASTICSEARCH.env(uniqueAlias('bare')), ELASTICSEARCH_URL: node.url });
+    try {
+      const err = await startServer(env.config, createLogger(env.config)).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'BACKEND_UNSUPPORTED', action: 'stop' });
+      expect((err as Error).message).toBe(
+        `Elasticsearch at ${node.url} lacks what Citebox needs: ` +
+          'GET / (the root endpoint the clients call for info and ping; module rest-root); ' +
+          'analyzer "english" (module analysis-common); analyzer "cjk" (module analysis-common); ' +
+          'token filter "cjk_width" (module analysis-common); token filter "asciifolding" (module analysis-common). ' +
+          'The full Elasticsearch distribution (e.g. its official Docker image) has the modules and plugins named here.',
+      );
+      // Nothing was created on the node.
+      const indices = (await (await fetch(`${node.url}/_cat/indices?format=json`)).json()) as unknown[];
+      expect(indices).toEqual([]);
+    } finally {
+      env.cleanup();
+    }
+  });
+});
 
 for (const engine of [OPENSEARCH, ELASTICSEARCH]) {
   describe(`${engine.name} goes down under a running Citebox`, () => {
