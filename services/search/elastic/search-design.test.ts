@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchHit } from '../../types.js';
 import { reciprocalRankFusion } from '../hybrid.js';
+import { DEFAULT_RANKING } from '../sqlite/ranking.js';
 import { concreteIndexName, indexNumber } from './engine-backend.js';
 import {
   analyzedTokens,
@@ -26,6 +27,23 @@ import {
 } from './query-builder.js';
 
 describe('index design', () => {
+  it("ranks every analysis of a text field with the embedded index's BM25 parameters", () => {
+    const body = indexBody({ flavor: 'elasticsearch', shards: 1, replicas: 0 });
+    expect(body.settings['similarity']).toEqual({
+      bm25_title: { type: 'BM25', k1: DEFAULT_RANKING.k1, b: DEFAULT_RANKING.b.title },
+      bm25_headings: { type: 'BM25', k1: DEFAULT_RANKING.k1, b: DEFAULT_RANKING.b.headings },
+      bm25_body: { type: 'BM25', k1: DEFAULT_RANKING.k1, b: DEFAULT_RANKING.b.body },
+    });
+    const properties = body.mappings['properties'] as Record<string, Record<string, unknown>>;
+    for (const field of ['title', 'headings', 'body']) {
+      expect(properties[field]?.['similarity']).toBe(`bm25_${field}`);
+      for (const sub of Object.values(
+        properties[field]?.['fields'] as Record<string, Record<string, unknown>>,
+      ))
+        expect(sub['similarity']).toBe(`bm25_${field}`);
+    }
+  });
+
   it.each([
     ['docs.one.example', ['docs.one.example', 'one.example', 'example']],
     ['Example.COM.', ['example.com', 'com']],
