@@ -196,6 +196,10 @@ interface Candidate {
   subject: number;
   /** A code block that follows the sentence in its passage (it ends with a colon, or announces it). */
   codeAfter?: Candidate;
+  /** The version its release note is under ("Changes in version 3.35.0:", a heading), if any. */
+  version?: string;
+  /** That version is the one its page is about (its title names it). */
+  ownRelease?: boolean;
   readonly text: string;
   readonly words: number;
   /** Word tokens: stem and where each sits in `text`. */
@@ -243,6 +247,8 @@ export interface ScoredSentence {
 }
 
 const MIN_SENTENCE_WORDS = 4;
+/** A line that names the version the notes after it belong to. */
+const VERSION_LINE = /^(?:changes|release|version|new)\b[^.]{0,40}\b\d+\.\d+(?:\.\d+)*\b[^.]{0,30}[:：]?$/i;
 const MAX_SENTENCES = 4;
 
 /** Weights of the scoring (tuned on SQuAD and XQuAD dev through `npm run eval:answers`). */
@@ -267,6 +273,8 @@ export const EXTRACTIVE_WEIGHTS = {
   before: 0.1,
   /** Weight of a question term found in the passage's title or headings (the page's topic). */
   titleTerm: 0.5,
+  /** A release note on the page of its own release (not a later page repeating it). */
+  ownRelease: 0.1,
   /** Share of a title or heading term's weight a sentence of that passage gets without holding it. */
   topicCredit: 0.5,
   /** Being about the identifiers the question names (in the term or heading: 1, in the text: up to 0.5). */
@@ -321,6 +329,14 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
     const kind = passage.kind ?? 'text';
     const term = kind === 'term' ? passage.headings?.at(-1) : undefined;
     const termStems = term ? stemsOfText(term) : undefined;
+    let versionLine: string | undefined;
+    const versionLabel =
+      type === 'version' &&
+      /\b\d+\.\d+(\.\d+)*\b/.test([passage.title ?? '', ...(passage.headings ?? [])].join('\n')) &&
+      /\b(release|version|changes|change ?log|news|history)\b/i.test([passage.title ?? '', ...(passage.headings ?? [])].join('\n'));
+    const versionHeading = [...(passage.headings ?? []), passage.title ?? '']
+      .reverse()
+      .find((h) => /\b\d+\.\d+/.test(h));
     const topic = identifierParts(
       stemsOfText([passage.title ?? '', ...(passage.headings ?? [])].join(' ')),
       englishStem,
@@ -355,7 +371,12 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
         ),
         lower: normalizeForMatch(text),
         topic,
-        typed: unit === 'code' ? false : holdsAnswerType(text, type, questionTokens, subject),
+        typed:
+          unit === 'code'
+            ? false
+            : holdsAnswerType(text, type, questionTokens, subject) ||
+              // Release notes: the version is in the heading, each note under it.
+              (type === 'version' && versionLabel),
         coverage: 0,
         score: 0,
       };
@@ -389,6 +410,8 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
       }
       for (const raw of withAsides(splitSentences(paragraph))) {
         const text = collapseSpaces(raw);
+        // "Changes in version 3.35.0 (2021-03-12):" heads the notes after it.
+        if (versionLabel && VERSION_LINE.test(text)) versionLine = text.replace(/[:：]\s*$/, '');
         const tokens = tokenize(text);
         const words = tokens.length;
         if (words < MIN_SENTENCE_WORDS || words > maxWords * 3 || !looksLikeProse(text)) {
@@ -406,6 +429,11 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
           continue;
         }
         const candidate = make(text, 'sentence', undefined, tokens);
+        if (versionLabel && versionLine && versionLine !== text) candidate.version = versionLine;
+        else if (versionLabel && !versionLine) candidate.version = versionHeading;
+        const number = candidate.version ? /\d+\.\d+(?:\.\d+)*/.exec(candidate.version)?.[0] : undefined;
+        if (number && new RegExp(`(^|[^\\d.])${number.replaceAll('.', '\\.')}(?![\\d.])`).test(passage.title ?? ''))
+          candidate.ownRelease = true;
         if (previous) {
           previous.next = candidate;
           candidate.previous = previous;
@@ -512,7 +540,9 @@ function scoreAll(prepared: Prepared, query: string, w: ExtractiveWeights): void
       c.coverage +
       w.pairs * pairScore(c, pairs) +
       w.density * Math.min(1, density) +
-      (c.typed ? (type === 'definition' || type === 'howto' ? w.typedStrong : w.typed) : 0) +
+      (c.typed ? (STRONG_TYPES.has(type) ? w.typedStrong : w.typed) : 0) +
+      // A release note on its own release's page, not repeated on a later one.
+      (c.ownRelease ? w.ownRelease : 0) +
       w.subject * c.subject +
       w.rank / (1 + c.rank) +
       w.position / (1 + c.position) -
@@ -542,6 +572,9 @@ export function rankSentences(input: ExtractiveInput): ScoredSentence[] {
     .sort((a, b) => b.score - a.score)
     .map((c) => ({ n: c.n, text: c.text, score: c.score, coverage: c.coverage }));
 }
+
+/** Question types whose answer, found, is the answer: a definition, an instruction, a stated value. */
+const STRONG_TYPES: ReadonlySet<AnswerType> = new Set(['definition', 'howto', 'default', 'limit', 'version']);
 
 /** Question types whose answer a passage states or not (a default, a limit, a version, a how-to). */
 const STATED_TYPES: ReadonlySet<AnswerType> = new Set(['default', 'limit', 'version', 'howto']);
@@ -699,13 +732,16 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
     if (!c || seen.has(c.lower)) return false;
     if (c.unit === 'code') return addCode(c);
     if (chosen.filter((p) => p.c.unit !== 'code').length >= MAX_SENTENCES) return false;
-    // A sentence of a definition-list entry that does not name its term leads with it.
+    // A sentence of a definition-list entry that does not name its term leads with it; a release
+    // note that does not name its version, with the version it is under.
     const lead =
       c.term &&
       !named.has(`${c.n}`) &&
       !c.text.toLowerCase().includes(c.term.toLowerCase().split(', ')[0] ?? '')
         ? `${formatTerm(c.term)} — `
-        : '';
+        : prepared.type === 'version' && c.version && !named.has(`${c.n}`) && !/\b\d+\.\d+/.test(c.text)
+          ? `${c.version}: `
+          : '';
     let room = Math.min(maxWords - words, w.partWords) - answerWordCount(lead);
     for (;;) {
       if (room < w.minPart) return false;
@@ -719,7 +755,7 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
         continue;
       }
       seen.add(c.lower);
-      if (c.term) named.add(`${c.n}`);
+      if (lead) named.add(`${c.n}`);
       chosen.push({ c, text: body, ...(lead ? { lead } : {}) });
       words += count;
       // Code the sentence announces ("… run:", "For example,") comes with it.
@@ -745,10 +781,11 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
   for (const c of ranked.slice(1)) {
     if (c.score < best.score * w.fillRatio || words >= maxWords) break;
     if (c.unit === 'code') continue;
-    const adjacentPick = chosen.some((p) => p.c.next === c || p.c.previous === c);
+    // List items are not a sentence's continuation: each says something of its own.
+    const adjacentPick = !c.text.startsWith('•') && chosen.some((p) => p.c.next === c || p.c.previous === c);
     if (found && !c.typed && !adjacentPick) continue;
     // About the identifier asked for: the answer does not go on about another one.
-    if (best.subject > 0 && c.subject === 0 && !adjacentPick && c.n !== best.n) continue;
+    if (best.subject > 0 && c.subject === 0 && !adjacentPick) continue;
     // Filling the budget with sentences that share little with the question only adds noise,
     // unless they continue (or lead into) a sentence already chosen.
     const adjacent = chosen.some((p) => p.c.next === c || p.c.previous === c);
