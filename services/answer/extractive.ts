@@ -333,7 +333,9 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
     const versionLabel =
       type === 'version' &&
       /\b\d+\.\d+(\.\d+)*\b/.test([passage.title ?? '', ...(passage.headings ?? [])].join('\n')) &&
-      /\b(release|version|changes|change ?log|news|history)\b/i.test([passage.title ?? '', ...(passage.headings ?? [])].join('\n'));
+      /\b(release|version|changes|change ?log|news|history)\b/i.test(
+        [passage.title ?? '', ...(passage.headings ?? [])].join('\n'),
+      );
     const versionHeading = [...(passage.headings ?? []), passage.title ?? '']
       .reverse()
       .find((h) => /\b\d+\.\d+/.test(h));
@@ -432,7 +434,10 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
         if (versionLabel && versionLine && versionLine !== text) candidate.version = versionLine;
         else if (versionLabel && !versionLine) candidate.version = versionHeading;
         const number = candidate.version ? /\d+\.\d+(?:\.\d+)*/.exec(candidate.version)?.[0] : undefined;
-        if (number && new RegExp(`(^|[^\\d.])${number.replaceAll('.', '\\.')}(?![\\d.])`).test(passage.title ?? ''))
+        if (
+          number &&
+          new RegExp(`(^|[^\\d.])${number.replaceAll('.', '\\.')}(?![\\d.])`).test(passage.title ?? '')
+        )
           candidate.ownRelease = true;
         if (previous) {
           previous.next = candidate;

@@ -56,18 +56,20 @@ export function structureBoost(
     let text = 0;
     for (const id of identifiers) {
       if (holdsIdentifier(inner, id)) term++;
-      else if (holdsIdentifier(outer, id)) heading++;
-      else if (holdsIdentifier(body, id)) text++;
+      // A plain word in capitals (`VACUUM`, a gene name) counts only where a term names it: in
+      // titles and text it is as likely a word as a name.
+      else if (!/^[a-z0-9]+$/.test(id) && holdsIdentifier(outer, id)) heading++;
+      else if (!/^[a-z0-9]+$/.test(id) && holdsIdentifier(body, id)) text++;
     }
     const n = identifiers.length;
-    named = term + heading + text > 0;
+    named = term + heading + text > 0 || identifiers.some((id) => holdsIdentifier(body, id));
     boost +=
       (STRUCTURE_BOOSTS.term * term) / n +
       (STRUCTURE_BOOSTS.heading * heading) / n +
       (STRUCTURE_BOOSTS.body * text) / n;
   }
   if (version && RELEASE_LABEL.test([passage.title, ...passage.headings].join('\n')))
-    boost += STRUCTURE_BOOSTS.release;
+    boost += named ? STRUCTURE_BOOSTS.release : STRUCTURE_BOOSTS.releaseOther;
   return boost;
 }
 

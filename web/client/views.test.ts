@@ -38,7 +38,7 @@ describe('answerView', () => {
         ...render(markdown).matchAll(
           /<span class="cite-run">(.*?)<\/span>(?=[^<]*(?:<\/p>|<span class="cite-run">|$))/g,
         ),
-      ].map((m) => (m[1] ?? '').replace(/<a class="cite[^]*?<\/a>/g, '[n]'));
+      ].map((m) => (m[1] ?? '').replace(/<a class="cite[\s\S]*?<\/a>/g, '[n]'));
     expect(runs('It landed in 1969 [1].')).toEqual(['1969 [n].']);
     expect(runs('Two sources [1][2], then more.')).toEqual(['sources [n][n],']);
     expect(runs('Spaced [1] [2] markers')).toEqual(['Spaced [n] [n]']);
@@ -50,7 +50,7 @@ describe('answerView', () => {
     expect(runs(`See https://example.com/${'a'.repeat(40)} [1]`)).toEqual([' [n]']);
     // The text around the runs is all still there, in order.
     const text = render('It landed in 1969 [1]. Then [2]!').replace(
-      /<span class="cite-tip"[^]*?<\/span><\/span>/g,
+      /<span class="cite-tip"[\s\S]*?<\/span><\/span>/g,
       '',
     );
     expect(text.replace(/<[^>]+>/g, '')).toBe('It landed in 1969 1. Then 2!');
@@ -137,9 +137,9 @@ describe('cards and results', () => {
     expect(html).toContain('id="t2-source-3"');
     // A passage's heading path opens the page at the passage.
     expect(html).toMatch(
-      /id="t2-source-3"[^]*?<a class="section" href="https:\/\/git.test\/docs\/commit#_options"[^>]*>OPTIONS › -m &lt;msg&gt;<\/a>/,
+      /id="t2-source-3"[\s\S]*?<a class="section" href="https:\/\/git.test\/docs\/commit#_options"[^>]*>OPTIONS › -m &lt;msg&gt;<\/a>/,
     );
-    expect(html).toMatch(/id="t2-source-1"[^]*?<span class="section"[^>]*>SYNOPSIS<\/span>/);
+    expect(html).toMatch(/id="t2-source-1"[\s\S]*?<span class="section"[^>]*>SYNOPSIS<\/span>/);
     // The page's title is a link once, not once per passage.
     expect(html.match(/href="https:\/\/git.test\/docs\/commit"/g)).toHaveLength(1);
   });
