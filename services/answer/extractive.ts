@@ -30,6 +30,7 @@ import { identifierParts } from './citation-verifier.js';
 import {
   type AnswerType,
   answerTypeOf,
+  asksHowTo,
   definitionSubject,
   holdsIdentifier,
   questionIdentifiers,
@@ -247,6 +248,8 @@ export interface ScoredSentence {
 }
 
 const MIN_SENTENCE_WORDS = 4;
+/** A heading that is a name rather than a title: one token with a dot, dash, underscore or parentheses. */
+const IDENTIFIER_LABEL = /^[$.-]?[A-Za-z_][\w.$<>:/-]*[-_.(][\w.$<>:/()-]*$/;
 /** A line that names the version the notes after it belong to. */
 const VERSION_LINE = /^(?:changes|release|version|new)\b[^.]{0,40}\b\d+\.\d+(?:\.\d+)*\b[^.]{0,30}[:：]?$/i;
 const MAX_SENTENCES = 4;
@@ -327,7 +330,15 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
     /** The last sentence read (prose or not), for a code block it may announce. */
     let lastSentence: Candidate | undefined;
     const kind = passage.kind ?? 'text';
-    const term = kind === 'term' ? passage.headings?.at(-1) : undefined;
+    // A definition's term; for "which hook / option / command …", also a section named like one
+    // (`pre-push`, `core.hooksPath`): the name is the answer its sentences leave out.
+    const inner = passage.headings?.at(-1);
+    const term =
+      kind === 'term'
+        ? inner
+        : type === 'howto' && inner && IDENTIFIER_LABEL.test(inner.trim())
+          ? inner.trim()
+          : undefined;
     const termStems = term ? stemsOfText(term) : undefined;
     let versionLine: string | undefined;
     const versionLabel =
@@ -799,10 +810,7 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
   // A how-to answer shows the command or code that does it: the best code of the passages the
   // answer quotes, else of the others, when the prose chosen shows no command (code of two words
   // or more; an option name alone is not a command).
-  if (
-    prepared.type === 'howto' &&
-    !chosen.some((p) => p.c.unit === 'code' || /`[^`\s]+\s[^`]+`/.test(p.text))
-  ) {
+  if (asksHowTo(input.query) && !chosen.some((p) => p.c.unit === 'code' || /`[^`\s]+\s[^`]+`/.test(p.text))) {
     const quoted = new Set(chosen.map((p) => p.c.n));
     const code = ranked.filter((c) => c.unit === 'code');
     addCode(
