@@ -133,6 +133,16 @@ const citationSchema = {
     snippet: { type: 'string' },
     passage_id: { type: 'string' },
     supported: { type: 'boolean' },
+    doc_type: {
+      type: 'string',
+      enum: ['pdf', 'docx', 'pptx', 'odt', 'odp', 'text', 'markdown'],
+      description: 'For a document rather than a web page: its type',
+    },
+    page: {
+      type: 'integer',
+      minimum: 1,
+      description: 'The page (PDF page, slide) the passage is on; the URL opens the document there (#page=N)',
+    },
   },
 } as const;
 
@@ -151,6 +161,16 @@ const sourceSchema = {
       type: 'array',
       items: { type: 'string' },
       description: 'The headings above the passage in its page, outermost first.',
+    },
+    doc_type: {
+      type: 'string',
+      enum: ['pdf', 'docx', 'pptx', 'odt', 'odp', 'text', 'markdown'],
+      description: 'For a document rather than a web page: its type',
+    },
+    page: {
+      type: 'integer',
+      minimum: 1,
+      description: 'The page (PDF page, slide) the passage is on; the URL opens the document there (#page=N)',
     },
   },
 } as const;

@@ -8,6 +8,7 @@ import {
   type PageRecord,
   type PageSink,
   type PassageRecord,
+  pageAnchor,
   primaryLanguage,
   type SearchBackend,
   stableId,
@@ -69,7 +70,11 @@ export function pageToRecords(
       publishedAt: page.publishedAt,
       wordCount: chunk.wordCount,
       ...(chunk.kind !== 'text' ? { kind: chunk.kind } : {}),
-      ...(chunk.anchor ? { anchor: chunk.anchor } : {}),
+      ...(chunk.anchor
+        ? { anchor: chunk.anchor }
+        : chunk.page !== undefined
+          ? { anchor: pageAnchor(chunk.page) }
+          : {}),
     }),
   );
   return { page: record, passages };

@@ -221,6 +221,10 @@ export interface Citation {
   readonly snippet: string;
   readonly passage_id: string;
   readonly supported: boolean;
+  /** For a document rather than a web page: its type (by its URL). */
+  readonly doc_type?: DocumentType | undefined;
+  /** The page (PDF page, slide) of a paged document the passage is on; `url` opens it there. */
+  readonly page?: number | undefined;
 }
 
 export interface Source {
@@ -235,6 +239,10 @@ export interface Source {
   readonly published_at?: string | undefined;
   /** The headings above the passage in its page, outermost first (absent when it has none). */
   readonly headings?: readonly string[] | undefined;
+  /** For a document rather than a web page: its type (by its URL). */
+  readonly doc_type?: DocumentType | undefined;
+  /** The page (PDF page, slide) of a paged document the passage is on; `url` opens it there. */
+  readonly page?: number | undefined;
 }
 
 export interface AnswerTimings {

@@ -149,6 +149,9 @@ li.source-page { position: relative; background: var(--card); border: 1px solid 
 .source-link:hover .source-title { text-decoration: underline; }
 .source-title { display: -webkit-box; -webkit-line-clamp: 2; line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
 .site-name { font-size: .8rem; color: var(--url); overflow-wrap: anywhere; }
+.doc-type { display: inline-block; margin-left: .4rem; padding: 0 .35rem; border: 1px solid currentColor; border-radius: .25rem; font-size: .72rem; font-weight: 600; }
+.doc-page { margin-right: .4rem; font-size: .82rem; font-weight: 600; }
+.tip-doc { font-size: .8rem; }
 ol.passages { list-style: none; margin: .3rem 0 0; padding: 0; display: grid; gap: .4rem; }
 li.source { display: flex; gap: .45rem; align-items: baseline; min-width: 0; border-radius: .4rem; scroll-margin-top: 1rem; }
 li.source:target, li.source.flash { outline: 3px solid var(--focus); outline-offset: 2px; }

@@ -28,7 +28,7 @@ import type {
 import { AnswerAssembler, type CitationUse } from './answer-assembler.js';
 import { AnswerCache, answerCacheKey } from './answer-cache.js';
 import { CitationStyleNormalizer } from './citation-style.js';
-import { passageLink, sectionOf } from './deep-link.js';
+import { documentPlace, passageLink, sectionOf } from './deep-link.js';
 import {
   definitionSubject,
   extractiveAnswer,
@@ -774,6 +774,7 @@ function toSource(hit: SearchHit, n: number): Source {
     score: Math.round(hit.score * 1000) / 1000,
     ...(hit.passage.publishedAt ? { published_at: hit.passage.publishedAt } : {}),
     ...(hit.passage.headings.length > 0 ? { headings: hit.passage.headings } : {}),
+    ...documentPlace(hit.passage),
   };
 }
 
@@ -787,6 +788,7 @@ function toCitation(hit: SearchHit, n: number, supported: boolean): Citation {
     snippet: hit.snippet,
     passage_id: hit.passage.id,
     supported,
+    ...documentPlace(hit.passage),
   };
 }
 

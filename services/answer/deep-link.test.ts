@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { openingWords, passageLink, sectionOf } from './deep-link.js';
+import {
+  documentPlace,
+  documentTypeOfUrl,
+  openingWords,
+  pageAnchor,
+  pageOfAnchor,
+  passageLink,
+  sectionOf,
+} from './deep-link.js';
 
 describe('deep links', () => {
   it.each([
@@ -36,5 +44,38 @@ describe('deep links', () => {
   it('joins the heading path', () => {
     expect(sectionOf({ headings: ['Variables', 'gc.reflogExpire'] })).toBe('Variables › gc.reflogExpire');
     expect(sectionOf({ headings: [] })).toBeUndefined();
+  });
+});
+
+describe('documents', () => {
+  it.each([
+    [
+      'https://e.example/report.pdf',
+      'page=3',
+      'https://e.example/report.pdf#page=3',
+      { doc_type: 'pdf', page: 3 },
+    ],
+    [
+      'https://e.example/deck.PPTX?dl=1',
+      'page=12',
+      'https://e.example/deck.PPTX?dl=1#page=12',
+      { doc_type: 'pptx', page: 12 },
+    ],
+    ['https://e.example/guide.docx', undefined, 'https://e.example/guide.docx', { doc_type: 'docx' }],
+    ['https://e.example/notes.md', undefined, 'https://e.example/notes.md', { doc_type: 'markdown' }],
+    ['https://e.example/download?id=7', 'page=2', 'https://e.example/download?id=7#page=2', { page: 2 }],
+    ['https://e.example/a.html', 'intro', 'https://e.example/a.html#intro', {}],
+    ['https://e.example/v1.2/', undefined, 'https://e.example/v1.2/', {}],
+  ] as const)('%s with anchor %s links to %s', (url, anchor, link, place) => {
+    const passage = { url, anchor, text: 'Some words of the passage.', position: 0 };
+    expect(passageLink(passage)).toBe(link);
+    expect(documentPlace(passage)).toEqual(place);
+  });
+
+  it('reads only page anchors as pages', () => {
+    expect(pageOfAnchor(pageAnchor(7))).toBe(7);
+    expect(pageOfAnchor('page=x')).toBeUndefined();
+    expect(pageOfAnchor('homepage=3')).toBeUndefined();
+    expect(documentTypeOfUrl('https://e.example/x.pdf#page=2')).toBe('pdf');
   });
 });

@@ -17,6 +17,14 @@ export {
 } from './answer-service.js';
 export { CitationParser, type CitationToken, parseCitations } from './citation-parser.js';
 export { PassageEvidence, supportOf, verifyClaim } from './citation-verifier.js';
+export {
+  documentPlace,
+  documentTypeOfUrl,
+  pageAnchor,
+  pageOfAnchor,
+  passageLink,
+  sectionOf,
+} from './deep-link.js';
 export { type ExtractiveAnswer, extractiveAnswer } from './extractive.js';
 export { answerUserPrompt, type PromptPassage } from './prompt.js';
 export { renumberAnswer } from './renumber.js';

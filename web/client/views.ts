@@ -13,6 +13,31 @@ export interface SourceView {
   readonly published_at?: string | undefined;
   /** The headings above the passage in its page, outermost first. */
   readonly headings?: readonly string[] | undefined;
+  /** For a document: its type (pdf, docx, pptx, odt, odp, text, markdown). */
+  readonly doc_type?: string | undefined;
+  /** The page (PDF page, slide) of a paged document the passage is on. */
+  readonly page?: number | undefined;
+}
+
+const DOCUMENT_LABELS: Readonly<Record<string, string>> = {
+  pdf: 'PDF',
+  docx: 'Word',
+  pptx: 'PowerPoint',
+  odt: 'OpenDocument text',
+  odp: 'OpenDocument slides',
+  text: 'Text file',
+  markdown: 'Markdown',
+};
+
+/** "PDF", "PowerPoint", … for a document's type; undefined for web pages. */
+export function documentLabel(docType: string | undefined): string | undefined {
+  return docType ? (DOCUMENT_LABELS[docType] ?? docType.toUpperCase()) : undefined;
+}
+
+/** "page 3" of a PDF, "slide 3" of a presentation; undefined without a page. */
+export function placeLabel(source: Pick<SourceView, 'doc_type' | 'page'>): string | undefined {
+  if (source.page === undefined) return undefined;
+  return `${source.doc_type === 'pptx' || source.doc_type === 'odp' ? 'slide' : 'page'} ${source.page}`;
 }
 
 /** One page among the sources, with the passages of it that were retrieved (best first). */
@@ -78,7 +103,8 @@ export function citeMarker(n: number, ctx: AnswerContext): VElement | null {
   const unverified = ctx.citations !== undefined && citation !== undefined && !citation.supported;
   const { title, site } = titleParts(source.title, source.url, siblingTitles(ctx.sources, source.url));
   const section = sectionOf(source, title);
-  const label = `Source ${n}: ${title}${section ? ` (${section})` : ''}${site ? `, ${site}` : ''}${unverified ? ' (not verified)' : ''}`;
+  const doc = [documentLabel(source.doc_type), placeLabel(source)].filter(Boolean).join(', ');
+  const label = `Source ${n}: ${title}${section ? ` (${section})` : ''}${doc ? `, ${doc}` : ''}${site ? `, ${site}` : ''}${unverified ? ' (not verified)' : ''}`;
   return h(
     'a',
     {
@@ -93,6 +119,7 @@ export function citeMarker(n: number, ctx: AnswerContext): VElement | null {
       { class: 'cite-tip', 'aria-hidden': 'true' },
       h('span', { class: 'tip-title', dir: 'auto', lang: guessLang(title) }, title),
       section ? h('span', { class: 'tip-section', dir: 'auto' }, section) : null,
+      doc ? h('span', { class: 'tip-doc' }, doc) : null,
       site ? h('span', { class: 'tip-site' }, site) : null,
       h('span', { class: 'tip-snippet', dir: 'auto' }, clip(source.snippet, TIP_SNIPPET_CHARS)),
       unverified ? h('span', { class: 'tip-warn' }, 'This source may not support the sentence.') : null,
@@ -381,6 +408,7 @@ function sourcePassage(
   terms: readonly string[],
 ): VElement {
   const section = sectionOf(source, page.title);
+  const place = placeLabel(source);
   return h(
     'li',
     { class: 'source', id: sourceId(prefix, source.n), tabindex: '-1' },
@@ -388,7 +416,9 @@ function sourcePassage(
     h(
       'div',
       { class: 'source-body' },
-      h('span', { class: 'sr-only' }, `Source ${source.n}${section ? '' : ':'} `),
+      h('span', { class: 'sr-only' }, `Source ${source.n}${section || place ? '' : ':'} `),
+      // The page of a PDF or the slide of a deck: a link that opens the document there.
+      place ? h('a', { class: 'doc-page', href: source.url, rel: EXTERNAL_REL }, place) : null,
       section
         ? source.url !== page.url
           ? // The section opens the page at the passage (its id, or a text fragment).
@@ -425,6 +455,9 @@ export function sourcePageCard(page: SourcePage, prefix: string, terms: readonly
       h('span', { class: 'source-title', dir: 'auto', lang: guessLang(page.title) }, page.title),
     ),
     page.site ? h('span', { class: 'site-name', dir: 'auto' }, page.site) : null,
+    documentLabel(page.passages[0]?.doc_type)
+      ? h('span', { class: 'doc-type' }, documentLabel(page.passages[0]?.doc_type))
+      : null,
     h(
       'ol',
       { class: 'passages' },
