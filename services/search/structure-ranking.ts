@@ -44,6 +44,8 @@ export function structureBoost(
   passage: Pick<PassageRecord, 'title' | 'headings' | 'text'>,
   identifiers: readonly string[],
   version: boolean,
+  /** How much each identifier counts (1 when absent): less for one that names terms on many pages. */
+  weights?: ReadonlyMap<string, number>,
 ): number {
   let boost = 0;
   let named = identifiers.length === 0;
@@ -55,11 +57,12 @@ export function structureBoost(
     let heading = 0;
     let text = 0;
     for (const id of identifiers) {
-      if (holdsIdentifier(inner, id)) term++;
+      const weight = weights?.get(id) ?? 1;
+      if (holdsIdentifier(inner, id)) term += weight;
       // A plain word in capitals (`VACUUM`, a gene name) counts only where a term names it: in
       // titles and text it is as likely a word as a name.
-      else if (!/^[a-z0-9]+$/.test(id) && holdsIdentifier(outer, id)) heading++;
-      else if (!/^[a-z0-9]+$/.test(id) && holdsIdentifier(body, id)) text++;
+      else if (!/^[a-z0-9]+$/.test(id) && holdsIdentifier(outer, id)) heading += weight;
+      else if (!/^[a-z0-9]+$/.test(id) && holdsIdentifier(body, id)) text += weight;
     }
     const n = identifiers.length;
     named = term + heading + text > 0 || identifiers.some((id) => holdsIdentifier(body, id));
@@ -80,10 +83,21 @@ export function rerankByStructure(
 ): SearchHit[] {
   const identifiers = questionIdentifiers(query.text);
   const version = asksForVersion(query.text);
+  // An identifier that names terms on several of these pages (`--short`, `--auto`) tells them
+  // apart less than one that names a single term: it counts 1 / (its pages − 1), at most 1.
+  const weights = new Map<string, number>();
+  for (const id of identifiers) {
+    const pages = new Set<string>();
+    for (const hit of hits) {
+      if (holdsIdentifier((hit.passage.headings.at(-1) ?? '').toLowerCase(), id))
+        pages.add(hit.passage.pageId);
+    }
+    weights.set(id, pages.size <= 2 ? 1 : 1 / (pages.size - 1));
+  }
   const scored = hits.map((hit, i) => ({
     hit,
     i,
-    score: hit.score * (1 + structureBoost(hit.passage, identifiers, version)),
+    score: hit.score * (1 + structureBoost(hit.passage, identifiers, version, weights)),
   }));
   scored.sort((a, b) => b.score - a.score || a.i - b.i);
   const cap = query.maxPerPage ?? Number.POSITIVE_INFINITY;
