@@ -18,6 +18,18 @@ export interface BlockCounts {
   linkListItems: number;
   /** Characters of prose (paragraphs and definition texts) outside links. */
   proseChars: number;
+  /** Definition-list entries kept. */
+  terms?: number;
+  /** Of those, entries whose term is an opaque code (a long run of digits and dashes, a hash). */
+  opaqueTerms?: number;
+}
+
+/** A term that names nothing a reader would ask for: a long code of digits (`R-25583-11663-…`), a hash. */
+export function opaqueTerm(term: string): boolean {
+  const t = term.trim();
+  if (t.length < 12 || /\s/.test(t)) return false;
+  const digits = t.replace(/[^0-9]/g, '').length;
+  return digits >= t.length * 0.6 && !/[a-z]{3,}/i.test(t);
 }
 
 export interface CollectedBlocks {
@@ -412,6 +424,8 @@ export function collectBlocks(root: DomElement): CollectedBlocks {
           termLinkChars + linkChars,
         );
         counts.proseChars += text.length;
+        counts.terms = (counts.terms ?? 0) + 1;
+        if (opaqueTerm(term)) counts.opaqueTerms = (counts.opaqueTerms ?? 0) + 1;
       }
       terms = [];
       termAnchor = undefined;

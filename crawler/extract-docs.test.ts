@@ -361,3 +361,19 @@ describe('bad input', () => {
     ]);
   });
 });
+
+describe('a register of opaque codes', () => {
+  it('is an index: its entries quote other pages under codes nobody asks for', () => {
+    const entries = Array.from(
+      { length: 30 },
+      (_, i) =>
+        `<dt><a name="R-2558${i}-11663-64337"></a>R-2558${i}-11663-64337-14085</dt><dd><p>Compute the last day of month ${i}. (source: <a href="lang_datefunc.html">lang_datefunc.html</a>)</p></dd>`,
+    ).join('');
+    const extracted = extractHtml(
+      page('Requirements', `<main><h1>Requirements</h1><dl>${entries}</dl></main>`),
+      'https://docs.example/requirements.html',
+    );
+    expect(extracted.role).toBe('index');
+    expect(extracted.indexable).toBe(false);
+  });
+});

@@ -53,6 +53,9 @@ export function pageRole(input: RoleInput): PageRole {
     if ((TOC_NAME.test(path) || TOC_TITLE.test(title)) && (listShare >= 0.4 || linkShare >= 0.5))
       return 'toc';
   }
+  // A register of entries named by opaque codes (a requirements matrix, a list of hashes) points at
+  // the pages that say things, quoting them: an index.
+  if ((counts.terms ?? 0) >= 20 && (counts.opaqueTerms ?? 0) >= (counts.terms ?? 0) * 0.6) return 'index';
   if (linkShare >= 0.5 && prose < 300) return 'hub';
   if (total > 0 && listShare >= 0.7) return 'hub';
   return 'content';
