@@ -143,23 +143,35 @@ describe('simhash fast path', () => {
       '1822',
       'keeper',
       "don't",
+      'it’s',
+      '“quoted”',
+      'a—b',
+      '…',
+      '\u00a0',
       'a-b',
       '--flag',
       'été',
       'İstanbul',
+      'ΟΔΟΣ',
+      'K',
       '灯塔',
       'ひかり',
       '등대',
+      '😀',
       '\t',
       '\n',
       '  ',
     ];
-    for (let n = 0; n < 300; n++) {
+    for (let n = 0; n < 600; n++) {
       const words = Array.from({ length: 5 + (next() % 60) }, () => alphabet[next() % alphabet.length]);
-      // Half the texts pure ASCII (the fast path), half mixed.
-      const text = (n % 2 === 0 ? words.filter((w) => /^[\x00-\x7f]*$/.test(w ?? '')) : words).join(
-        next() % 3 ? ' ' : '',
-      );
+      // Pure ASCII, ASCII words with typographic punctuation (both the fast path), and anything.
+      const kept =
+        n % 3 === 0
+          ? words.filter((w) => /^[\x00-\x7f]*$/.test(w ?? ''))
+          : n % 3 === 1
+            ? words.filter((w) => /^[\x00-\x7f’“”—…\u00a0]*$/.test(w ?? ''))
+            : words;
+      const text = kept.join(next() % 3 ? ' ' : '');
       const fast = simhash(text);
       expect(fast ? fingerprintToHex(fast) : undefined).toBe(referenceSimhash(text));
     }

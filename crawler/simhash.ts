@@ -48,22 +48,16 @@ function tokenHash(token: string): number {
   return h;
 }
 
+/** A character that can be part of a word (or is one, in CJK scripts), or a combining mark. */
+const WORDISH = /[\p{L}\p{N}\p{M}]/u;
+
 /** Hashes of the words of a text, in order (tokens as TOKEN finds them in the lower-cased text). */
 function wordHashes(text: string): number[] {
+  // Words of ASCII letters and digits (most pages, even with typographic quotes, dashes and
+  // non-breaking spaces between them) are hashed as they are read, lower-cased on the fly, with no
+  // substring or regex match made: the same hashes as the general path, which takes any text with
+  // a letter, digit or mark outside ASCII (their lower case and word bounds need the whole text).
   const out: number[] = [];
-  // ASCII text (most pages): words are runs of [0-9A-Za-z]; each is hashed as it is read, lower-
-  // cased on the fly, with no substring or regex match made. The same hashes as the general path.
-  let ascii = true;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) > 0x7f) {
-      ascii = false;
-      break;
-    }
-  }
-  if (!ascii) {
-    for (const token of text.toLowerCase().match(TOKEN) ?? []) out.push(tokenHash(token));
-    return out;
-  }
   const start = (0x811c9dc5 ^ 0x9e3779b9) >>> 0;
   let h = start;
   let inWord = false;
@@ -75,7 +69,12 @@ function wordHashes(text: string): number[] {
       h ^= c;
       h = Math.imul(h, 0x01000193);
       inWord = true;
-    } else if (inWord) {
+      continue;
+    }
+    if (c > 0x7f && ((c >= 0xd800 && c <= 0xdfff) || WORDISH.test(text[i] as string))) {
+      return (text.toLowerCase().match(TOKEN) ?? []).map(tokenHash);
+    }
+    if (inWord) {
       out.push(fmix(h));
       h = start;
       inWord = false;
