@@ -3,7 +3,7 @@
 // their column headers, thematic breaks. Inline code is kept as `code`; permalink glyphs, hidden
 // elements and lists made only of links are left out (the links are followed all the same: the
 // crawler reads them from the whole page). Pure: an element in, blocks and a few counts out.
-import { type ContentBlock, renderBlocks } from '../services/index.js';
+import { type ContentBlock, renderBlocks } from '../services/core.js';
 import { cleanText, type DomElement, type DomNode, ELEMENT_NODE, isHidden, TEXT_NODE, tagOf } from './dom.js';
 
 /** What the walk saw, for telling content pages from link hubs and indexes. */

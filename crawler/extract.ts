@@ -6,7 +6,7 @@
 // (content-blocks.ts): headings with ids, paragraphs, lists, code verbatim, definition-list
 // entries, data tables with headers. Pure: HTML and its URL in, data out.
 import { parseHTML } from 'linkedom';
-import type { ContentBlock, PageRole } from '../services/index.js';
+import type { ContentBlock, PageRole } from '../services/core.js';
 import { collectBlocks as collectStructuredBlocks } from './content-blocks.js';
 import { mainContent } from './content-root.js';
 import {

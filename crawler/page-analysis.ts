@@ -1,7 +1,7 @@
 // Everything the crawler computes from a fetched page's bytes, in one pure function: decoding,
 // extraction, the main text, its hash and its SimHash. It is the CPU-heavy part of a crawl, so
 // the pool in extract-pool.ts runs it on worker threads; it runs inline the same way.
-import { renderBlocks, stableId } from '../services/index.js';
+import { renderBlocks, stableId } from '../services/core.js';
 import { decodeHtml } from './decode.js';
 import { type ExtractedHtml, extractHtml } from './extract.js';
 import { fingerprintToHex, simhash } from './simhash.js';

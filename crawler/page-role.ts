@@ -3,7 +3,7 @@
 // links to the parts of a document), or a search page. Only content is indexed whole: a hub keeps
 // its prose when it has enough to be worth a passage; indexes, tables of contents and search pages
 // are not indexed. Their links are followed all the same. Pure.
-import type { PageRole } from '../services/index.js';
+import type { PageRole } from '../services/core.js';
 import type { BlockCounts } from './content-blocks.js';
 
 export interface RoleInput {

@@ -5,7 +5,7 @@
 // default port, fragment, tracking parameters, query order, needless percent-encoding) are fetched
 // once; a key is never requested, since those rewrites can change what a server returns.
 import { getDomain } from 'tldts';
-import { CiteboxError } from '../services/index.js';
+import { CiteboxError } from '../services/core.js';
 
 /** Query parameters that only track campaigns or sessions and never change the page. */
 const TRACKING_PARAMS = new Set([

@@ -1,7 +1,7 @@
 // A document's bytes to what the crawler indexes, in one function: read by its type (PDF, Word,
 // PowerPoint, OpenDocument, text, Markdown), then its main text, the text's hash and SimHash, as
 // for HTML pages. Runs on the document pool's worker threads.
-import { CiteboxError, type DocumentType, type PagedBlock, stableId } from '../../services/index.js';
+import { CiteboxError, type DocumentType, type PagedBlock, stableId } from '../../services/core.js';
 import { fingerprintToHex, simhash } from '../simhash.js';
 import type { DocumentContent } from './blocks.js';
 import { readOdf } from './odf.js';

@@ -1,7 +1,7 @@
 // Collects a document's content blocks in reading order: paragraphs become text blocks, runs of
 // list items one list block, table rows one list block ("cell — cell", as HTML tables are read),
 // each with the page (PDF page, slide) it is on. Shared by every document reader.
-import type { PagedBlock } from '../../services/index.js';
+import type { PagedBlock } from '../../services/core.js';
 import { cleanText } from './xml.js';
 
 /** Characters of text kept at most from one document (about a million words). */

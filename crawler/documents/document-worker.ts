@@ -1,7 +1,7 @@
 // A worker thread of the document pool: a document's bytes in, its DocumentAnalysis (or a coded
 // error) out. One document at a time; the pool kills the thread when it runs too long.
 import { parentPort } from 'node:worker_threads';
-import { isCiteboxError } from '../../services/index.js';
+import { isCiteboxError } from '../../services/core.js';
 import { analyzeDocument, type DocumentRequest } from './analyze.js';
 
 interface Job extends DocumentRequest {

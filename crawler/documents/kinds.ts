@@ -1,7 +1,7 @@
 // Which documents the crawler reads besides HTML, how it recognises them (media type, then the
 // bytes, then the URL's extension for servers that say application/octet-stream) and how large
 // each may be.
-import type { DocumentType } from '../../services/index.js';
+import type { DocumentType } from '../../services/core.js';
 
 export type { DocumentType };
 

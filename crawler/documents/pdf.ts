@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CiteboxError } from '../../services/index.js';
+import { CiteboxError } from '../../services/core.js';
 import { BlockCollector, type DocumentContent, MAX_DOCUMENT_CHARS } from './blocks.js';
 
 /** Pages read at most from one PDF. */

@@ -4,7 +4,7 @@
 // sizes a zip declares are not trusted, so a zip bomb stops at the cap), encrypted entries and
 // unknown compression methods are refused. Inflating is fflate's.
 import { Inflate } from 'fflate';
-import { CiteboxError } from '../../services/index.js';
+import { CiteboxError } from '../../services/core.js';
 
 export interface ZipLimits {
   /** Entries in the central directory. */
