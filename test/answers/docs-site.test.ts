@@ -148,6 +148,15 @@ describe('answers over a documentation site', () => {
     expect(a.citations[0]?.url).toBe(new URL('/guides/logs.html#rotating', site.url).href);
   });
 
+  it('shows the code as code on the website, with the heading path of each source linking to its place', async () => {
+    const html = await (
+      await api(`/search?q=${encodeURIComponent('how do I rotate the log files?')}`)
+    ).text();
+    expect(html).toMatch(/<pre[^>]*><code[^>]*>example-server logs rotate --keep 7/);
+    expect(html).toContain(`href="${new URL('/guides/logs.html#rotating', site.url).href}"`);
+    expect(html).toMatch(/class="section"[^>]*>Rotating the logs</);
+  });
+
   it('never indexes navigation, footers or index entries', async () => {
     const res = await api(`/v1/search?q=${encodeURIComponent('copyright sphinx configuration parameter')}`);
     const body = (await res.json()) as { results: Array<{ url: string; snippet: string }> };
