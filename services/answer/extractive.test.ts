@@ -258,3 +258,16 @@ describe('extractive answers over documentation structure', () => {
     expect(a.cited).toContain(2);
   });
 });
+
+describe('abstaining on documentation', () => {
+  it('does not answer a default question that no sentence states and nothing covers well', () => {
+    const a = extractiveAnswer({
+      query: 'what is the default timeout of the frobnicator?',
+      passages: [
+        { n: 1, text: 'The frobnicator runs once an hour and logs what it did to the journal.' },
+        { n: 2, text: 'Timeouts are set in the configuration file, one per service.' },
+      ],
+    });
+    expect(a.text).toBe('');
+  });
+});

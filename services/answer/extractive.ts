@@ -115,6 +115,8 @@ function holdsAnswerType(
           ))
       );
     case 'limit': {
+      // A range of numbers states its bounds ("001-366", "0 to 255").
+      if (/\d\s*(?:-|–|to)\s*\d/.test(sentence)) return true;
       if (
         !/\b(max(imum)?|min(imum)?|limit(s|ed)?|at most|at least|up to|range|between|no more than|no less than|largest|smallest|cannot exceed|must not exceed|exceed)\b|最大|最小|上限|不超过/i.test(
           sentence,
@@ -276,6 +278,8 @@ export const EXTRACTIVE_WEIGHTS = {
   before: 0.1,
   /** Weight of a question term found in the passage's title or headings (the page's topic). */
   titleTerm: 0.5,
+  /** Below this coverage, a question for a stated value that no sentence states is not answered. */
+  statedCoverage: 0.5,
   /** A release note on the page of its own release (not a later page repeating it). */
   ownRelease: 0.1,
   /** Share of a title or heading term's weight a sentence of that passage gets without holding it. */
@@ -730,6 +734,14 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
   const best = ranked[0];
   const coverage = Math.max(0, ...ranked.map((c) => c.coverage));
   if (!best || coverage < minCoverage) return { text: '', cited: [], coverage };
+  // A question for a stated value (a default, a limit, a version) that no sentence states, with
+  // nothing that covers the question well either: saying so beats quoting something beside it.
+  if (
+    (prepared.type === 'default' || prepared.type === 'limit' || prepared.type === 'version') &&
+    !ranked.some((c) => c.typed) &&
+    coverage < w.statedCoverage
+  )
+    return { text: '', cited: [], coverage };
 
   const chosen: Part[] = [];
   let words = 0;
