@@ -8,19 +8,6 @@
 import { CiteboxError, errorMessage, isCiteboxError, type Logger, type PageSink } from '../services/index.js';
 import type { CrawlMetrics } from './crawl-metrics.js';
 import {
-  type CrawlJob,
-  type CrawlStats,
-  type CrawlStore,
-  type FrontierEntry,
-  type JobCounters,
-  type NewUrl,
-  statsOf,
-  type UrlOutcome,
-  type UrlRetry,
-  type UrlState,
-  type UrlStateWrite,
-} from './crawl-store.js';
-import {
   DOCUMENT_MAX_BYTES,
   DOCUMENT_MEDIA_TYPES,
   type DocumentPool,
@@ -38,6 +25,19 @@ import { goneVerdict, nextInterval, outageHosts, type RevisitPolicy } from './re
 import { productToken, type RobotsCache } from './robots.js';
 import { fingerprintFromHex, SimHashIndex } from './simhash.js';
 import { readSitemap } from './sitemaps.js';
+import {
+  type CrawlJob,
+  type CrawlStats,
+  type CrawlStore,
+  type FrontierEntry,
+  type JobCounters,
+  type NewUrl,
+  statsOf,
+  type UrlOutcome,
+  type UrlRetry,
+  type UrlState,
+  type UrlStateWrite,
+} from './state/index.js';
 import { TrapGuard, type TrapLimits, urlTrapReason } from './traps.js';
 import { hostOf, makeScope, normalizeUrl, registrableDomain, requestUrl, resolveLink } from './urls.js';
 
@@ -1264,17 +1264,17 @@ class JobRun {
     const down = outageHosts(store.hostTallies(this.#job.id));
     for (const d of pending) {
       if (down.has(d.host)) {
-        store.markDeletion(d.seq, 'suspended');
+        store.markDeletion(Number(d.key), 'suspended');
         continue;
       }
       // A URL re-indexed meanwhile (moved back, or indexed from another variant) stays.
       const now = store.urlState(safeNormalize(d.deleteUrl) ?? d.deleteUrl);
       if (now?.state === 'indexed' && now.indexed_as === d.deleteUrl && now.url !== d.url) {
-        store.markDeletion(d.seq, 'done');
+        store.markDeletion(Number(d.key), 'done');
         continue;
       }
       await sink.deletePage(d.deleteUrl);
-      store.markDeletion(d.seq, 'done');
+      store.markDeletion(Number(d.key), 'done');
       const state = store.urlState(d.url);
       if (state && state.state !== 'indexed') store.markRemoved(d.url, state.state);
       this.#counters.deleted++;

@@ -14,19 +14,19 @@ import {
 } from '../services/index.js';
 import { CrawlMetrics } from './crawl-metrics.js';
 import { CrawlRunner } from './crawl-runner.js';
-import {
-  type CrawlJob,
-  type CrawlOptions,
-  type CrawlStats,
-  CrawlStore,
-  type JobOrigin,
-} from './crawl-store.js';
 import { DocumentPool } from './documents/index.js';
 import { ExtractPool } from './extract-pool.js';
 import { Fetcher, type FetcherOptions } from './fetcher.js';
 import { type PolitenessOptions, PolitenessScheduler } from './politeness.js';
 import { revisitPolicy } from './revisit.js';
 import { RobotsCache } from './robots.js';
+import {
+  type CrawlJob,
+  type CrawlOptions,
+  type CrawlStats,
+  CrawlStore,
+  type JobOrigin,
+} from './state/index.js';
 import type { TrapLimits } from './traps.js';
 import { normalizeUrl, requestUrl, type ScopeMode } from './urls.js';
 

@@ -11,8 +11,6 @@ export {
   MAX_SEEDS,
   normalizeCrawlRequest,
 } from './crawl-service.js';
-export type { CrawlJob, CrawlOptions, CrawlStats, CrawlStatus, JobOrigin } from './crawl-store.js';
-export { CrawlStore } from './crawl-store.js';
 export { decodeHtml } from './decode.js';
 export { type ExtractedHtml, extractHtml } from './extract.js';
 export { Fetcher, type FetcherOptions, type FetchResult, HTML_TYPES } from './fetcher.js';
@@ -25,6 +23,8 @@ export {
 } from './politeness.js';
 export { parseRobots, RobotsCache, type RobotsRules } from './robots.js';
 export { readSitemap } from './sitemaps.js';
+export type { CrawlJob, CrawlOptions, CrawlStats, CrawlStatus, JobOrigin } from './state/index.js';
+export { CrawlStore } from './state/index.js';
 export { TrapGuard, type TrapLimits, urlTrapReason } from './traps.js';
 export {
   compilePattern,

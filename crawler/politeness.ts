@@ -50,6 +50,25 @@ export class HostState {
   lastEndAt = 0;
 }
 
+/** A host's politeness as one process hands it to the next (a fleet's host lease). */
+export interface HostSnapshot {
+  /** Earliest start of the next request, ms epoch. */
+  readonly nextAt: number;
+  readonly crawlDelayMs: number;
+  readonly responseMs: number | null;
+  readonly failures: number;
+  readonly pauses: number;
+}
+
+/**
+ * Decides, beyond this process's own politeness, whether it may talk to a host: in a fleet, only
+ * while it holds the host's lease for at least the gap the host gets, so that a process taking
+ * the host over after this one died starts no sooner than that gap after its last request.
+ */
+export interface HostGate {
+  allows(host: string, delayMs: number, now: number): boolean;
+}
+
 /** `none`: the slot was taken but no request made (robots.txt said no): the host's record stays. */
 export type RequestOutcome = 'ok' | 'failure' | 'throttled' | 'none';
 
@@ -57,6 +76,7 @@ export class PolitenessScheduler {
   readonly options: PolitenessOptions;
   readonly #hosts = new Map<string, HostState>();
   #active = 0;
+  #gate: HostGate | undefined;
 
   constructor(options: Partial<PolitenessOptions> = {}) {
     this.options = { ...DEFAULT_POLITENESS, ...options };
@@ -64,6 +84,38 @@ export class PolitenessScheduler {
 
   get active(): number {
     return this.#active;
+  }
+
+  /** Hosts may be used only when the gate allows it too (a fleet's host leases). */
+  setGate(gate: HostGate | undefined): void {
+    this.#gate = gate;
+  }
+
+  /** Requests in flight to a host. */
+  activeOn(name: string): number {
+    return this.#hosts.get(name)?.active ?? 0;
+  }
+
+  /** The host's politeness, to hand over. */
+  snapshot(name: string): HostSnapshot {
+    const h = this.host(name);
+    return {
+      nextAt: h.nextAt,
+      crawlDelayMs: h.crawlDelayMs,
+      responseMs: h.responseMs ?? null,
+      failures: h.consecutiveFailures,
+      pauses: h.pauses,
+    };
+  }
+
+  /** Takes over a host's politeness from another process (the later next slot wins). */
+  restore(name: string, snapshot: HostSnapshot): void {
+    const h = this.host(name);
+    h.nextAt = Math.max(h.nextAt, snapshot.nextAt);
+    h.crawlDelayMs = Math.max(h.crawlDelayMs, snapshot.crawlDelayMs);
+    if (h.responseMs === undefined && snapshot.responseMs !== null) h.responseMs = snapshot.responseMs;
+    h.consecutiveFailures = Math.max(h.consecutiveFailures, snapshot.failures);
+    h.pauses = Math.max(h.pauses, snapshot.pauses);
   }
 
   host(name: string): HostState {
@@ -92,7 +144,8 @@ export class PolitenessScheduler {
   canStart(name: string, now = Date.now()): boolean {
     if (this.#active >= this.options.global) return false;
     const h = this.host(name);
-    return h.active < this.options.perHost && now >= h.nextAt;
+    if (h.active >= this.options.perHost || now < h.nextAt) return false;
+    return this.#gate === undefined || this.#gate.allows(name, this.delayFor(name), now);
   }
 
   /** When the host's next slot opens (ignoring the caps), ms epoch. */

@@ -69,6 +69,10 @@ export interface Config {
   readonly embeddingsDimensions: number | undefined;
   /** Whether this process runs crawl jobs (false on an API whose jobs a `citebox worker` runs). */
   readonly crawlWorker: boolean;
+  /** Where crawl jobs and the frontier live: crawl.sqlite, or the engine's indices (`auto`: as the backend). */
+  readonly crawlState: 'auto' | 'sqlite' | 'engine';
+  /** Engine crawl state: how long a claim, a host lease or a job step holds without renewal, ms. */
+  readonly crawlLeaseMs: number;
   /** Proxies whose X-Forwarded-For is believed: `true`, a hop count, or addresses/CIDRs. */
   readonly trustProxy: readonly string[] | undefined;
   /** Requests per minute per API key or client address on the API routes; 0 turns limits off. */
@@ -383,6 +387,20 @@ export const SETTINGS: readonly Setting[] = [
     kind: { type: 'bool' },
     default: 'true',
     doc: 'Run crawl jobs in this process. `false` on an API whose jobs a separate `citebox worker` runs (as in docker compose); the API then only queues them.',
+  },
+  {
+    key: 'crawlState',
+    env: ['CITEBOX_CRAWL_STATE'],
+    kind: { type: 'enum', values: ['auto', 'sqlite', 'engine'] },
+    default: 'auto',
+    doc: 'Where crawl jobs, the frontier and what is known of each URL live: `sqlite` (crawl.sqlite in the data directory, one machine), `engine` (indices of Elasticsearch/OpenSearch, so API replicas and workers on many hosts share them), `auto`: `engine` when `CITEBOX_BACKEND` is an engine.',
+  },
+  {
+    key: 'crawlLeaseMs',
+    env: ['CITEBOX_CRAWL_LEASE_MS'],
+    kind: { type: 'int', min: 1_000, max: 600_000 },
+    default: '30000',
+    doc: "Engine crawl state: how long a worker's claim of URLs, lease of a host or job step holds without renewal, in ms; a dead worker's work returns to the others after it.",
   },
   {
     key: 'trustProxy',

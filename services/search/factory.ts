@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { SearchBackend } from './backend.js';
 import { ElasticsearchEngineClient } from './elastic/elasticsearch-client.js';
 import { EngineBackend } from './elastic/engine-backend.js';
+import type { EngineClient } from './elastic/engine-client.js';
 import { OpenSearchEngineClient } from './elastic/opensearch-client.js';
 import { SqliteBackend } from './sqlite/sqlite-backend.js';
 import { StructureRankedBackend } from './structure-ranking.js';
@@ -25,6 +26,25 @@ type EngineConfig = Pick<
   | 'indexReplicas'
   | 'embeddingsDimensions'
 >;
+
+/**
+ * A client of the configured engine (Elasticsearch or OpenSearch): the passages backend has its
+ * own; the crawl state of a fleet (crawler/state/engine) opens another.
+ */
+export function createEngineClient(
+  config: Pick<Config, 'backend' | 'elasticsearchUrl' | 'opensearchUrl'>,
+  options: { requestTimeoutMs?: number; maxRetries?: number } = {},
+): EngineClient {
+  if (config.backend === 'elasticsearch') {
+    if (!config.elasticsearchUrl) throw new CiteboxError('CONFIG_INVALID', 'ELASTICSEARCH_URL is not set');
+    return new ElasticsearchEngineClient({ url: config.elasticsearchUrl, ...options });
+  }
+  if (config.backend === 'opensearch') {
+    if (!config.opensearchUrl) throw new CiteboxError('CONFIG_INVALID', 'OPENSEARCH_URL is not set');
+    return new OpenSearchEngineClient({ url: config.opensearchUrl, ...options });
+  }
+  throw new CiteboxError('CONFIG_INVALID', `CITEBOX_BACKEND=${config.backend} is not a search engine`);
+}
 
 /** The Elasticsearch or OpenSearch backend the configuration describes. */
 export function createEngineBackend(config: EngineConfig, logger: Logger): EngineBackend {

@@ -1,7 +1,23 @@
 export { analyzeForIndex, buildFtsMatch } from './analysis.js';
 export type { BulkReport, PageWithPassages, SearchBackend, SearchResultCodec } from './backend.js';
 export { EngineBackend, type ReindexReport } from './elastic/engine-backend.js';
-export { createEngineBackend, createSearchBackend, sqliteIndexPath } from './factory.js';
+export type {
+  DocRef,
+  DocVersion,
+  DocWrite,
+  DocWriteResult,
+  EngineClient,
+  ScannedDoc,
+  SearchOptions,
+  VersionedDoc,
+  WriteDocsOptions,
+} from './elastic/engine-client.js';
+export {
+  createEngineBackend,
+  createEngineClient,
+  createSearchBackend,
+  sqliteIndexPath,
+} from './factory.js';
 export {
   EmbeddingSearchBackend,
   type EmbeddingSearchBackendOptions,

@@ -7,7 +7,13 @@ import {
   type BulkOperation,
   type BulkOptions,
   bulkThroughHelper,
+  type DocRef,
+  type DocWrite,
+  type DocWriteResult,
   type DroppedOperation,
+  docRefsBody,
+  docWriteLines,
+  docWriteResults,
   type EngineClient,
   type EngineInfo,
   engineError,
@@ -16,8 +22,12 @@ import {
   redactUrl,
   type ScannedDoc,
   type ScanOptions,
+  type SearchOptions,
   scannedDocs,
   scanSource,
+  type VersionedDoc,
+  versionedDocs,
+  type WriteDocsOptions,
 } from './engine-client.js';
 
 export interface ElasticsearchClientOptions {
@@ -207,9 +217,44 @@ export class ElasticsearchEngineClient implements EngineClient {
     }
   }
 
-  async search(index: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  async getDocs(index: string, refs: readonly DocRef[]): Promise<VersionedDoc[]> {
+    if (refs.length === 0) return [];
     try {
-      return (await this.#client.search({ index, ...body } as never)) as unknown as Record<string, unknown>;
+      const res = await this.#client.mget({ docs: docRefsBody(index, refs) } as never);
+      return versionedDocs(refs, res);
+    } catch (err) {
+      this.fail(err, 'read documents');
+    }
+  }
+
+  async writeDocs(
+    index: string,
+    writes: readonly DocWrite[],
+    options: WriteDocsOptions = {},
+  ): Promise<DocWriteResult[]> {
+    if (writes.length === 0) return [];
+    try {
+      const res = await this.#client.bulk({
+        operations: docWriteLines(index, writes),
+        ...(options.refresh !== undefined ? { refresh: options.refresh } : {}),
+      } as never);
+      return docWriteResults(writes, res);
+    } catch (err) {
+      this.fail(err, 'write documents');
+    }
+  }
+
+  async search(
+    index: string,
+    body: Record<string, unknown>,
+    options: SearchOptions = {},
+  ): Promise<Record<string, unknown>> {
+    try {
+      return (await this.#client.search({
+        index,
+        ...(options.routing !== undefined ? { routing: options.routing } : {}),
+        ...body,
+      } as never)) as unknown as Record<string, unknown>;
     } catch (err) {
       this.fail(err, 'search');
     }

@@ -60,6 +60,58 @@ export interface FetchedDoc {
   readonly source?: Record<string, unknown> | undefined;
 }
 
+/** A document by id, with the routing it was written with (if any). */
+export interface DocRef {
+  readonly id: string;
+  readonly routing?: string | undefined;
+  /** Another index than the call's (one request may read or write several). */
+  readonly index?: string | undefined;
+}
+
+/** Where a document stood when read: what a conditional write names (optimistic concurrency). */
+export interface DocVersion {
+  readonly seqNo: number;
+  readonly primaryTerm: number;
+}
+
+export interface VersionedDoc {
+  readonly id: string;
+  readonly found: boolean;
+  readonly source?: Record<string, unknown> | undefined;
+  readonly version?: DocVersion | undefined;
+}
+
+/**
+ * One write of a `writeDocs` request. `create` fails (409) when the document exists; `update`
+ * merges fields into the stored document (a partial document; `upsert` creates it when missing);
+ * `ifVersion` makes any write conditional: 409 when the document changed since it was read.
+ */
+export type DocWrite = DocRef & { readonly ifVersion?: DocVersion | undefined } & (
+    | { readonly op: 'create' | 'index'; readonly doc: Record<string, unknown> }
+    | { readonly op: 'update'; readonly doc: Record<string, unknown>; readonly upsert?: boolean | undefined }
+    | { readonly op: 'delete' }
+  );
+
+export interface DocWriteResult {
+  readonly id: string;
+  /** 200/201 done; 404 missing; 409 exists already (create) or changed since `ifVersion`; 429/5xx: retry. */
+  readonly status: number;
+  /** created, updated, noop, deleted, not_found */
+  readonly result?: string | undefined;
+  readonly version?: DocVersion | undefined;
+  readonly error?: string | undefined;
+}
+
+export interface WriteDocsOptions {
+  /** Make the writes visible to searches before answering (`wait_for`), or now (`true`). */
+  readonly refresh?: boolean | 'wait_for' | undefined;
+}
+
+export interface SearchOptions {
+  /** Search only the shard this routing value names. */
+  readonly routing?: string | undefined;
+}
+
 export interface EngineClient {
   readonly flavor: EngineFlavor;
   /** Where the engine is, without credentials (for messages and logs). */
@@ -86,9 +138,24 @@ export interface EngineClient {
   mget(index: string, ids: readonly string[], source?: readonly string[] | false): Promise<FetchedDoc[]>;
   /** Writes a document with an explicit (external) version. */
   indexVersioned(index: string, id: string, doc: Record<string, unknown>, version: number): Promise<void>;
+  /** Real-time reads by id, each with its version (what a conditional write names). */
+  getDocs(index: string, refs: readonly DocRef[]): Promise<VersionedDoc[]>;
+  /**
+   * One bulk request of writes (no helper, no automatic retry): one result per write, in order,
+   * so the caller sees which conditional writes lost and which were refused for load (429).
+   */
+  writeDocs(
+    index: string,
+    writes: readonly DocWrite[],
+    options?: WriteDocsOptions,
+  ): Promise<DocWriteResult[]>;
   /** Sends operations through the client's bulk helper; returns what the engine refused. */
   bulk(index: string, ops: readonly BulkOperation[], options: BulkOptions): Promise<DroppedOperation[]>;
-  search(index: string, body: Record<string, unknown>): Promise<Record<string, unknown>>;
+  search(
+    index: string,
+    body: Record<string, unknown>,
+    options?: SearchOptions,
+  ): Promise<Record<string, unknown>>;
   /**
    * Every document matching a query, page by page, as the index was when the scan began (a point
    * in time on Elasticsearch, a scroll on OpenSearch, which has no `_shard_doc` order). Core APIs
@@ -310,4 +377,89 @@ export function pluginNames(response: unknown): string[] {
     }
   }
   return [...names].sort();
+}
+
+/** The NDJSON lines (as objects) of a `writeDocs` bulk request. */
+export function docWriteLines(index: string, writes: readonly DocWrite[]): Record<string, unknown>[] {
+  const lines: Record<string, unknown>[] = [];
+  for (const w of writes) {
+    const meta: Record<string, unknown> = { _index: w.index ?? index, _id: w.id };
+    if (w.routing !== undefined) meta['routing'] = w.routing;
+    if (w.ifVersion) {
+      meta['if_seq_no'] = w.ifVersion.seqNo;
+      meta['if_primary_term'] = w.ifVersion.primaryTerm;
+    }
+    lines.push({ [w.op]: meta });
+    if (w.op === 'update') lines.push(w.upsert ? { doc: w.doc, doc_as_upsert: true } : { doc: w.doc });
+    else if (w.op !== 'delete') lines.push(w.doc);
+  }
+  return lines;
+}
+
+interface BulkItem {
+  _id?: string;
+  status?: number;
+  result?: string;
+  _seq_no?: number;
+  _primary_term?: number;
+  error?: unknown;
+}
+
+/** One result per write of a bulk response, in order. */
+export function docWriteResults(writes: readonly DocWrite[], response: unknown): DocWriteResult[] {
+  const items = (response as { items?: Array<Record<string, BulkItem>> }).items ?? [];
+  return writes.map((w, i) => {
+    const item = items[i] ? Object.values(items[i])[0] : undefined;
+    if (!item) return { id: w.id, status: 500, error: 'the engine gave no result for this write' };
+    const status = typeof item.status === 'number' ? item.status : 500;
+    return {
+      id: item._id ?? w.id,
+      status,
+      result: item.result,
+      version:
+        typeof item._seq_no === 'number' && typeof item._primary_term === 'number' && item._seq_no >= 0
+          ? { seqNo: item._seq_no, primaryTerm: item._primary_term }
+          : undefined,
+      error:
+        item.error === undefined ? undefined : (engineReason({ error: item.error }) ?? `status ${status}`),
+    };
+  });
+}
+
+/** The `docs` of an mget request for these references. */
+export function docRefsBody(index: string, refs: readonly DocRef[]): Record<string, unknown>[] {
+  return refs.map((r) => ({
+    _index: r.index ?? index,
+    _id: r.id,
+    ...(r.routing !== undefined ? { routing: r.routing } : {}),
+  }));
+}
+
+/** The documents of an mget response, each with its version. */
+export function versionedDocs(refs: readonly DocRef[], response: unknown): VersionedDoc[] {
+  const docs =
+    (
+      response as {
+        docs?: Array<{
+          _id?: string;
+          found?: boolean;
+          _source?: Record<string, unknown>;
+          _seq_no?: number;
+          _primary_term?: number;
+        }>;
+      }
+    ).docs ?? [];
+  return refs.map((r, i) => {
+    const d = docs[i];
+    if (d?.found !== true) return { id: r.id, found: false };
+    return {
+      id: d._id ?? r.id,
+      found: true,
+      source: d._source ?? {},
+      version:
+        typeof d._seq_no === 'number' && typeof d._primary_term === 'number'
+          ? { seqNo: d._seq_no, primaryTerm: d._primary_term }
+          : undefined,
+    };
+  });
 }

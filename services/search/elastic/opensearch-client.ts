@@ -8,7 +8,13 @@ import {
   type BulkOperation,
   type BulkOptions,
   bulkThroughHelper,
+  type DocRef,
+  type DocWrite,
+  type DocWriteResult,
   type DroppedOperation,
+  docRefsBody,
+  docWriteLines,
+  docWriteResults,
   type EngineClient,
   type EngineInfo,
   engineError,
@@ -17,8 +23,12 @@ import {
   redactUrl,
   type ScannedDoc,
   type ScanOptions,
+  type SearchOptions,
   scannedDocs,
   scanSource,
+  type VersionedDoc,
+  versionedDocs,
+  type WriteDocsOptions,
 } from './engine-client.js';
 
 export interface OpenSearchClientOptions {
@@ -204,9 +214,40 @@ export class OpenSearchEngineClient implements EngineClient {
     }
   }
 
-  async search(index: string, body: Body): Promise<Body> {
+  async getDocs(index: string, refs: readonly DocRef[]): Promise<VersionedDoc[]> {
+    if (refs.length === 0) return [];
     try {
-      const res = await this.#client.search({ index, body } as never);
+      const res = await this.#client.mget({ body: { docs: docRefsBody(index, refs) } } as never);
+      return versionedDocs(refs, res.body);
+    } catch (err) {
+      this.fail(err, 'read documents');
+    }
+  }
+
+  async writeDocs(
+    index: string,
+    writes: readonly DocWrite[],
+    options: WriteDocsOptions = {},
+  ): Promise<DocWriteResult[]> {
+    if (writes.length === 0) return [];
+    try {
+      const res = await this.#client.bulk({
+        body: docWriteLines(index, writes),
+        ...(options.refresh !== undefined ? { refresh: options.refresh } : {}),
+      } as never);
+      return docWriteResults(writes, res.body);
+    } catch (err) {
+      this.fail(err, 'write documents');
+    }
+  }
+
+  async search(index: string, body: Body, options: SearchOptions = {}): Promise<Body> {
+    try {
+      const res = await this.#client.search({
+        index,
+        body,
+        ...(options.routing !== undefined ? { routing: options.routing } : {}),
+      } as never);
       return res.body as Body;
     } catch (err) {
       this.fail(err, 'search');

@@ -13,147 +13,25 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { CiteboxError, wrapError } from '../services/index.js';
-import { normalizeUrl, type ScopeMode } from './urls.js';
-
-export type CrawlStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-export type UrlStatus = 'queued' | 'indexed' | 'unchanged' | 'skipped' | 'failed';
-/** Who started a job: the server resumes its own (`api`); `citebox crawl` resumes `cli` jobs. */
-export type JobOrigin = 'api' | 'cli';
-/** crawl → revisit (known pages not reached this time) → done. */
-export type JobPhase = 'crawl' | 'revisit' | 'finish';
-
-export interface CrawlOptions {
-  readonly max_pages: number;
-  readonly max_depth: number;
-  readonly include?: readonly string[] | undefined;
-  readonly exclude?: readonly string[] | undefined;
-  readonly scope?: ScopeMode | undefined;
-  /** Hosts crawled besides the scope's (with any scope). */
-  readonly hosts?: readonly string[] | undefined;
-  readonly max_pages_per_host?: number | undefined;
-  /** Re-fetch every page now, whatever its revisit interval says. */
-  readonly refresh?: boolean | undefined;
-}
-
-export interface CrawlStats {
-  readonly discovered: number;
-  readonly fetched: number;
-  readonly indexed: number;
-  readonly skipped: number;
-  readonly failed: number;
-  readonly queued: number;
-  /** Pages that had not changed since the last crawl (304, same content, or not due). */
-  readonly unchanged: number;
-  /** Pages removed from the index (gone, noindex, redirected away, merged). */
-  readonly deleted: number;
-}
-
-/** A crawl job as the API shows it. */
-export interface CrawlJob {
-  readonly id: string;
-  readonly status: CrawlStatus;
-  readonly seeds: readonly string[];
-  readonly options: CrawlOptions;
-  readonly stats: CrawlStats;
-  readonly error: string | null;
-  readonly origin: JobOrigin;
-  /** Hosts whose deletions were held back because most of their requests failed. */
-  readonly deletions_suspended: readonly string[];
-  readonly created_at: string;
-  readonly started_at: string | null;
-  readonly finished_at: string | null;
-}
-
-/** What the store remembers about a URL across crawls. */
-export interface UrlState {
-  readonly url: string;
-  readonly host: string;
-  /** indexed | duplicate | variant | near-duplicate | missing | gone | noindex | redirected | skipped */
-  readonly state: string;
-  readonly indexed_as: string | null;
-  readonly etag: string | null;
-  readonly last_modified: string | null;
-  readonly content_hash: string | null;
-  readonly simhash: string | null;
-  readonly misses: number;
-  readonly revisit_ms: number | null;
-  readonly next_visit_at: number | null;
-  readonly outlinks: string | null;
-}
-
-export interface FrontierEntry {
-  readonly seq: number;
-  /** The URL's key in the frontier (normalizeUrl). */
-  readonly url: string;
-  /** The URL to request and match robots.txt against: the link as written (its key when unknown). */
-  readonly fetchUrl: string;
-  readonly host: string;
-  readonly depth: number;
-  readonly attempts: number;
-  readonly nextFetchAt: number;
-  readonly prev: UrlState | undefined;
-}
-
-export interface NewUrl {
-  /** The key (normalizeUrl). */
-  readonly url: string;
-  readonly host: string;
-  readonly depth: number;
-  /** The request URL, when it is not the key itself. */
-  readonly fetchUrl?: string | undefined;
-}
-
-export interface UrlOutcome {
-  readonly url: string;
-  readonly status: Exclude<UrlStatus, 'queued'>;
-  readonly reason?: string | undefined;
-  readonly httpStatus?: number | undefined;
-  readonly contentHash?: string | undefined;
-  readonly etag?: string | undefined;
-  readonly lastModified?: string | undefined;
-  /** Whether an HTTP answer came back. */
-  readonly fetched: boolean;
-  /** A URL to remove from the index when the crawl finishes (subject to the outage guard). */
-  readonly deleteUrl?: string | undefined;
-}
-
-export interface UrlRetry {
-  readonly url: string;
-  readonly attempts: number;
-  readonly nextFetchAt: number;
-  readonly reason: string;
-}
-
-export type UrlStateWrite = Omit<UrlState, 'misses' | 'revisit_ms' | 'next_visit_at' | 'outlinks'> & {
-  readonly misses?: number | undefined;
-  readonly revisit_ms?: number | null | undefined;
-  readonly next_visit_at?: number | null | undefined;
-  /** undefined keeps the stored outlinks. */
-  readonly outlinks?: string | null | undefined;
-  /** The URL requested for this key (undefined keeps the stored one). */
-  readonly fetch_url?: string | undefined;
-  readonly http_status?: number | undefined;
-  readonly duplicate_of?: string | null | undefined;
-  readonly changed?: boolean | undefined;
-};
-
-/** One batched transaction of a runner's work. */
-export interface FrontierBatch {
-  readonly enqueue: readonly NewUrl[];
-  /** URLs resolved without a fetch of their own (a canonical indexed from a variant). */
-  readonly resolved: readonly UrlOutcome[];
-  readonly outcomes: readonly UrlOutcome[];
-  readonly retries: readonly UrlRetry[];
-  readonly states: readonly UrlStateWrite[];
-}
-
-export interface PendingDeletion {
-  readonly seq: number;
-  readonly url: string;
-  readonly host: string;
-  readonly deleteUrl: string;
-}
+import { CiteboxError, wrapError } from '../../../services/index.js';
+import { normalizeUrl } from '../../urls.js';
+import {
+  type CrawlJob,
+  type CrawlOptions,
+  type CrawlStatus,
+  type FrontierBatch,
+  type FrontierEntry,
+  type JobCounters,
+  type JobOrigin,
+  type JobPhase,
+  type NewUrl,
+  type PendingDeletion,
+  statsOf,
+  type UrlOutcome,
+  type UrlState,
+  type UrlStateWrite,
+  type UrlStatus,
+} from '../types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS crawl_jobs (
@@ -260,35 +138,6 @@ interface JobRow {
   unchanged: number;
   deleted: number;
   deletions_suspended: string | null;
-}
-
-/** Counters of a job, kept in memory by its runner and written with every batch. */
-export interface JobCounters {
-  discovered: number;
-  fetched: number;
-  indexed: number;
-  skipped: number;
-  failed: number;
-  unchanged: number;
-  deleted: number;
-}
-
-export function emptyCounters(): JobCounters {
-  return { discovered: 0, fetched: 0, indexed: 0, skipped: 0, failed: 0, unchanged: 0, deleted: 0 };
-}
-
-export function statsOf(c: JobCounters): CrawlStats {
-  const done = c.indexed + c.skipped + c.failed + c.unchanged;
-  return {
-    discovered: c.discovered,
-    fetched: c.fetched,
-    indexed: c.indexed,
-    skipped: c.skipped,
-    failed: c.failed,
-    queued: Math.max(0, c.discovered - done),
-    unchanged: c.unchanged,
-    deleted: c.deleted,
-  };
 }
 
 export class CrawlStore {
@@ -763,6 +612,17 @@ export class CrawlStore {
     );
   }
 
+  /** URLs of a host that are (or may still be) in the index, most overdue first. */
+  *revisitRows(host: string): Generator<{ url: string; fetchUrl: string | undefined }> {
+    for (const row of this.sql(
+      `SELECT url, fetch_url FROM url_state WHERE host = ? AND state IN ('indexed', 'missing')
+       ORDER BY COALESCE(next_visit_at, 0), url`,
+    ).iterate(host)) {
+      const r = row as { url: string; fetch_url: string | null };
+      yield { url: r.url, fetchUrl: r.fetch_url ?? undefined };
+    }
+  }
+
   /**
    * URLs of a host that are (or may still be) in the index, most overdue first: what a revisit
    * pass re-checks. `fn` returns false to stop.
@@ -784,7 +644,7 @@ export class CrawlStore {
       this.sql(
         `SELECT seq, url, host, delete_url FROM frontier WHERE job_id = ? AND delete_state IN ('pending', 'suspended')`,
       ).all(jobId) as Array<{ seq: number; url: string; host: string; delete_url: string }>
-    ).map((r) => ({ seq: r.seq, url: r.url, host: r.host, deleteUrl: r.delete_url }));
+    ).map((r) => ({ key: String(r.seq), url: r.url, host: r.host, deleteUrl: r.delete_url }));
   }
 
   markDeletion(seq: number, state: 'done' | 'suspended'): void {

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ownerAlive } from './crawl-service.js';
-import { CrawlStore, emptyCounters } from './crawl-store.js';
+import { ownerAlive } from '../../crawl-service.js';
+import { emptyCounters } from '../types.js';
+import { CrawlStore } from './crawl-store.js';
 
 describe('CrawlStore', () => {
   it('hands a job over when its owner process is gone, even with a fresh heartbeat', () => {
