@@ -17,6 +17,7 @@ import {
   scoreSiteAnswer,
   serveStaticSite,
   siteReport,
+  visiblePageText,
 } from './site-eval.js';
 
 export interface SiteEvalOptions {
@@ -64,7 +65,7 @@ function pct(x: number): string {
 function line(label: string, f: SiteFigures): string {
   return (
     `  ${label.padEnd(10)} n=${String(f.questions).padStart(3)}  gold-in-answer ${pct(f.gold_in_answer).padStart(6)}` +
-    `  first-citation-gold ${pct(f.first_citation_gold).padStart(6)}  gold-in-sources ${pct(f.gold_in_sources).padStart(6)}` +
+    `  first-citation-gold ${pct(f.first_citation_gold).padStart(6)} (states it ${pct(f.first_citation_states_gold).padStart(6)})  gold-in-sources ${pct(f.gold_in_sources).padStart(6)}` +
     `  abstain ${pct(f.abstentions).padStart(6)}  words ${f.mean_words}  p50/p95 ${f.latency_p50_ms}/${f.latency_p95_ms} ms`
   );
 }
@@ -82,6 +83,16 @@ export async function runSiteEval(opts: SiteEvalOptions): Promise<number> {
   }
   const readmePath = join(opts.qaDir, 'README.md');
   const howto = howtoIdsFromReadme(existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : '');
+  const texts = new Map<string, string>();
+  const pageText = (path: string): string => {
+    let text = texts.get(path);
+    if (text === undefined) {
+      const file = join(opts.siteRoot, path);
+      text = existsSync(file) ? visiblePageText(readFileSync(file, 'utf8')) : '';
+      texts.set(path, text);
+    }
+    return text;
+  };
 
   const base = loadConfig();
   const withOverrides = { ...base, ...opts.config } as Config;
@@ -153,7 +164,7 @@ export async function runSiteEval(opts: SiteEvalOptions): Promise<number> {
           process.stderr.write(`question ${q.id}: HTTP ${r.status} ${await r.text()}\n`);
           continue;
         }
-        const result = scoreSiteAnswer(q, (await r.json()) as AnswerResponse, site.origin, latency);
+        const result = scoreSiteAnswer(q, (await r.json()) as AnswerResponse, site.origin, latency, pageText);
         results.push(result);
         details.push({ ...result, mode });
       }

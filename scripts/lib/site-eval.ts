@@ -117,6 +117,8 @@ export interface SiteQuestionResult {
   readonly answer_mode: string;
   readonly gold_in_answer: boolean;
   readonly first_citation_gold: boolean;
+  /** The first citation's page states a gold string (the lenient check: another page may say it too). */
+  readonly first_citation_states_gold: boolean;
   readonly gold_in_sources: boolean;
   /** The answer shows code (a code span or block): what a how-to question should get. */
   readonly shows_code: boolean;
@@ -133,6 +135,8 @@ export function scoreSiteAnswer(
   response: AnswerResponse,
   origin: string,
   latencyMs: number,
+  /** The visible text of a page of the site, lower case (for the lenient citation check). */
+  pageText: (path: string) => string = () => '',
 ): SiteQuestionResult {
   const gold = new Set(q.urls.map((u) => u.replace(/^\/+/, '')));
   const firstMarker = /\[(\d+)\]/.exec(response.answer);
@@ -150,6 +154,11 @@ export function scoreSiteAnswer(
     answer_mode: response.answer_mode,
     gold_in_answer: answered && q.answers.some((g) => answerHasGold(response.answer, g)),
     first_citation_gold: answered && firstPath !== undefined && gold.has(firstPath),
+    first_citation_states_gold:
+      answered &&
+      firstPath !== undefined &&
+      (gold.has(firstPath) ||
+        q.answers.some((g) => pageText(firstPath).includes(g.replace(/\s+/g, ' ').toLowerCase()))),
     gold_in_sources: sources.some((s) => gold.has(s)),
     shows_code: answered && /`/.test(response.answer),
     words: answered ? proseWords(response.answer) : 0,
@@ -164,6 +173,7 @@ export interface SiteFigures {
   readonly questions: number;
   readonly gold_in_answer: number;
   readonly first_citation_gold: number;
+  readonly first_citation_states_gold: number;
   readonly gold_in_sources: number;
   readonly abstentions: number;
   readonly mean_words: number;
@@ -189,6 +199,10 @@ export function summarize(results: readonly SiteQuestionResult[]): SiteFigures {
     questions: results.length,
     gold_in_answer: share(results.filter((r) => r.gold_in_answer).length, results.length),
     first_citation_gold: share(results.filter((r) => r.first_citation_gold).length, results.length),
+    first_citation_states_gold: share(
+      results.filter((r) => r.first_citation_states_gold).length,
+      results.length,
+    ),
     gold_in_sources: share(results.filter((r) => r.gold_in_sources).length, results.length),
     abstentions: share(results.length - answered.length, results.length),
     mean_words:
@@ -224,4 +238,22 @@ export function siteReport(
 export function howtoIdsFromReadme(readme: string): Set<string> {
   const line = readme.split('\n').find((l) => /how-to questions/i.test(l));
   return new Set(line ? [...line.matchAll(/\b[a-z]+-\d+\b/g)].map((m) => m[0]) : []);
+}
+
+/**
+ * A page's visible text, lower case with single spaces: tags, scripts and styles out, entities of
+ * the common kinds decoded (enough to find a gold string, as the sets' own check does).
+ */
+export function visiblePageText(html: string): string {
+  return html
+    .replace(/<(script|style|head)\b[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&#x27;|&rsquo;|&#8217;/g, "'")
+    .replace(/&nbsp;|&#160;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
 }
