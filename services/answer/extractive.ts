@@ -101,7 +101,7 @@ function holdsAnswerType(
   switch (type) {
     case 'howto':
       // Instructions: "Run …", "To crawl a site, run …", "Set X to …", or a command shown as code.
-      return HOW_TO.test(sentence) || /`[^`]{2,}`/.test(sentence);
+      return HOW_TO.test(sentence) || /`[^`\s]+\s[^`]+`/.test(sentence);
     case 'default':
       // "… defaults to 90 days", "The default is 5", "… (default: true)", "off by default".
       return (
@@ -369,7 +369,11 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
       return (inLabel.length + 0.5 * inText) / identifiers.length;
     };
     let position = 0;
+    /** The term's words go with the first unit of its definition, the one that defines it. */
+    let termWords = termStems;
     const make = (text: string, unit: Unit, lang?: string, tokens = tokenize(text)): Candidate => {
+      const own = termWords;
+      termWords = undefined;
       return {
         n: passage.n,
         rank,
@@ -381,9 +385,9 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
         text,
         words: tokens.length,
         tokens,
-        // A definition's sentences are about its term: its words count as theirs.
+        // A definition's first sentence is about its term: its words count as that sentence's.
         stemSet: identifierParts(
-          termStems ? [...tokens.map((t) => t.stem), ...termStems] : tokens.map((t) => t.stem),
+          own ? [...tokens.map((t) => t.stem), ...own] : tokens.map((t) => t.stem),
           englishStem,
         ),
         lower: normalizeForMatch(text),
