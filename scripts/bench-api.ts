@@ -17,6 +17,12 @@
 // printed: per route requests/s, latency p50 / p95 / p99 (ms, from every response), errors
 // (connection errors + timeouts + non-2xx), server CPU per request (all its processes), the share
 // of queries that repeated an earlier one and the cache's hit rate (from the server's /metrics).
+// With --cold, no cache can help: the index holds the articles of a QA set (default the 24
+// SQuAD dev articles, written through the indexer as a crawl would) and every request is a
+// *different* natural-language question of that set, each asked once (the warm-up's questions
+// are not asked again); each route gets a freshly started server, so what one route asked warms
+// no cache of another's. The run lasts as long as the questions do (5,665 for SQuAD), and the
+// figures say how many were asked.
 // With --profile DIR the server writes a V8 CPU profile. The load comes from wrk (C;
 // `apt-get install wrk`) when it is installed, else from autocannon (`--tool` chooses): both keep
 // 32 requests in flight and time each from sending to the full response, but autocannon, in Node,
@@ -39,14 +45,17 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
+import { Indexer } from '../indexer/index.js';
 import { createSearchBackend, loadConfig, silentLogger } from '../services/index.js';
+import { parseJsonl } from './lib/bench-data.js';
 import { getFresh } from './lib/fresh-get.js';
-import { QueryStream, SyntheticCorpus } from './lib/synthetic-api-corpus.js';
+import { QueryStream, SyntheticCorpus, seededRandom } from './lib/synthetic-api-corpus.js';
 
 const USAGE = `Usage: npm run bench:api -- [--passages N] [--duration S] [--connections C] [--json]
                               [--data-dir DIR] [--rebuild] [--profile DIR] [--only ROUTE] [--env K=V]
                               [--cache both|on|off] [--no-cache] [--workers N] [--pool N] [--zipf A]
                               [--tool wrk|autocannon] [--warmup W]
+                              [--cold [--qa DIR] [--bench-data DIR] [--warmup-questions N]]
 
   --passages N     passages in the synthetic index (default 100000)
   --duration S     seconds of load per route (default 30), after the warm-up
@@ -63,6 +72,12 @@ const USAGE = `Usage: npm run bench:api -- [--passages N] [--duration S] [--conn
   --pool N         distinct queries the stream draws from (default 100000)
   --zipf A         Zipf exponent of their popularity (default 0.9)
   --tool NAME      load generator: wrk (the default when installed) or autocannon (in this process)
+  --cold           no cache can help: a QA set's articles indexed, each of its questions asked once
+                   (a fresh server per route; the run lasts as long as the questions do)
+  --qa DIR         the QA folder for --cold (default <bench-data>/qa-squad-dev)
+  --bench-data DIR where the evaluation data is (default ../shared/bench-data, or ../../shared/…)
+  --warmup-questions N  questions asked before the measurement with --cold (default 500; never
+                   asked again)
   --json           print the figures as one JSON object on the last line`;
 
 interface AutocannonResult {
@@ -91,6 +106,8 @@ type Autocannon = (
     url: string;
     connections: number;
     duration: number;
+    /** Stop after this many requests (instead of after `duration`). */
+    amount?: number;
     requests: AutocannonRequest[];
     timeout?: number;
   },
@@ -117,6 +134,8 @@ export interface RouteFigures {
   readonly repeat_share?: number | undefined;
   /** Share of the measured searches the server's search-result cache answered. */
   readonly cache_hit_rate?: number | undefined;
+  /** --cold: distinct questions asked in the measurement (each once). */
+  readonly questions?: number | undefined;
 }
 
 /** The process and all its descendants (cluster workers), from /proc (Linux). */
@@ -287,6 +306,7 @@ function load(
   nextPath: () => string,
   seconds: number,
   connections: number,
+  amount?: number,
 ): Promise<{ result: AutocannonResult; latencies: Float64Array }> {
   const latencies: number[] = [];
   return new Promise((resolve, reject) => {
@@ -295,6 +315,7 @@ function load(
         url,
         connections,
         duration: seconds,
+        ...(amount !== undefined ? { amount } : {}),
         timeout: 10,
         requests: [
           {
@@ -335,8 +356,9 @@ async function loadAutocannon(
   nextPath: () => string,
   seconds: number,
   connections: number,
+  amount?: number,
 ): Promise<LoadResult> {
-  const { result, latencies } = await load(url, nextPath, seconds, connections);
+  const { result, latencies } = await load(url, nextPath, seconds, connections, amount);
   return {
     requests: latencies.length,
     seconds: result.duration,
@@ -358,14 +380,24 @@ const WRK_PATHS_PER_SECOND = 4000;
 const WRK_SCRIPT = `
 local paths = {}
 local i = 0
+local stopAfter = 0
+local responses = 0
 function init(args)
   for line in io.lines(args[1]) do paths[#paths + 1] = line end
   i = tonumber(args[2])
+  stopAfter = tonumber(args[3] or "0")
 end
 function request()
   local path = paths[(i % #paths) + 1]
   i = i + 1
   return wrk.format("GET", path)
+end
+if tonumber(os.getenv("WRK_STOP_AFTER") or "0") > 0 then
+  function response(status, headers, body)
+    responses = responses + 1
+    -- wrk would wait out its duration after a stop: the bench interrupts it on this line.
+    if stopAfter > 0 and responses == stopAfter then io.write("WRK_DONE\\n"); io.flush(); wrk.thread:stop() end
+  end
 end
 function done(summary, latency, requests)
   local e = summary.errors
@@ -389,28 +421,55 @@ async function loadWrk(
   offset: number,
   seconds: number,
   connections: number,
+  stopAfter = 0,
 ): Promise<LoadResult> {
   const script = join(dirname(pathsFile), 'bench-api.lua');
   writeFileSync(script, WRK_SCRIPT);
-  // Run without blocking this process: it reads the server's stdout (its log) meanwhile, as a log
-  // collector would. Blocked, the pipe filled and the server kept its log lines in memory.
-  const { stdout: out } = await execFileText(
-    'wrk',
-    [
-      '-t1',
-      `-c${connections}`,
-      `-d${seconds}s`,
-      '--timeout',
-      '10s',
-      '-s',
-      script,
-      url,
-      '--',
-      pathsFile,
-      String(offset),
-    ],
-    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
-  );
+  const args = [
+    '-t1',
+    `-c${connections}`,
+    `-d${seconds}s`,
+    '--timeout',
+    '10s',
+    '-s',
+    script,
+    url,
+    '--',
+    pathsFile,
+    String(offset),
+    String(stopAfter),
+  ];
+  let out: string;
+  let elapsed: number | undefined;
+  if (stopAfter > 0) {
+    // After its last response the script prints WRK_DONE and stops sending; wrk itself would wait
+    // out its duration, so it is interrupted then (SIGINT: it reports and exits).
+    ({ out, elapsed } = await new Promise<{ out: string; elapsed: number | undefined }>((resolve, reject) => {
+      const started = performance.now();
+      let doneAt: number | undefined;
+      let text = '';
+      const child = spawn('wrk', args, {
+        env: { ...process.env, WRK_STOP_AFTER: String(stopAfter) },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => {
+        text += chunk;
+        if (doneAt === undefined && text.includes('WRK_DONE')) {
+          doneAt = performance.now();
+          child.kill('SIGINT');
+        }
+      });
+      child.on('error', reject);
+      child.on('close', () =>
+        resolve({ out: text, elapsed: doneAt === undefined ? undefined : (doneAt - started) / 1000 }),
+      );
+    }));
+  } else {
+    // Run without blocking this process: it reads the server's stdout (its log) meanwhile, as a
+    // log collector would. Blocked, the pipe filled and the server kept its log lines in memory.
+    ({ stdout: out } = await execFileText('wrk', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }));
+  }
   const line = out.split('\n').find((l) => l.startsWith('WRK '));
   if (!line) throw new Error(`wrk printed no figures:\n${out}`);
   const w = JSON.parse(line.slice(4)) as Record<string, number>;
@@ -418,7 +477,7 @@ async function loadWrk(
   const errors = (w.connect ?? 0) + (w.read ?? 0) + (w.write ?? 0) + (w.status ?? 0) + (w.timeout ?? 0);
   return {
     requests: w.requests ?? 0,
-    seconds: (w.us ?? 0) / 1e6,
+    seconds: elapsed ?? (w.us ?? 0) / 1e6,
     p50: ms(w.p50),
     p95: ms(w.p95),
     p99: ms(w.p99),
@@ -450,7 +509,15 @@ interface RouteLoad {
   readonly seconds: number;
   readonly path: () => string;
   readonly stream?: QueryStream | undefined;
+  /**
+   * --cold: the warm-up's paths and the measurement's, each sent once, in order (`seconds` is
+   * only a bound then).
+   */
+  readonly once?: { readonly warmup: readonly string[]; readonly measured: readonly string[] } | undefined;
 }
+
+/** Extra distinct paths after the measured ones, for requests in flight when wrk stops. */
+const WRK_TAIL = 64;
 
 async function measure(
   load_: RouteLoad,
@@ -461,7 +528,8 @@ async function measure(
   workDir: string,
   log: (s: string) => void,
 ): Promise<RouteFigures> {
-  const { route, seconds } = load_;
+  const { route, seconds, once } = load_;
+  if (once) return measureOnce(route, once, server, connections, seconds, tool, workDir, log);
   // For wrk the stream is drawn ahead into a file; warm-up and measurement continue it.
   const paths =
     tool === 'wrk'
@@ -517,12 +585,183 @@ async function measure(
   };
 }
 
+/** Sends each path once, in order, over `connections` connections: the warm-up's, then the measured. */
+async function sendOnce(
+  url: string,
+  paths: readonly string[],
+  connections: number,
+  boundSeconds: number,
+  tool: 'autocannon' | 'wrk',
+  pathsFile: string,
+  tail: readonly string[],
+): Promise<LoadResult> {
+  if (tool === 'wrk') {
+    // Distinct extra paths for the requests still in flight when wrk stops after the last one.
+    writeFileSync(pathsFile, `${[...paths, ...tail].join('\n')}\n`);
+    return loadWrk(url, pathsFile, 0, boundSeconds, connections, paths.length);
+  }
+  let next = 0;
+  return loadAutocannon(
+    url,
+    () => paths[next++ % paths.length] as string,
+    boundSeconds,
+    connections,
+    paths.length,
+  );
+}
+
+/** --cold: the warm-up questions once, then the measured ones once; no question twice. */
+async function measureOnce(
+  route: string,
+  once: NonNullable<RouteLoad['once']>,
+  server: { pid: number | undefined; url: string; workers: number },
+  connections: number,
+  boundSeconds: number,
+  tool: 'autocannon' | 'wrk',
+  workDir: string,
+  log: (s: string) => void,
+): Promise<RouteFigures> {
+  const pathsFile = join(workDir, 'bench-api-paths.txt');
+  const tail = once.measured.slice(-WRK_TAIL);
+  const measured = tool === 'wrk' ? once.measured.slice(0, -WRK_TAIL) : once.measured;
+  const warmup = tool === 'wrk' ? once.warmup.slice(0, -WRK_TAIL) : once.warmup;
+  log(`${route}: warm-up, ${warmup.length} distinct questions`);
+  // The warm-up's tail is its own last questions (never measured).
+  await sendOnce(
+    server.url,
+    warmup,
+    connections,
+    boundSeconds,
+    tool,
+    pathsFile,
+    once.warmup.slice(-WRK_TAIL),
+  );
+  log(
+    `${route}: ${measured.length} distinct questions, each once, over ${connections} connections (${tool})`,
+  );
+  const cacheBefore = await cacheCounts(server.url, server.workers);
+  const cpuBefore = cpuSeconds(server.pid);
+  const result = await sendOnce(server.url, measured, connections, boundSeconds, tool, pathsFile, tail);
+  const cpu = cpuSeconds(server.pid) - cpuBefore;
+  const cacheAfter = await cacheCounts(server.url, server.workers);
+  const lookups = cacheAfter.hits + cacheAfter.misses - cacheBefore.hits - cacheBefore.misses;
+  return {
+    route,
+    requests: result.requests,
+    server_cpu_ms_per_request: Math.round((cpu * 1000 * 1000) / Math.max(1, result.requests)) / 1000,
+    rps: Math.round((result.requests / result.seconds) * 10) / 10,
+    p50_ms: result.p50,
+    p95_ms: result.p95,
+    p99_ms: result.p99,
+    max_ms: Math.round(result.max * 100) / 100,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    timeouts: result.timeouts,
+    repeat_share: 0,
+    cache_hit_rate:
+      lookups > 0 ? Math.round(((cacheAfter.hits - cacheBefore.hits) / lookups) * 1000) / 1000 : 0,
+    questions: measured.length,
+  };
+}
+
+/** The evaluation data folder: --bench-data, else ../shared/bench-data or ../../shared/bench-data. */
+function benchDataDir(given: string | undefined): string {
+  if (given) return given;
+  const candidates = [
+    join(process.cwd(), '..', 'shared', 'bench-data'),
+    join(process.cwd(), '..', '..', 'shared', 'bench-data'),
+  ];
+  const found = candidates.find((dir) => existsSync(dir));
+  if (!found) throw new Error(`no bench data in ${candidates.join(' or ')}: pass --bench-data DIR`);
+  return found;
+}
+
+interface QaSet {
+  readonly name: string;
+  readonly docs: ReadonlyArray<{ id: string; title: string; text: string }>;
+  /** Distinct questions, in a fixed shuffled order. */
+  readonly questions: readonly string[];
+}
+
+/** A QA folder's articles and its distinct questions, shuffled the same way every run. */
+function loadQaSet(dir: string): QaSet {
+  const docsPath = join(dir, 'documents.jsonl');
+  const questionsPath = join(dir, 'questions.jsonl');
+  const docs = parseJsonl(readFileSync(docsPath, 'utf8'), docsPath) as Array<{
+    id: string;
+    title: string;
+    text: string;
+  }>;
+  const seen = new Set<string>();
+  const questions: string[] = [];
+  for (const record of parseJsonl(readFileSync(questionsPath, 'utf8'), questionsPath)) {
+    const question = String((record as { question?: unknown }).question ?? '')
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (question && !seen.has(question)) {
+      seen.add(question);
+      questions.push(question);
+    }
+  }
+  const random = seededRandom(1805);
+  for (let i = questions.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [questions[i], questions[j]] = [questions[j] as string, questions[i] as string];
+  }
+  return { name: dir.split('/').filter(Boolean).at(-1) ?? dir, docs, questions };
+}
+
+/** The QA set's articles as crawled pages, through the indexer (kept between runs). */
+async function buildQaIndex(
+  dataDir: string,
+  qa: QaSet,
+  rebuild: boolean,
+  log: (s: string) => void,
+): Promise<void> {
+  const marker = join(dataDir, 'bench-qa.json');
+  const config = loadConfig({ CITEBOX_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  if (!rebuild && existsSync(marker)) {
+    const kept = JSON.parse(readFileSync(marker, 'utf8')) as { name?: string; docs?: number };
+    if (kept.name === qa.name && kept.docs === qa.docs.length) {
+      log(`index: reusing the ${qa.docs.length} articles of ${qa.name} in ${dataDir}`);
+      return;
+    }
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const backend = createSearchBackend(config, silentLogger());
+  await backend.open();
+  try {
+    const indexer = new Indexer({ backend, logger: silentLogger() });
+    for (const doc of qa.docs) {
+      await indexer.indexPage({
+        url: `https://qa.bench.invalid/${encodeURIComponent(doc.id)}`,
+        title: doc.title,
+        fetchedAt: '2026-01-01T00:00:00.000Z',
+        contentHash: doc.id,
+        blocks: [
+          { type: 'heading', level: 1, text: doc.title },
+          ...doc.text.split(/\n\s*\n/).map((text) => ({ type: 'text' as const, text })),
+        ],
+      });
+    }
+    await indexer.flush();
+    await backend.refresh();
+    const stats = await backend.stats();
+    writeFileSync(marker, JSON.stringify({ name: qa.name, docs: qa.docs.length, passages: stats.passages }));
+    log(`index: ${qa.docs.length} articles of ${qa.name}, ${stats.passages} passages`);
+  } finally {
+    await backend.close();
+  }
+}
+
 function describe(f: RouteFigures): string {
   const cache =
     f.repeat_share === undefined
       ? ''
       : `  repeats ${(f.repeat_share * 100).toFixed(1)}%  cache hits ${((f.cache_hit_rate ?? 0) * 100).toFixed(1)}%`;
-  return `${f.route.padEnd(11)} ${String(f.rps).padStart(8)} req/s  p50 ${f.p50_ms} ms  p95 ${f.p95_ms} ms  p99 ${f.p99_ms} ms  max ${f.max_ms} ms  errors ${f.errors} (timeouts ${f.timeouts}, non-2xx ${f.non2xx})  server CPU ${f.server_cpu_ms_per_request} ms/request${cache}`;
+  const asked = f.questions === undefined ? '' : `  (${f.questions} distinct questions, each once)`;
+  return `${f.route.padEnd(11)} ${String(f.rps).padStart(8)} req/s  p50 ${f.p50_ms} ms  p95 ${f.p95_ms} ms  p99 ${f.p99_ms} ms  max ${f.max_ms} ms  errors ${f.errors} (timeouts ${f.timeouts}, non-2xx ${f.non2xx})  server CPU ${f.server_cpu_ms_per_request} ms/request${cache}${asked}`;
 }
 
 async function main(): Promise<void> {
@@ -537,12 +776,16 @@ async function main(): Promise<void> {
       profile: { type: 'string' },
       only: { type: 'string' },
       env: { type: 'string', multiple: true },
-      cache: { type: 'string', default: 'both' },
+      cache: { type: 'string' },
       'no-cache': { type: 'boolean', default: false },
       workers: { type: 'string', default: '1' },
       pool: { type: 'string', default: '100000' },
       zipf: { type: 'string', default: '0.9' },
       tool: { type: 'string' },
+      cold: { type: 'boolean', default: false },
+      qa: { type: 'string' },
+      'bench-data': { type: 'string' },
+      'warmup-questions': { type: 'string', default: '500' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -558,9 +801,13 @@ async function main(): Promise<void> {
   const workers = Number(values.workers);
   const poolSize = Number(values.pool);
   const exponent = Number(values.zipf);
-  const cacheModes = values['no-cache'] ? ['off'] : values.cache === 'both' ? ['on', 'off'] : [values.cache];
+  const warmupQuestions = Number(values['warmup-questions']);
+  // Cold runs repeat no query, so the cache has nothing to give: the default configuration only.
+  const cache = values.cache ?? (values.cold ? 'on' : 'both');
+  const cacheModes = values['no-cache'] ? ['off'] : cache === 'both' ? ['on', 'off'] : [cache];
   if (
     ![passages, seconds, connections, workers, poolSize, warmup].every((n) => Number.isInteger(n) && n > 0) ||
+    !(Number.isInteger(warmupQuestions) && warmupQuestions >= 0) ||
     !(exponent >= 0) ||
     !cacheModes.every((m) => m === 'on' || m === 'off') ||
     (values.tool !== undefined && values.tool !== 'autocannon' && values.tool !== 'wrk')
@@ -576,6 +823,24 @@ async function main(): Promise<void> {
   if (tool === 'wrk' && !hasWrk) {
     console.error('--tool wrk: wrk is not installed (apt-get install wrk, or brew install wrk)');
     process.exitCode = 2;
+    return;
+  }
+  if (values.cold) {
+    await runCold({
+      qaDir: values.qa ?? join(benchDataDir(values['bench-data']), 'qa-squad-dev'),
+      dataDir: values['data-dir'],
+      rebuild: values.rebuild,
+      profile: values.profile,
+      env: values.env ?? [],
+      only: values.only,
+      cacheModes,
+      workers,
+      connections,
+      warmupQuestions,
+      tool,
+      json: values.json,
+      log,
+    });
     return;
   }
   const dataDir = values['data-dir'] ?? join(tmpdir(), `citebox-bench-api-${passages}`);
@@ -680,6 +945,113 @@ async function main(): Promise<void> {
   }
   log(`server log: ${(logBytes / 1e6).toFixed(1)} MB`);
   if (values.json) console.log(JSON.stringify(summary));
+}
+
+/** Extra server environment from --env KEY=VALUE pairs, with the worker count. */
+function serverEnv(pairs: readonly string[], workers: number): Record<string, string> {
+  const env: Record<string, string> = { CITEBOX_WORKERS: String(workers) };
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`--env wants KEY=VALUE, not "${pair}"`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return env;
+}
+
+interface ColdOptions {
+  readonly qaDir: string;
+  readonly dataDir: string | undefined;
+  readonly rebuild: boolean;
+  readonly profile: string | undefined;
+  readonly env: readonly string[];
+  readonly only: string | undefined;
+  readonly cacheModes: readonly string[];
+  readonly workers: number;
+  readonly connections: number;
+  readonly warmupQuestions: number;
+  readonly tool: 'autocannon' | 'wrk';
+  readonly json: boolean;
+  readonly log: (line: string) => void;
+}
+
+/** --cold: every request a question of the QA set not asked before; a fresh server per route. */
+async function runCold(o: ColdOptions): Promise<void> {
+  const { log } = o;
+  const qa = loadQaSet(o.qaDir);
+  const dataDir = o.dataDir ?? join(tmpdir(), `citebox-bench-api-cold-${qa.name}`);
+  await buildQaIndex(dataDir, qa, o.rebuild, log);
+  if (o.profile) mkdirSync(o.profile, { recursive: true });
+  const warmupCount = Math.min(o.warmupQuestions, Math.floor(qa.questions.length / 4));
+  const warmQuestions = qa.questions.slice(0, warmupCount);
+  const measuredQuestions = qa.questions.slice(warmupCount);
+  log(
+    `questions: ${qa.questions.length} distinct questions of ${qa.name}: ${warmQuestions.length} to warm up, ${measuredQuestions.length} measured, each asked once`,
+  );
+  const routes = [
+    { route: '/v1/search', path: (q: string) => `/v1/search?q=${encodeURIComponent(q)}&limit=10` },
+    { route: '/v1/answer', path: (q: string) => `/v1/answer?q=${encodeURIComponent(q)}&mode=extractive` },
+  ].filter((r) => !o.only || r.route.endsWith(o.only));
+  const runs: Record<string, RouteFigures[]> = {};
+  let logBytes = 0;
+  for (const mode of o.cacheModes) {
+    const base = serverEnv(o.env, o.workers);
+    const env = mode === 'off' ? { ...base, CITEBOX_SEARCH_CACHE_SIZE: '0' } : base;
+    const figures: RouteFigures[] = [];
+    for (const r of routes) {
+      const server = await startServerProcess(dataDir, o.profile, env);
+      log(`server for ${r.route} (search cache ${mode}): ${server.url} (pid ${server.child.pid})`);
+      try {
+        figures.push(
+          await measure(
+            {
+              route: r.route,
+              // A bound only: the run ends when the questions do.
+              seconds: 600,
+              path: () => '',
+              once: { warmup: warmQuestions.map(r.path), measured: measuredQuestions.map(r.path) },
+            },
+            { pid: server.child.pid, url: server.url, workers: o.workers },
+            o.connections,
+            0,
+            o.tool,
+            dataDir,
+            log,
+          ),
+        );
+      } finally {
+        server.child.kill('SIGTERM');
+        await new Promise((resolve) => server.child.once('exit', resolve));
+      }
+      logBytes += statSync(server.logFile).size;
+    }
+    runs[mode] = figures;
+  }
+  const byRoute = (figures: RouteFigures[] | undefined) =>
+    figures ? Object.fromEntries(figures.map((f) => [f.route, f])) : undefined;
+  for (const mode of o.cacheModes) {
+    log(`cold, search-result cache ${mode}:`);
+    for (const f of runs[mode] ?? []) log(`  ${describe(f)}`);
+  }
+  if (o.json) {
+    console.log(
+      JSON.stringify({
+        mode: 'cold',
+        qa: qa.name,
+        articles: qa.docs.length,
+        questions: qa.questions.length,
+        warmup_questions: warmQuestions.length,
+        connections: o.connections,
+        cpus: cpus().length,
+        node: process.version,
+        workers: o.workers,
+        tool: o.tool,
+        server_log_bytes: logBytes,
+        routes: byRoute(runs[o.cacheModes[0] ?? 'on']),
+        ...(runs['on'] ? { cached: byRoute(runs['on']) } : {}),
+        ...(runs['off'] ? { uncached: byRoute(runs['off']) } : {}),
+      }),
+    );
+  }
 }
 
 main().catch((err: unknown) => {
