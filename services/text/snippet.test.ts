@@ -51,6 +51,92 @@ describe('makeSnippet', () => {
   });
 });
 
+/** The snippet as it was made before, from the whole collapsed text (the reference). */
+function wholeTextSnippet(text: string, terms: readonly string[], maxChars = 240): string {
+  const clean = text.replace(/\s+/g, ' ').trim();
+  if (clean.length <= maxChars) return clean;
+  const hits = hitOffsets(clean, terms);
+  let bestStart = 0;
+  let bestHits = 0;
+  let right = 0;
+  for (let left = 0; left < hits.length; left++) {
+    const start = hits[left] ?? 0;
+    while (right < hits.length && (hits[right] ?? 0) - start < maxChars - 20) right++;
+    if (right - left > bestHits) {
+      bestHits = right - left;
+      bestStart = start;
+    }
+  }
+  let start = bestStart;
+  if (start > 0) {
+    const back = Math.max(0, start - 40);
+    const boundary = clean.lastIndexOf(' ', start - 1);
+    start = boundary > back ? boundary + 1 : start;
+  }
+  let end = Math.min(clean.length, start + maxChars);
+  if (end < clean.length) {
+    const boundary = clean.lastIndexOf(' ', end);
+    if (boundary > start + maxChars / 2) end = boundary;
+  }
+  return `${start > 0 ? '… ' : ''}${clean.slice(start, end).trim()}${end < clean.length ? ' …' : ''}`;
+}
+
+describe('makeSnippet on long texts', () => {
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const words = [
+    'pilot',
+    'Pilots',
+    'landing',
+    'the',
+    'moon',
+    'lunar',
+    'a',
+    'module',
+    'Eagle',
+    'crew',
+    '1969',
+    'naïve',
+    'e.g.',
+  ];
+  // Words separated by one white-space character each, as stored passages are (line breaks
+  // between paragraphs), sometimes with white space at the ends.
+  const separators = [' ', ' ', ' ', ' ', '\n', '\t', '\u00a0'];
+  const text = (length: number) => {
+    let out = next() < 0.2 ? '\n' : '';
+    while (out.length < length) {
+      out += words[Math.floor(next() * words.length)];
+      out += separators[Math.floor(next() * separators.length)];
+    }
+    return out;
+  };
+
+  it.each([
+    [['pilot']],
+    [['landing', 'moon']],
+    [['crew', 'eagle', '1969']],
+    [['absent']],
+    [['naïve', 'pilot']],
+  ])('gives the window the whole collapsed text gives, single separators of any kind (%j)', (terms) => {
+    for (let i = 0; i < 300; i++) {
+      const t = text(300 + Math.floor(next() * 2000));
+      expect(makeSnippet(t, terms)).toBe(wholeTextSnippet(t, terms));
+    }
+  });
+
+  it('keeps its promises when white space runs come first', () => {
+    const t = `${'word  \n\n  '.repeat(200)} the landing of the lunar module ${'filler '.repeat(100)}`;
+    const snippet = makeSnippet(t, ['landing', 'lunar']);
+    expect(snippet).toContain('landing of the lunar module');
+    expect(snippet).not.toMatch(/\s\s|\n/);
+    expect(snippet.length).toBeLessThanOrEqual(240 + 4);
+    expect(snippet.startsWith('… ') && snippet.endsWith(' …')).toBe(true);
+  });
+});
+
 describe('hitOffsets', () => {
   // Text with what real pages hold beside ASCII: curly quotes, dashes, no-break spaces, accented
   // and other-script letters, marks, CJK, emoji and astral letters, next to and inside words.
