@@ -3,7 +3,7 @@
 // their event schemas are components and their wire format is written out in the description.
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DOCS_THEME_CSS, DOCS_THEME_JS } from './docs-theme.js';
 import { answerEventSchemas, chatCompletionChunkSchema } from './schemas.js';
 import { DOCS_CONTENT_SECURITY_POLICY } from './security.js';
@@ -128,6 +128,26 @@ function withStreamSchemas(document: {
   set('/v1/chat/completions', 'post', CHAT_STREAM_SCHEMA);
 }
 
+/** Adds the description and a viewport to Swagger UI's page. */
+function describeDocsPage(
+  _request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  done: (err: Error | null, value?: unknown) => void,
+): void {
+  if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+    done(null, payload);
+    return;
+  }
+  done(
+    null,
+    payload.replace(
+      '<meta charset="UTF-8">',
+      `<meta charset="UTF-8">\n<meta name="description" content="${DOCS_DESCRIPTION}">\n<meta name="viewport" content="width=device-width, initial-scale=1">`,
+    ),
+  );
+}
+
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
     // Shared schemas are named in components by their $id (`Error`, `OpenAiError`).
@@ -168,6 +188,13 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       },
     },
   });
+  // The page itself gets a description for search engines and link previews, and a viewport: a
+  // hook on its own route only, so no other request pays for it.
+  app.addHook('onRoute', (route) => {
+    if (route.url !== '/docs' && route.url !== '/docs/') return;
+    const own = route.onSend === undefined ? [] : Array.isArray(route.onSend) ? route.onSend : [route.onSend];
+    route.onSend = [...own, describeDocsPage];
+  });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     // The site's policy, plus the hash of the one inline style of Swagger UI's logo.
@@ -180,19 +207,6 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       css: [{ filename: 'citebox-docs.css', content: DOCS_THEME_CSS }],
       js: [{ filename: 'citebox-docs.js', content: DOCS_THEME_JS }],
     },
-  });
-  // The page itself: a description for search engines and link previews, and a viewport.
-  app.addHook('onSend', (request, reply, payload, done) => {
-    const route = request.routeOptions.url;
-    if ((route !== '/docs' && route !== '/docs/') || typeof payload !== 'string') return done(null, payload);
-    if (!String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return done(null, payload);
-    done(
-      null,
-      payload.replace(
-        '<meta charset="UTF-8">',
-        `<meta charset="UTF-8">\n<meta name="description" content="${DOCS_DESCRIPTION}">\n<meta name="viewport" content="width=device-width, initial-scale=1">`,
-      ),
-    );
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }
