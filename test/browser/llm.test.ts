@@ -122,7 +122,7 @@ describe('LLM answers', () => {
     pace = { delayMs: FIRST_TOKEN_DELAY_MS, chunkDelayMs: CHUNK_DELAY_MS };
     // Related questions are links; with JavaScript they are asked in the thread.
     const related = page.locator('nav.related a');
-    await expect.poll(() => related.count()).toBeGreaterThan(0);
+    await expect.poll(() => related.count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await shot(page, 'search-llm');
     expect(await related.first().getAttribute('href')).toMatch(/^\/search\?q=/);
     await related.first().click();
