@@ -211,6 +211,8 @@ interface Candidate {
   readonly lower: string;
   /** Stems of the passage's title and headings. */
   readonly topic: ReadonlySet<string>;
+  /** Stems of the passage's innermost heading when it is a question (an FAQ entry). */
+  readonly askedBy?: ReadonlySet<string> | undefined;
   typed: boolean;
   coverage: number;
   score: number;
@@ -280,6 +282,8 @@ export const EXTRACTIVE_WEIGHTS = {
   titleTerm: 0.5,
   /** Below this coverage, a question for a stated value that no sentence states is not answered. */
   statedCoverage: 0.5,
+  /** An FAQ entry whose question holds the question's words (× the weighted share it holds). */
+  questionHeading: 0.8,
   /** A release note on the page of its own release (not a later page repeating it). */
   ownRelease: 0.1,
   /** Share of a title or heading term's weight a sentence of that passage gets without holding it. */
@@ -368,6 +372,8 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
       const inText = identifiers.filter((id) => !inLabel.includes(id) && holdsIdentifier(lower, id)).length;
       return (inLabel.length + 0.5 * inText) / identifiers.length;
     };
+    const innerHeading = passage.headings?.at(-1)?.trim() ?? '';
+    const askedBy = /[?？]$/.test(innerHeading) ? new Set(stemsOfText(innerHeading)) : undefined;
     let position = 0;
     /** The term's words go with the first unit of its definition, the one that defines it. */
     let termWords = termStems;
@@ -392,6 +398,7 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
         ),
         lower: normalizeForMatch(text),
         topic,
+        ...(askedBy ? { askedBy } : {}),
         typed:
           unit === 'code'
             ? false
@@ -503,6 +510,22 @@ function has(c: Candidate, term: string): boolean {
   return c.stemSet.has(term) || (CJK_CHAR.test(term) && c.lower.includes(term));
 }
 
+/** Weighted share of the question's terms an FAQ entry's question holds. */
+function headingOverlap(
+  heading: ReadonlySet<string>,
+  terms: readonly string[],
+  weights: ReadonlyMap<string, number>,
+): number {
+  let total = 0;
+  let held = 0;
+  for (const t of terms) {
+    const w = weights.get(t) ?? 0;
+    total += w;
+    if (heading.has(t)) held += w;
+  }
+  return total === 0 ? 0 : held / total;
+}
+
 /** Pairs of the question's content words, in question order. */
 function questionPairs(query: string): Array<readonly [string, string]> {
   const content = wordTokens(query)
@@ -568,6 +591,8 @@ function scoreAll(prepared: Prepared, query: string, w: ExtractiveWeights): void
       // A release note on its own release's page, not repeated on a later one.
       (c.ownRelease ? w.ownRelease : 0) +
       w.subject * c.subject +
+      // An FAQ entry whose question is this question: its answer is the answer.
+      (c.askedBy ? w.questionHeading * headingOverlap(c.askedBy, terms, weights) : 0) +
       w.rank / (1 + c.rank) +
       w.position / (1 + c.position) -
       // Code is shown by its best lines: its length is no fault.

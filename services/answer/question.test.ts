@@ -16,6 +16,8 @@ describe('answerTypeOf: what documentation questions ask', () => {
     ['does SQLite support RIGHT JOIN?', 'yesno'],
     ['What is Citebox?', 'definition'],
     ['When was it built?', 'time'],
+    ['谁是超级碗比赛中年龄最大的四分卫？', 'person'],
+    ['Who was the oldest quarterback to play?', 'person'],
   ])('%s → %s', (q, type) => {
     expect(answerTypeOf(q)).toBe(type);
   });

@@ -53,9 +53,11 @@ export function asksHowTo(question: string): boolean {
 
 export function answerTypeOf(question: string): AnswerType {
   const q = question.toLowerCase();
-  if (DEFAULT_Q.test(q)) return 'default';
+  // "Who was the oldest …" (谁…年龄最大) asks for a person, not a limit.
+  const who = /^\s*(who|whom|whose)\b|谁/.test(q);
+  if (DEFAULT_Q.test(q) && !who) return 'default';
   if (asksForVersion(q)) return 'version';
-  if (LIMIT_Q.test(q)) return 'limit';
+  if (LIMIT_Q.test(q) && !who) return 'limit';
   if (definitionSubject(question)) return 'definition';
   if (
     /^\s*(how (do|can|should|would|could) (i|we|you|one)|how to)\b|^\s*(can|should) (i|we)\b|^\s*(which|what)(?: [\w.-]+){0,3} (command|option|flag|setting|config(uration)? (variable|option|setting)|variable|function|pragma|modifier|switch|argument|parameter|keyword|hook|attribute|macro|operator|filter|subcommand|environment variable)s?\b|\b(command|option|flag) (to|for|that)\b|如何|怎么|怎样/.test(
