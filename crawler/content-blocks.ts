@@ -460,12 +460,9 @@ export function collectBlocks(root: DomElement): CollectedBlocks {
       }
       if (tag === 'DD') {
         const term = terms.join(', ');
-        // Nested entries that have ids of their own (an API's members) stay entries of their own.
-        const nestedLists = Array.from(el.children).filter(
-          (c) =>
-            tagOf(c) === 'DL' &&
-            Array.from(c.children).some((d) => tagOf(d) === 'DT' && d.hasAttribute('id')),
-        );
+        // Nested definition lists (a command's options, a class's members) stay entries of their
+        // own, under this term: each is what someone asks about.
+        const nestedLists = nestedDefinitionLists(el);
         if (nestedLists.length > 0 && term) {
           for (const n of nestedLists) n.remove();
           const own = flattened(el, depth);
@@ -652,6 +649,32 @@ function boldHeading(p: DomElement): boolean {
   const text = cleanText(bold.textContent);
   if (text.length < 3 || text.length > 150 || text.split(' ').length > 20) return false;
   return text.endsWith('?') || !/[.!:;,]$/.test(text);
+}
+
+/**
+ * The definition lists directly inside a description (through wrappers, not inside a deeper
+ * description) that define two things or more.
+ */
+function nestedDefinitionLists(dd: DomElement): DomElement[] {
+  const out: DomElement[] = [];
+  const visit = (el: DomElement) => {
+    for (const child of Array.from(el.children)) {
+      const tag = tagOf(child);
+      if (tag === 'DL') {
+        let terms = 0;
+        for (const d of Array.from(child.children)) {
+          const t = tagOf(d);
+          if (t === 'DT') terms++;
+          else if (t === 'DIV') for (const x of Array.from(d.children)) if (tagOf(x) === 'DT') terms++;
+        }
+        if (terms >= 2) out.push(child);
+      } else if (tag !== 'DD' && tag !== 'PRE' && tag !== 'TABLE') {
+        visit(child);
+      }
+    }
+  };
+  visit(dd);
+  return out;
 }
 
 /** A list whose items hold headings, sections, code or tables lays out content: it is read as such. */

@@ -110,7 +110,7 @@ function holdsAnswerType(
         ) &&
         (/\d/.test(sentence) ||
           NUMBER_WORDS.test(sentence) ||
-          /\b(true|false|yes|no|none|null|off|on|enabled?|disabled?|unset|empty|infinite|unlimited|never|always)\b|"[^"]+"|`[^`]+`|'[^']+'/i.test(
+          /\b(true|false|yes|no|none|null|off|on|enabled?|disabled?|unset|empty|infinite|unlimited|never|always)\b|"[^"]+"|`[^`]+`|'[^']+'|\b(?:is|are) set to \S|\bdefaults? (?:to|is) \S|\bdefault: \S/i.test(
             sentence,
           ))
       );
@@ -151,15 +151,23 @@ function holdsAnswerType(
       for (const m of sentence.matchAll(/\d[\d,.]*/g)) if (fresh(m[0].replace(/[.,]$/, ''))) return true;
       return NUMBER_WORDS.test(sentence) || /[一二三四五六七八九十百千万亿两]/.test(sentence);
     }
+    case 'place':
+      // On documentation a place is often a path or a file ("~/.git-credentials", "$GIT_DIR/hooks").
+      return PATH_LIKE.test(sentence) || freshName(sentence, fresh);
     case 'person':
-    case 'place': {
-      // A capitalised word inside the sentence that the question does not contain.
-      for (const m of sentence.matchAll(/(?<=\S\s+)\p{Lu}[\p{L}'’.-]+/gu)) if (fresh(m[0])) return true;
-      return false;
-    }
+      return freshName(sentence, fresh);
     case 'other':
       return false;
   }
+}
+
+const PATH_LIKE =
+  /(^|[\s`(])[~$.]?[\w.$-]*\/[\w./$*-]+|\b[\w-]+\.(conf|config|json|ya?ml|toml|ini|txt|log|db|sqlite|cfg|rc)\b/;
+
+/** A capitalised word inside the sentence that the question does not contain. */
+function freshName(sentence: string, fresh: (token: string) => boolean): boolean {
+  for (const m of sentence.matchAll(/(?<=\S\s+)\p{Lu}[\p{L}'’.-]+/gu)) if (fresh(m[0])) return true;
+  return false;
 }
 
 /** Whether a sentence reads as prose (not a command line, URL, code or table debris). */
