@@ -1,5 +1,5 @@
-// The few DOM shapes extraction uses (linkedom implements them; lib.dom's types would bring browser
-// globals into the crawler) and small helpers over them.
+// The few DOM shapes extraction uses (html-tree.ts implements them; lib.dom's types would bring
+// browser globals into the crawler) and small helpers over them.
 
 export interface DomNode {
   readonly nodeType: number;
@@ -36,7 +36,7 @@ export function cleanText(text: string | null | undefined): string {
   return (text ?? '').replace(/\s+/g, ' ').trim();
 }
 
-/** Upper-case tag name (linkedom keeps XHTML names as written). */
+/** Upper-case tag name (other DOMs keep XHTML names as written). */
 export function tagOf(el: DomElement): string {
   return el.tagName.toUpperCase();
 }

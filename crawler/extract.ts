@@ -1,22 +1,15 @@
 // HTML to an ExtractedPage's parts: metadata (title, description, language, canonical, published
 // date, Open Graph, meta robots), links, the page's role, and the main content as ordered,
-// structured blocks. The page is parsed once into a light DOM (linkedom); metadata and links are
+// structured blocks. The page is parsed once into a light tree (html-tree.ts); metadata and links are
 // read from the whole page first (links on navigation are followed too), then boilerplate is
 // removed (content-root.ts), the main content found, and its blocks collected
 // (content-blocks.ts): headings with ids, paragraphs, lists, code verbatim, definition-list
 // entries, data tables with headers. Pure: HTML and its URL in, data out.
-import { parseHTML } from 'linkedom';
 import type { ContentBlock, PageRole } from '../services/core.js';
 import { collectBlocks as collectStructuredBlocks } from './content-blocks.js';
 import { mainContent } from './content-root.js';
-import {
-  cleanText,
-  type DomDocument,
-  type DomElement,
-  type DomNode,
-  ELEMENT_NODE,
-  TEXT_NODE,
-} from './dom.js';
+import { cleanText, type DomDocument, ELEMENT_NODE } from './dom.js';
+import { type HtmlElement, type HtmlText, parseHtmlTree } from './html-tree.js';
 import { indexableRole, pageRole } from './page-role.js';
 import { resolveLink } from './urls.js';
 
@@ -57,35 +50,35 @@ function parseDate(value: string | null | undefined): string | undefined {
 }
 
 /**
- * Parses HTML into a document whose <body> holds all content. linkedom (htmlparser2) does not
- * build the implied <html>/<body> of the HTML5 algorithm, so fragments are wrapped and content
- * the parser left beside <head> is moved into <body>.
+ * Parses HTML into a document whose <body> holds all content. htmlparser2 does not build the
+ * implied <html>/<body> of the HTML5 algorithm, so fragments are wrapped, the root gets a <head>
+ * and a <body> after it when it lacks them (`document.body`), and content the parser left beside
+ * <head> is moved into <body>.
  */
 function parseDocument(html: string): DomDocument {
   const hasHtml = /<html[\s>]/i.test(html.slice(0, 4096));
   const source = hasHtml ? html : `<!doctype html><html><head></head><body>${html}</body></html>`;
-  const { document } = parseHTML(source) as unknown as { document: DomDocument };
+  const document = parseHtmlTree(source);
   const root = document.documentElement;
-  if (!root)
-    return parseHTML('<!doctype html><html><head></head><body></body></html>')
-      .document as unknown as DomDocument;
-  let body = document.body && document.body.tagName === 'BODY' ? document.body : null;
-  const strays: DomNode[] = [];
-  for (const child of Array.from(root.childNodes)) {
+  if (!root) return parseHtmlTree('<!doctype html><html><head></head><body></body></html>');
+  const body = document.body as HtmlElement;
+  const strays = new Set<HtmlElement | HtmlText>();
+  for (const child of root.childNodes) {
     if (child.nodeType === ELEMENT_NODE) {
-      const tag = (child as DomElement).tagName;
+      const tag = child.tagName;
       if (tag === 'HEAD' || tag === 'BODY' || HEAD_ONLY.has(tag)) continue;
-      strays.push(child);
-    } else if (child.nodeType === TEXT_NODE && cleanText(child.textContent)) {
-      strays.push(child);
+      strays.add(child);
+    } else if (cleanText(child.data)) {
+      strays.add(child);
     }
   }
-  if (strays.length > 0) {
-    if (!body) {
-      body = document.createElement('body');
-      root.appendChild(body);
+  if (strays.size > 0) {
+    // One pass, not a removal per node: a page without <body> has all its content here.
+    root.childNodes.splice(0, root.childNodes.length, ...root.childNodes.filter((c) => !strays.has(c)));
+    for (const node of strays) {
+      node.parentNode = body;
+      body.childNodes.push(node);
     }
-    for (const node of strays) body.appendChild(node);
   }
   return document;
 }
