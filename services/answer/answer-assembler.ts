@@ -51,9 +51,12 @@ export class AnswerAssembler {
   /** A closing punctuation mark held back until the next token shows whether a marker follows. */
   #held = '';
 
-  constructor(passages: readonly VerifiablePassage[], options: AssemblerOptions = {}) {
+  /** Passages, or their evidence already prepared (shared with the retrieval check). */
+  constructor(passages: ReadonlyArray<VerifiablePassage | PassageEvidence>, options: AssemblerOptions = {}) {
     this.#parser = new CitationParser(passages.reduce((max, p) => Math.max(max, p.n), 0));
-    this.#evidence = new Map(passages.map((p) => [p.n, new PassageEvidence(p)]));
+    this.#evidence = new Map(
+      passages.map((p) => [p.n, p instanceof PassageEvidence ? p : new PassageEvidence(p)]),
+    );
     this.#citeUncited = options.citeUncited ?? false;
   }
 

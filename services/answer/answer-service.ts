@@ -28,6 +28,7 @@ import type {
 import { AnswerAssembler, type CitationUse } from './answer-assembler.js';
 import { AnswerCache, answerCacheKey } from './answer-cache.js';
 import { CitationStyleNormalizer } from './citation-style.js';
+import { PassageEvidence } from './citation-verifier.js';
 import { documentPlace, passageLink, sectionOf } from './deep-link.js';
 import {
   definitionSubject,
@@ -174,7 +175,31 @@ interface Context {
   readonly ranks?: ReadonlyMap<SearchHit, number> | undefined;
   /** The question's term weights over those passages. */
   readonly termWeights?: ReadonlyMap<string, number> | undefined;
+  /** Each passage's evidence as numbered here, prepared once for every check that reads it. */
+  readonly evidence: PassageEvidenceCache;
   readonly signal: AbortSignal | undefined;
+}
+
+/**
+ * The evidence of an answer's passages (stems, numbers), made when first read and shared: the
+ * retrieval check and the citation checks read the same passages, and preparing one was done
+ * twice (about 8 % of an extractive answer's CPU). Keyed by the passage record and its number.
+ */
+class PassageEvidenceCache {
+  readonly #made = new Map<SearchHit['passage'], PassageEvidence>();
+
+  of(hit: SearchHit, n: number): PassageEvidence {
+    const made = this.#made.get(hit.passage);
+    if (made?.n === n) return made;
+    const evidence = new PassageEvidence({
+      n,
+      text: hit.passage.text,
+      title: hit.passage.title,
+      headings: hit.passage.headings,
+    });
+    this.#made.set(hit.passage, evidence);
+    return evidence;
+  }
 }
 
 /** How the written answer came about. */
@@ -283,14 +308,10 @@ export class AnswerService {
     if (subject) hits = await this.#withLeadPassages(hits, subject, question, topK);
     signal?.throwIfAborted();
     const retrieved = performance.now();
+    const evidence = new PassageEvidenceCache();
     const coverage = retrievalCoverage(
       question,
-      hits.map((h, i) => ({
-        n: i + 1,
-        text: h.passage.text,
-        title: h.passage.title,
-        headings: h.passage.headings,
-      })),
+      hits.map((h, i) => evidence.of(h, i + 1)),
     );
     if (hits.length === 0 || tooWeakToAnswer(coverage)) {
       yield* this.#abstain(query, hits, started, retrieved);
@@ -310,6 +331,7 @@ export class AnswerService {
       prompted: fitted.prompted,
       ranks,
       termWeights,
+      evidence,
       signal,
     };
     yield { type: 'sources', sources: usable.map((hit, i) => toSource(hit, i + 1)) };
@@ -515,14 +537,7 @@ export class AnswerService {
       })),
       termWeights: context.termWeights,
     });
-    const assembler = new AnswerAssembler(
-      context.hits.map((hit, i) => ({
-        n: i + 1,
-        text: hit.passage.text,
-        title: hit.passage.title,
-        headings: hit.passage.headings,
-      })),
-    );
+    const assembler = new AnswerAssembler(context.hits.map((hit, i) => context.evidence.of(hit, i + 1)));
     assembler.push(result.text);
     assembler.end();
     return assembler;

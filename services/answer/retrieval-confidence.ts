@@ -32,13 +32,20 @@ function namesOf(question: string): Set<string> {
   return out;
 }
 
-export function retrievalCoverage(question: string, passages: readonly CoveragePassage[]): RetrievalCoverage {
+/**
+ * The coverage of the question by the best passage. A passage may come as its PassageEvidence,
+ * prepared once and shared with the answer's citation checks (which read the same passages).
+ */
+export function retrievalCoverage(
+  question: string,
+  passages: ReadonlyArray<CoveragePassage | PassageEvidence>,
+): RetrievalCoverage {
   const terms = [...new Set(queryTerms(question).map(lightStem))];
   if (terms.length === 0 || passages.length === 0) return { coverage: 0, namedMatch: false };
   const names = namesOf(question);
   let best: RetrievalCoverage = { coverage: 0, namedMatch: false };
   for (const passage of passages) {
-    const evidence = new PassageEvidence(passage);
+    const evidence = passage instanceof PassageEvidence ? passage : new PassageEvidence(passage);
     const found = terms.filter((t) => evidence.hasTerm(t));
     const coverage = found.length / terms.length;
     const namedMatch = found.some((t) => names.has(t));
