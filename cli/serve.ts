@@ -41,7 +41,13 @@ export async function startServer(
     if (config.bootstrapDocs && (await runtime.backend.stats()).pages === 0) {
       await indexDocs(findDocFiles(root, config.publicUrl), runtime.indexer, logger);
     }
-    runtime.crawls.resumeOrphans();
+    // Jobs whose runner died (or, in a fleet, every unfinished job) are taken up; an engine out of
+    // reach only delays that (the service keeps looking).
+    await runtime.crawls
+      .resumeOrphans()
+      .catch((err: unknown) =>
+        logger.warn({ err }, 'could not look for crawl jobs to resume; trying again shortly'),
+      );
     const llm = runtime.llm;
     const app = await buildApp(
       {

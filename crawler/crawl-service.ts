@@ -1,8 +1,10 @@
 // Crawl jobs for the API and the CLI: start (in the background or in the foreground), inspect,
 // list, cancel, and resume jobs whose runner died. The one object the rest of Citebox uses to crawl.
+// The jobs live in the crawl state the configuration names (state/): crawl.sqlite, where one
+// process runs a job, or the engine's indices, where every worker of a fleet helps with every job
+// and any API replica creates, lists, watches and cancels them.
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
-import { join } from 'node:path';
 import {
   CiteboxError,
   type Config,
@@ -20,15 +22,19 @@ import { Fetcher, type FetcherOptions } from './fetcher.js';
 import { type PolitenessOptions, PolitenessScheduler } from './politeness.js';
 import { revisitPolicy } from './revisit.js';
 import { RobotsCache } from './robots.js';
+import { isEngineTrouble } from './run/run-context.js';
 import {
   type CrawlJob,
   type CrawlOptions,
+  type CrawlStateStore,
   type CrawlStats,
-  CrawlStore,
+  createCrawlState,
   type JobOrigin,
 } from './state/index.js';
 import type { TrapLimits } from './traps.js';
 import { normalizeUrl, requestUrl, type ScopeMode } from './urls.js';
+
+export { crawlStorePath } from './state/index.js';
 
 export interface CrawlRequest {
   readonly seeds: readonly string[];
@@ -64,6 +70,8 @@ export interface CrawlServiceDeps {
   readonly documentThreads?: number | undefined;
   /** A document taking longer than this to read is skipped, ms (default 30 s). */
   readonly documentTimeoutMs?: number | undefined;
+  /** The crawl state (tests); by default the one the configuration names. */
+  readonly store?: CrawlStateStore | undefined;
 }
 
 export const DEFAULT_MAX_PAGES = 1000;
@@ -73,11 +81,6 @@ export const MAX_SEEDS = 100;
 const STALE_MS = 15_000;
 /** How often a server looks for jobs to resume or pick up. */
 const ORPHAN_CHECK_MS = 5_000;
-
-/** The crawl state database inside the data directory. */
-export function crawlStorePath(dataDir: string): string {
-  return join(dataDir, 'crawl.sqlite');
-}
 
 /** Validates and normalizes a crawl request into seeds and options (throws 4xx-kind errors). */
 export function normalizeCrawlRequest(request: CrawlRequest): { seeds: string[]; options: CrawlOptions } {
@@ -126,15 +129,17 @@ export function ownerAlive(owner: string): boolean {
 }
 
 export class CrawlService {
-  readonly #store: CrawlStore;
+  readonly #store: CrawlStateStore;
   readonly #fetcher: Fetcher;
   readonly #pages: ExtractPool;
   readonly #documents: DocumentPool;
   readonly #runner: CrawlRunner;
+  readonly #scheduler: PolitenessScheduler;
   readonly #logger: Logger;
   readonly #runJobs: boolean;
   readonly #running = new Map<string, { controller: AbortController; done: Promise<CrawlJob> }>();
   readonly #owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  #opened: Promise<void> | undefined;
   #orphanTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -142,7 +147,7 @@ export class CrawlService {
     const { config } = deps;
     this.#logger = deps.logger.child({ component: 'crawl-service' });
     this.#runJobs = deps.runJobs ?? true;
-    this.#store = new CrawlStore(crawlStorePath(config.dataDir));
+    this.#store = deps.store ?? createCrawlState(config, deps.logger);
     const scheduler = new PolitenessScheduler({
       delayMs: config.crawlDelayMs,
       perHost: config.crawlConcurrency,
@@ -150,6 +155,7 @@ export class CrawlService {
       responseTimeFactor: config.crawlDelayFactor,
       ...deps.politeness,
     });
+    this.#scheduler = scheduler;
     this.#fetcher = new Fetcher({
       userAgent: config.userAgent,
       allowPrivateNetworks: config.allowPrivateNetworks,
@@ -187,12 +193,40 @@ export class CrawlService {
     });
   }
 
+  /** Where the jobs live (`sqlite` or `engine`) and where that is. */
+  get state(): { readonly kind: 'sqlite' | 'engine'; readonly location: string } {
+    return { kind: this.#store.kind, location: this.#store.location };
+  }
+
+  /**
+   * Opens the crawl state (an engine's crawl indices are created when missing), once; again after
+   * a failure (the engine was out of reach). A fleet member then registers, with its politeness
+   * of each host behind the host leases.
+   */
+  private ready(): Promise<void> {
+    this.#opened ??= this.#store.open().then(
+      () => {
+        const fleet = this.#store.fleet;
+        if (fleet && this.#runJobs) {
+          fleet.register(this.#owner, 'worker', this.#scheduler);
+          this.#scheduler.setGate(fleet.hosts);
+        }
+      },
+      (err: unknown) => {
+        this.#opened = undefined;
+        throw err;
+      },
+    );
+    return this.#opened;
+  }
+
   /** Creates a job and runs it in the background (or leaves it queued for a worker). */
-  start(request: CrawlRequest): CrawlJob {
+  async start(request: CrawlRequest): Promise<CrawlJob> {
     const { seeds, options } = normalizeCrawlRequest(request);
-    const job = this.#store.createJob(seeds, options, 'api');
+    await this.ready();
+    const job = await this.#store.createJob(seeds, options, 'api');
     if (this.#runJobs) this.launch(job.id);
-    return this.#store.requireJob(job.id);
+    return job;
   }
 
   /**
@@ -208,59 +242,81 @@ export class CrawlService {
     } = {},
   ): Promise<CrawlJob> {
     const { seeds, options: crawlOptions } = normalizeCrawlRequest(request);
-    const existing = this.#store.findUnfinished(seeds, crawlOptions);
-    const job = existing ?? this.#store.createJob(seeds, crawlOptions, 'cli');
+    await this.ready();
+    const existing = await this.#store.findUnfinished(seeds, crawlOptions);
+    const job = existing ?? (await this.#store.createJob(seeds, crawlOptions, 'cli'));
     options.onJob?.(job, existing !== undefined);
-    return this.#runner.run(job.id, { signal: options.signal, onProgress: options.onProgress });
+    if (!this.#store.fleet || !options.onProgress) {
+      return this.#runner.run(job.id, { signal: options.signal, onProgress: options.onProgress });
+    }
+    // In a fleet, other workers help: progress is the job's, read from the shared state.
+    const progress = options.onProgress;
+    const timer = setInterval(() => {
+      this.#store.getJob(job.id).then(
+        (j) => j && progress(j.stats),
+        () => undefined,
+      );
+    }, 1_000);
+    try {
+      return await this.#runner.run(job.id, { signal: options.signal });
+    } finally {
+      clearInterval(timer);
+    }
   }
 
-  get(id: string): CrawlJob {
+  async get(id: string): Promise<CrawlJob> {
+    await this.ready();
     return this.#store.requireJob(id);
   }
 
   /** Why a job's URLs were skipped, most common first, with counts. */
-  skipReasons(id: string, limit = 5): Array<{ reason: string; count: number }> {
+  async skipReasons(id: string, limit = 5): Promise<Array<{ reason: string; count: number }>> {
+    await this.ready();
     return this.#store.skipReasons(id, limit);
   }
 
-  list(limit = 50): CrawlJob[] {
+  async list(limit = 50): Promise<CrawlJob[]> {
+    await this.ready();
     return this.#store.listJobs(limit);
   }
 
-  cancel(id: string): CrawlJob {
-    const job = this.#store.requestCancel(id);
+  async cancel(id: string): Promise<CrawlJob> {
+    await this.ready();
+    const job = await this.#store.requestCancel(id);
     this.#running.get(id)?.controller.abort();
     return job;
   }
 
   /**
-   * Resumes API jobs whose runner died (server start-up), and from then on keeps looking every few
-   * seconds, so a job whose runner was killed just before this start, or one queued by an API
-   * that does not run jobs itself, is picked up too.
+   * Resumes API jobs whose runner died (server start-up) - in a fleet, joins every unfinished
+   * one - and from then on keeps looking every few seconds, so a job whose runner was killed just
+   * before this start, or one queued by an API that does not run jobs itself, is picked up too.
    */
-  resumeOrphans(): string[] {
-    const ids = this.resumeNow();
+  async resumeOrphans(): Promise<string[]> {
     if (!this.#orphanTimer && this.#runJobs && !this.#closed) {
       this.#orphanTimer = setInterval(() => {
-        try {
-          this.resumeNow();
-        } catch (err) {
-          this.#logger.warn({ err }, 'looking for crawls to resume failed');
-        }
+        this.resumeNow().catch((err: unknown) =>
+          this.#logger.warn({ err }, 'looking for crawls to resume failed'),
+        );
       }, ORPHAN_CHECK_MS);
       this.#orphanTimer.unref();
     }
-    return ids;
+    return this.resumeNow();
   }
 
-  private resumeNow(): string[] {
+  private async resumeNow(): Promise<string[]> {
     if (!this.#runJobs || this.#closed) return [];
+    await this.ready();
     const ids: string[] = [];
-    for (const job of this.#store.orphanedJobs(STALE_MS, 'api', ownerAlive)) {
-      if (this.#running.has(job.id)) continue;
+    for (const job of await this.#store.runnableJobs('api', STALE_MS, ownerAlive)) {
+      if (this.#running.has(job.id) || this.#closed) continue;
       this.#logger.info(
         { job: job.id },
-        job.status === 'queued' ? 'starting queued crawl' : 'resuming interrupted crawl',
+        this.#store.fleet
+          ? 'joining crawl'
+          : job.status === 'queued'
+            ? 'starting queued crawl'
+            : 'resuming interrupted crawl',
       );
       this.launch(job.id);
       ids.push(job.id);
@@ -271,22 +327,28 @@ export class CrawlService {
   /** Resolves when the job started here finishes (tests, CLI). */
   async waitFor(id: string): Promise<CrawlJob> {
     const running = this.#running.get(id);
-    return running ? running.done : this.#store.requireJob(id);
+    return running ? running.done : this.get(id);
   }
 
   private launch(id: string, origin: JobOrigin = 'api'): void {
     const controller = new AbortController();
     const done = this.#runner
       .run(id, { signal: controller.signal })
-      .catch((err: unknown) => {
+      .catch(async (err: unknown) => {
         if (err instanceof CiteboxError && err.code === 'CONFLICT') {
           this.#logger.debug({ job: id, origin }, 'crawl is run by another process');
           return this.#store.requireJob(id);
         }
+        if (isEngineTrouble(err)) {
+          // The engine is out of reach: the job stays as it is; this process (or another) takes
+          // it up again when the engine answers.
+          this.#logger.warn({ err: errorMessage(err), job: id }, 'crawl paused: the engine is out of reach');
+          return (await this.#store.getJob(id).catch(() => undefined)) ?? placeholder(id);
+        }
         this.#logger.error({ err, job: id }, 'crawl failed');
-        const job = this.#store.getJob(id);
+        const job = await this.#store.getJob(id);
         if (job && (job.status === 'running' || job.status === 'queued')) {
-          this.#store.finishJob(id, 'failed', errorMessage(err));
+          await this.#store.finishJob(id, 'failed', errorMessage(err));
         }
         return this.#store.requireJob(id);
       })
@@ -303,6 +365,35 @@ export class CrawlService {
     await this.#fetcher.close();
     await this.#pages.close();
     await this.#documents.close();
-    this.#store.close();
+    await this.#store.close();
   }
 }
+
+/** A job as far as is known when the state cannot be read. */
+function placeholder(id: string): CrawlJob {
+  const now = new Date().toISOString();
+  return {
+    id,
+    status: 'running',
+    seeds: [],
+    options: { max_pages: 0, max_depth: 0 },
+    stats: {
+      discovered: 0,
+      fetched: 0,
+      indexed: 0,
+      skipped: 0,
+      failed: 0,
+      queued: 0,
+      unchanged: 0,
+      deleted: 0,
+    },
+    error: null,
+    origin: 'api',
+    deletions_suspended: [],
+    created_at: now,
+    started_at: null,
+    finished_at: null,
+  };
+}
+
+export type { CrawlOptions };

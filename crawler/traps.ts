@@ -118,6 +118,11 @@ export class TrapGuard {
     if (pattern) this.#perPattern.set(pattern, (this.#perPattern.get(pattern) ?? 0) + 1);
   }
 
+  /** Counts `count` URLs of a host already in the frontier (a fleet member joining a job). */
+  rememberHost(host: string, count: number): void {
+    this.#perHost.set(host, (this.#perHost.get(host) ?? 0) + count);
+  }
+
   /** Un-counts a URL that admit() let through but the frontier already held. */
   release(url: string, host: string): void {
     const n = this.#perHost.get(host) ?? 0;

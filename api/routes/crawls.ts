@@ -42,7 +42,7 @@ export const crawlRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }
       },
     },
     async (request, reply) => {
-      const job = crawls().start(request.body);
+      const job = await crawls().start(request.body);
       request.log.info({ job: job.id, seeds: job.seeds.length }, 'crawl requested');
       return reply.code(202).send(job);
     },
@@ -65,7 +65,7 @@ export const crawlRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }
         },
       },
     },
-    async (request) => ({ crawls: crawls().list(request.query.limit) }),
+    async (request) => ({ crawls: await crawls().list(request.query.limit) }),
   );
 
   app.get<{ Params: { id: string } }>(

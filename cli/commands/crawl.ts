@@ -101,7 +101,7 @@ export async function runCrawl(
     );
     if (job.error) process.stdout.write(`Reason: ${job.error}\n`);
     if (s.skipped > 0) {
-      const reasons = runtime.crawls.skipReasons(job.id, 4);
+      const reasons = await runtime.crawls.skipReasons(job.id, 4);
       process.stdout.write(`Skipped: ${reasons.map((r) => `${r.count} ${r.reason}`).join('; ')}\n`);
     }
     if (job.deletions_suspended?.length) {

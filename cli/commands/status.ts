@@ -6,7 +6,7 @@ export async function runStatus(config: Config, logger: Logger, options: { json:
   const runtime = await openRuntime(config, logger);
   try {
     const stats = await runtime.backend.stats();
-    const jobs = runtime.crawls.list(20);
+    const jobs = await runtime.crawls.list(20);
     const status = {
       backend: stats.backend,
       data_dir: config.dataDir,

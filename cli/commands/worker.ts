@@ -38,7 +38,12 @@ export async function runWorker(
   options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   try {
     while (!stop.signal.aborted) {
-      const started = runtime.crawls.resumeOrphans();
+      let started: string[] = [];
+      try {
+        started = await runtime.crawls.resumeOrphans();
+      } catch (err) {
+        log.warn({ err }, 'looking for crawl jobs failed; trying again');
+      }
       if (started.length > 0) log.info({ jobs: started }, 'running crawl jobs');
       touch(heartbeat);
       await new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@
 // known of each URL across crawls, and - in a fleet - host leases, URL claims and the job's page
 // budget. One interface (CrawlStateStore), two stores: crawl.sqlite on one machine (./sqlite) and
 // indices of the search engine for workers on many hosts (./engine).
-import type { HostSnapshot } from '../politeness.js';
+import type { HostGate, HostSnapshot } from '../politeness.js';
 import type { ScopeMode } from '../urls.js';
 
 export type CrawlStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -273,8 +273,8 @@ export interface CrawlStateStore {
   setSitemapsDone(id: string): Promise<void>;
 
   // ---- the frontier ----
-  /** A job's counters, counted from its frontier. */
-  countJob(jobId: string): Promise<JobCounters>;
+  /** A job's counters, counted from its frontier (`fresh`: after every write is visible). */
+  countJob(jobId: string, options?: { fresh?: boolean }): Promise<JobCounters>;
   /** Per host, the job's URLs whose fetch got an HTTP answer (what `max_pages_per_host` caps). */
   fetchedPerHost(jobId: string): Promise<Map<string, number>>;
   /** Feeds a job's URLs (or per-host counts) to a trap guard being rebuilt. */
@@ -393,7 +393,7 @@ export interface FleetCoordination {
  * the host's next allowed request time, Crawl-delay, backoff and pauses in the host's document,
  * so the next holder starts where it stopped.
  */
-export interface HostLeases {
+export interface HostLeases extends HostGate {
   /** Whether this process holds the host for at least `forMs` more (a request may start). */
   holds(host: string, forMs?: number): boolean;
   /** Hosts this process holds now. */

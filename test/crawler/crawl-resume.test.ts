@@ -72,7 +72,7 @@ describe('crawls survive kill -9', () => {
   it('resumes the interrupted job: no page lost, none indexed twice', async () => {
     // The reference: the same crawl without interruptions.
     const ref = await openHarness();
-    const refJob = await ref.crawls.waitFor(ref.crawls.start({ seeds: [site.url] }).id);
+    const refJob = await ref.crawls.waitFor((await ref.crawls.start({ seeds: [site.url] })).id);
     await ref.close();
     const expected = await indexStats(ref.env.dataDir);
     ref.env.cleanup();
@@ -146,7 +146,7 @@ describe('server and CLI together', () => {
     const env = testConfig({ CITEBOX_ADMIN_KEY: 'k', CITEBOX_RECRAWL_INTERVAL_HOURS: '0' });
     try {
       let server = await startServer(env.config, createLogger(env.config));
-      const id = server.runtime.crawls.start({ seeds: [slow.url] }).id;
+      const id = (await server.runtime.crawls.start({ seeds: [slow.url] })).id;
       // The CLI crawls another site into the same data directory meanwhile.
       const cliRun = cli(['crawl', other.url], {
         CITEBOX_DATA_DIR: env.dataDir,
@@ -154,7 +154,7 @@ describe('server and CLI together', () => {
         CITEBOX_CRAWL_DELAY_MS: '0',
         CITEBOX_BOOTSTRAP_DOCS: 'false',
       }).done;
-      for (let i = 0; i < 100 && server.runtime.crawls.get(id).stats.indexed < 10; i++) {
+      for (let i = 0; i < 100 && (await server.runtime.crawls.get(id)).stats.indexed < 10; i++) {
         await new Promise((r) => setTimeout(r, 50));
       }
       await server.close(); // stops the job mid-way; it stays resumable
@@ -165,10 +165,10 @@ describe('server and CLI together', () => {
       expect(mid?.stats.indexed).toBeLessThan(61);
 
       server = await startServer(env.config, createLogger(env.config));
-      let job = server.runtime.crawls.get(id);
+      let job = await server.runtime.crawls.get(id);
       for (let i = 0; i < 200 && (job.status === 'running' || job.status === 'queued'); i++) {
         await new Promise((r) => setTimeout(r, 100));
-        job = server.runtime.crawls.get(id);
+        job = await server.runtime.crawls.get(id);
       }
       expect(job.status).toBe('done');
       const check = new CrawlStore(crawlStorePath(env.dataDir));

@@ -17,7 +17,7 @@ describe('crawling the zoo', () => {
   beforeAll(async () => {
     site = await startGeneratedSite({ zoo: true });
     h = await openHarness();
-    const started = h.crawls.start({ seeds: [site.url], max_depth: 100, max_pages: 500 });
+    const started = await h.crawls.start({ seeds: [site.url], max_depth: 100, max_pages: 500 });
     job = await h.crawls.waitFor(started.id);
   }, 60_000);
   afterAll(async () => {
@@ -128,7 +128,7 @@ describe('crawling the zoo', () => {
     site.remove('/gone/404', 404);
     h.sink.reset();
     const second = await h.crawls.waitFor(
-      h.crawls.start({ seeds: [site.url], max_depth: 100, max_pages: 500 }).id,
+      (await h.crawls.start({ seeds: [site.url], max_depth: 100, max_pages: 500 })).id,
     );
     expect(second.status).toBe('done');
     const f = frontier(second.id);
@@ -140,7 +140,7 @@ describe('crawling the zoo', () => {
     expect(h.sink.deleted).toContain(url('/gone/410'));
     expect(h.sink.deleted).not.toContain(url('/gone/404'));
     const third = await h.crawls.waitFor(
-      h.crawls.start({ seeds: [site.url], max_depth: 100, max_pages: 500 }).id,
+      (await h.crawls.start({ seeds: [site.url], max_depth: 100, max_pages: 500 })).id,
     );
     expect(third.status).toBe('done');
     expect(h.sink.deleted).toContain(url('/gone/404'));
@@ -153,16 +153,16 @@ describe('the outage guard', () => {
     const site = await startGeneratedSite({ pages: 12, linksPerPage: 3, wordsPerPage: 120 });
     const h = await openHarness();
     try {
-      const first = await h.crawls.waitFor(h.crawls.start({ seeds: [site.url] }).id);
+      const first = await h.crawls.waitFor((await h.crawls.start({ seeds: [site.url] })).id);
       expect(first.stats.indexed).toBe(13);
       const page0 = h.sink.indexed.find((p) => p.url === `${site.origin}/p/0`);
       expect(page0?.headings).toContain('Part 1 of page 0');
       // A broken deploy: every page answers 404. The first miss never deletes; the second would,
       // but the host looks down, so nothing leaves the index.
       for (let i = 0; i < 12; i++) site.remove(`/p/${i}`, 404);
-      const firstMiss = await h.crawls.waitFor(h.crawls.start({ seeds: [site.url] }).id);
+      const firstMiss = await h.crawls.waitFor((await h.crawls.start({ seeds: [site.url] })).id);
       expect(firstMiss.stats.deleted).toBe(0);
-      const secondMiss = await h.crawls.waitFor(h.crawls.start({ seeds: [site.url] }).id);
+      const secondMiss = await h.crawls.waitFor((await h.crawls.start({ seeds: [site.url] })).id);
       expect(secondMiss.deletions_suspended).toEqual(['127.0.0.1']);
       expect(secondMiss.stats.deleted).toBe(0);
       expect(h.sink.deleted).toEqual([]);
@@ -180,11 +180,11 @@ describe('the revisit pass', () => {
     const site = await startGeneratedSite({ pages: 12, linksPerPage: 3, wordsPerPage: 120, seed: 7 });
     const h = await openHarness();
     try {
-      const first = await h.crawls.waitFor(h.crawls.start({ seeds: [site.url] }).id);
+      const first = await h.crawls.waitFor((await h.crawls.start({ seeds: [site.url] })).id);
       expect(first.stats.indexed).toBe(13);
       site.remove('/p/5', 410);
       // max_depth 0 reaches only the seed; the revisit pass checks the 12 others.
-      const second = await h.crawls.waitFor(h.crawls.start({ seeds: [site.url], max_depth: 0 }).id);
+      const second = await h.crawls.waitFor((await h.crawls.start({ seeds: [site.url], max_depth: 0 })).id);
       expect(second.status).toBe('done');
       expect(second.stats.unchanged).toBe(12);
       expect(second.stats.deleted).toBe(1);
@@ -203,19 +203,21 @@ describe('the adaptive revisit interval', () => {
     const site = await startGeneratedSite({ pages: 10, linksPerPage: 2, wordsPerPage: 120, seed: 11 });
     const h = await openHarness({ CITEBOX_RECRAWL_INTERVAL_HOURS: '24' });
     try {
-      const first = await h.crawls.waitFor(h.crawls.start({ seeds: [site.url] }).id);
+      const first = await h.crawls.waitFor((await h.crawls.start({ seeds: [site.url] })).id);
       expect(first.stats.indexed).toBe(11);
       const pageFetches = () =>
         Array.from({ length: 10 }, (_, i) => site.count(`/p/${i}`)).reduce((a, b) => a + b);
       const fetchedBefore = pageFetches();
-      const second = await h.crawls.waitFor(h.crawls.start({ seeds: [site.url] }).id);
+      const second = await h.crawls.waitFor((await h.crawls.start({ seeds: [site.url] })).id);
       expect(second.status).toBe('done');
       // Every page is reached through the stored links of pages that were not fetched again
       // (only the navigation's missing /about, /contact and /privacy are asked for again).
       expect(second.stats.unchanged).toBe(11);
       expect(second.stats.fetched).toBe(3);
       expect(pageFetches()).toBe(fetchedBefore);
-      const refreshed = await h.crawls.waitFor(h.crawls.start({ seeds: [site.url], refresh: true }).id);
+      const refreshed = await h.crawls.waitFor(
+        (await h.crawls.start({ seeds: [site.url], refresh: true })).id,
+      );
       expect(refreshed.stats.fetched).toBeGreaterThanOrEqual(11);
       expect(refreshed.stats.unchanged).toBe(11); // same text: nothing re-indexed
       expect(pageFetches()).toBe(fetchedBefore + 10);

@@ -101,7 +101,7 @@ describe('crawling documents', () => {
       ...documents,
     });
     h = await openHarness();
-    job = await h.crawls.waitFor(h.crawls.start({ seeds: [site.url], max_depth: 2 }).id);
+    job = await h.crawls.waitFor((await h.crawls.start({ seeds: [site.url], max_depth: 2 })).id);
   }, 120_000);
   afterAll(async () => {
     await h?.close();

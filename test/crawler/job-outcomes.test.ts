@@ -26,8 +26,8 @@ describe('job outcomes', () => {
     try {
       const port = await closedPort();
       const started = Date.now();
-      const jobs = Array.from({ length: 8 }, (_, i) =>
-        h.crawls.start({ seeds: [`http://127.0.0.1:${port}/job-${i}`] }),
+      const jobs = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => h.crawls.start({ seeds: [`http://127.0.0.1:${port}/job-${i}`] })),
       );
       const done = await Promise.all(jobs.map((j) => h.crawls.waitFor(j.id)));
       expect(Date.now() - started).toBeLessThan(5_000);
@@ -47,8 +47,8 @@ describe('job outcomes', () => {
     try {
       const port = await closedPort();
       const started = Date.now();
-      const jobs = Array.from({ length: 8 }, (_, i) =>
-        h.crawls.start({ seeds: [`http://127.0.0.1:${port}/job-${i}`] }),
+      const jobs = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => h.crawls.start({ seeds: [`http://127.0.0.1:${port}/job-${i}`] })),
       );
       const done = await Promise.all(jobs.map((j) => h.crawls.waitFor(j.id)));
       expect(Date.now() - started).toBeLessThan(10_000);
@@ -67,7 +67,7 @@ describe('job outcomes', () => {
     const h = await openHarness();
     try {
       const job = await h.crawls.waitFor(
-        h.crawls.start({ seeds: [`${site.origin}/no-such-page`], max_depth: 0 }).id,
+        (await h.crawls.start({ seeds: [`${site.origin}/no-such-page`], max_depth: 0 })).id,
       );
       expect(job).toMatchObject({ status: 'failed', error: 'No page could be indexed: HTTP 404' });
     } finally {
@@ -81,12 +81,12 @@ describe('job outcomes', () => {
     const site = await startGeneratedSite({ pages: 30, linksPerPage: 4, wordsPerPage: 120, seed: 11 });
     const h = await openHarness();
     try {
-      const first = await h.crawls.waitFor(h.crawls.start({ seeds: [site.url] }).id);
+      const first = await h.crawls.waitFor((await h.crawls.start({ seeds: [site.url] })).id);
       expect(first.stats.indexed).toBe(31);
       for (let i = 0; i < 30; i++) site.remove(`/p/${i}`, 404);
       const before = site.requests.length;
       const second = await h.crawls.waitFor(
-        h.crawls.start({ seeds: [site.url], max_depth: 0, max_pages: 5 }).id,
+        (await h.crawls.start({ seeds: [site.url], max_depth: 0, max_pages: 5 })).id,
       );
       const pages = site.requests.slice(before).filter((r) => r !== '/robots.txt' && r !== '/sitemap.xml');
       // The seed plus four of the known pages, not all thirty.

@@ -69,7 +69,7 @@ describe('max_pages_per_host', () => {
     try {
       const bigOrigin = `http://big.test:${new URL(big.origin).port}`;
       const smallOrigin = `http://small.test:${new URL(small.origin).port}`;
-      const started = h.crawls.start({
+      const started = await h.crawls.start({
         seeds: [`${bigOrigin}/`, `${smallOrigin}/`],
         max_pages_per_host: 3,
       });
@@ -105,8 +105,8 @@ describe('max_pages_per_host', () => {
     const slow = await startSite(manyPages(12, 2, 120));
     const first = await openHarness();
     try {
-      const id = first.crawls.start({ seeds: [slow.url], max_pages_per_host: 5 }).id;
-      for (let i = 0; i < 200 && first.crawls.get(id).stats.fetched < 2; i++) {
+      const id = (await first.crawls.start({ seeds: [slow.url], max_pages_per_host: 5 })).id;
+      for (let i = 0; i < 200 && (await first.crawls.get(id)).stats.fetched < 2; i++) {
         await new Promise((r) => setTimeout(r, 20));
       }
       await first.crawls.close(); // stops the job mid-way; it stays resumable
@@ -120,7 +120,7 @@ describe('max_pages_per_host', () => {
       // A new service (as after a restart) knows nothing in memory: only the frontier.
       const second = await openHarness({}, {}, first.env);
       try {
-        expect(second.crawls.resumeOrphans()).toEqual([id]);
+        expect(await second.crawls.resumeOrphans()).toEqual([id]);
         const job = await second.crawls.waitFor(id);
         expect(job.status).toBe('done');
         expect(job.stats.fetched).toBe(5);

@@ -92,7 +92,7 @@ describe('private networks are off limits', () => {
     try {
       const before = site.requests.length;
       const job = await h.crawls.waitFor(
-        h.crawls.start({ seeds: [`http://www.public-looking.example:${port}/`] }).id,
+        (await h.crawls.start({ seeds: [`http://www.public-looking.example:${port}/`] })).id,
       );
       expect(job.status).toBe('failed');
       expect(job.error).toMatch(/Refusing to fetch|private or reserved/);

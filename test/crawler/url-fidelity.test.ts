@@ -52,7 +52,7 @@ describe('URLs as the site wrote them', () => {
       },
     );
     h = await openHarness();
-    const started = h.crawls.start({ seeds: [site.url], max_depth: 1, max_pages: 50 });
+    const started = await h.crawls.start({ seeds: [site.url], max_depth: 1, max_pages: 50 });
     job = await h.crawls.waitFor(started.id);
   }, 60_000);
   afterAll(async () => {

@@ -398,7 +398,8 @@ export class EngineStateStore implements CrawlStateStore {
 
   // ---- the frontier ----
 
-  async countJob(jobId: string): Promise<JobCounters> {
+  async countJob(jobId: string, options: { fresh?: boolean } = {}): Promise<JobCounters> {
+    if (options.fresh) await this.#client.refresh(this.names.frontier);
     const res = await this.#client.search(
       this.names.frontier,
       { size: 0, track_total_hits: true, query: { term: { job: jobId } }, aggs: COUNT_AGGS },

@@ -180,7 +180,8 @@ export class SqliteStateStore implements CrawlStateStore {
   }
 
   async *revisitCandidates(host: string): AsyncIterable<RevisitCandidate> {
-    yield* this.db.revisitRows(host);
+    // Read whole before the caller writes (queues some of them) on the same connection.
+    yield* [...this.db.revisitRows(host)];
   }
 
   async pendingDeletions(jobId: string): Promise<PendingDeletion[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalFromLinkHeader, parseXRobotsTag } from './crawl-runner.js';
+import { canonicalFromLinkHeader, parseXRobotsTag } from './robots-headers.js';
 
 const UA = 'CiteboxBot/0.2 (+https://example.org/bot)';
 
