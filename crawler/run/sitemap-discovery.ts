@@ -35,6 +35,8 @@ export async function discoverSitemaps(ctx: RunContext): Promise<void> {
     if (signal.aborted) break;
     const rules = await robots.rulesFor(`${origin}/`, signal);
     if (rules.unavailableReason) continue;
+    // The site's Crawl-delay holds for its sitemap requests too (and for what follows them).
+    scheduler.setCrawlDelay(new URL(origin).hostname, rules.crawlDelaySeconds);
     const queue = rules.sitemaps.flatMap((sm) => {
       const resolved = resolveLink(sm, `${origin}/`);
       return resolved ? [resolved] : [];

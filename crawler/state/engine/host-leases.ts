@@ -21,6 +21,9 @@ export interface EngineHostLeasesOptions {
   readonly now?: (() => number) | undefined;
 }
 
+/** Lease time kept in hand beyond a host's gap when a request starts, ms. */
+const LEASE_MARGIN_MS = 1_000;
+
 interface Lease {
   until: number;
   version: DocVersion;
@@ -87,8 +90,12 @@ export class EngineHostLeases implements HostLeases, HostGate {
     return lease !== undefined && lease.until - this.#now() >= forMs;
   }
 
+  /**
+   * A request may start while the lease has the host's gap and a second left: should this process
+   * die right after, the next holder starts no sooner than that gap after this request.
+   */
   allows(host: string, delayMs: number): boolean {
-    return this.holds(host, delayMs);
+    return this.holds(host, delayMs + LEASE_MARGIN_MS);
   }
 
   held(): string[] {
