@@ -65,6 +65,20 @@ const MAX_SOURCES_PER_PAGE = 4;
 /** Candidates read per source, for a question whose sources are chosen by what they answer. */
 const ANSWER_RANKING_WIDEN = 3;
 
+/** Hits without later copies of a passage's text (compared without case and spacing). */
+export function withoutCopies(hits: readonly SearchHit[]): SearchHit[] {
+  if (hits.length < 2) return [...hits];
+  const seen = new Set<string>();
+  const out: SearchHit[] = [];
+  for (const hit of hits) {
+    const key = hit.passage.text.replace(/\s+/g, ' ').trim().toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(hit);
+  }
+  return out;
+}
+
 /**
  * The `topK` hits whose sentences answer the question best (extractive scoring over all of them,
  * which keeps the retrieval rank as one of its signals), best first.
@@ -298,6 +312,9 @@ export class AnswerService {
       lang: request.filters?.lang,
       since: request.filters?.since,
     });
+    // The same text on several pages (options shared by commands, release notes repeated on
+    // later releases' pages) is one source: the best-ranked copy stays.
+    hits = withoutCopies(hits);
     let ranks: Map<SearchHit, number> | undefined;
     let termWeights: ReadonlyMap<string, number> | undefined;
     if (rerank) {
