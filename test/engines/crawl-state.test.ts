@@ -249,6 +249,28 @@ function engineSuite(engine: TestEngine): void {
       await a.fleet.close();
     });
 
+    it('shows a worker the URLs of a job created a moment ago, and never ends a job on a view older than them', async () => {
+      const [a, b] = await twoProcesses();
+      // No scheduled refreshes: only what Citebox makes visible is visible (a busy node's view
+      // can lag its writes by more than the second the test run used to leave it).
+      await fetch(`${engine.url()}/${a.names.frontier}/_settings`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ index: { refresh_interval: '-1' } }),
+      });
+      const job = await a.createJob(['https://fresh.example/'], { max_pages: 10, max_depth: 2 });
+      // Another process (a worker) at once: the seed is there to claim.
+      const claimed = await b.fleet.claim(job.id, 'B', ['fresh.example'], 5);
+      expect(claimed.map((e) => e.url)).toEqual(['https://fresh.example/']);
+      // A job whose only queued URLs came after the last refresh is not over: a zero is looked at
+      // again on a fresh view before a worker ends the job on it.
+      const other = 'crawl_0123456789abcdef';
+      await a.enqueue(other, [{ url: 'https://later.example/', host: 'later.example', depth: 0 }]);
+      expect(await b.fleet.pendingUrls(other)).toBe(1);
+      await a.fleet.close();
+      await b.fleet.close();
+    });
+
     it('counts the queued URLs of a job for the end of a crawl, and the live workers', async () => {
       const [a, b] = await twoProcesses(1_500);
       const jobId = await jobWithUrls(a, ['q1.example', 'q2.example'], 3);

@@ -152,8 +152,10 @@ export class EngineStateStore implements CrawlStateStore {
       const url = normalizeUrl(seed);
       return { url, host: new URL(url).hostname, depth: 0, fetchUrl: seed === url ? undefined : seed };
     });
-    // Seeds first: a job never exists without its frontier.
+    // Seeds first: a job never exists without its frontier. They are made visible to searches at
+    // once, so a worker that starts the job at once finds them (not an empty frontier).
     const added = await this.enqueue(id, entries);
+    await this.#client.refresh(this.names.frontier);
     const [result] = await writeAll(
       this.#client,
       this.names.jobs,

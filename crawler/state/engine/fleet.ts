@@ -340,17 +340,24 @@ export class EngineFleet implements FleetCoordination {
   async pendingUrls(jobId: string): Promise<number> {
     // Any view of the job's shard is a prefix of its writes, in order; a page's links are written
     // before its outcome, so no view shows zero queued URLs while a page that links further is
-    // still unsettled. No refresh is needed: a stale view only says "not yet".
-    const res = await this.#o.client.search(
-      this.#o.names.frontier,
-      {
-        size: 0,
-        track_total_hits: true,
-        query: { bool: { filter: [{ term: { job: jobId } }, { term: { status: 'queued' } }] } },
-      },
-      { routing: jobId },
-    );
-    return totalHits(res);
+    // still unsettled. But a view older than the job's first URLs shows none at all, and a zero
+    // ends the job: a zero is checked again on a fresh view (once, at the end of a job).
+    const count = async () =>
+      totalHits(
+        await this.#o.client.search(
+          this.#o.names.frontier,
+          {
+            size: 0,
+            track_total_hits: true,
+            query: { bool: { filter: [{ term: { job: jobId } }, { term: { status: 'queued' } }] } },
+          },
+          { routing: jobId },
+        ),
+      );
+    const seen = await count();
+    if (seen > 0) return seen;
+    await this.#o.client.refresh(this.#o.names.frontier);
+    return count();
   }
 
   async beginStep(jobId: string, step: JobStep, owner: string): Promise<'mine' | 'taken' | 'done'> {
