@@ -68,12 +68,25 @@ const ANSWER_RANKING_WIDEN = 3;
 /** Hits without later copies of a passage's text (compared without case and spacing). */
 export function withoutCopies(hits: readonly SearchHit[]): SearchHit[] {
   if (hits.length < 2) return [...hits];
+  // A cheap key first (the text's two ends); the whole text only compared when keys meet.
+  const quick = (text: string) =>
+    `${text.slice(0, 64).replace(/\s+/g, ' ').trim()}|${text.slice(-64).replace(/\s+/g, ' ').trim()}`;
+  const normal = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase();
+  const byQuick = new Map<string, string[]>();
   const seen = new Set<string>();
   const out: SearchHit[] = [];
   for (const hit of hits) {
-    const key = hit.passage.text.replace(/\s+/g, ' ').trim().toLowerCase();
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const text = hit.passage.text;
+    const q = quick(text).toLowerCase();
+    const same = byQuick.get(q);
+    if (same) {
+      const n = normal(text);
+      if (seen.has(n) || same.some((t) => normal(t) === n)) continue;
+      same.push(text);
+      seen.add(n);
+    } else {
+      byQuick.set(q, [text]);
+    }
     out.push(hit);
   }
   return out;

@@ -17,8 +17,19 @@ function encodeTextDirective(text: string): string {
  * fences and backticks, list bullets), stopping at the first line so a match does not cross blocks.
  */
 export function openingWords(text: string, words = TEXT_FRAGMENT_WORDS): string | undefined {
-  const lines = text.split('\n').filter((l) => l.trim() && !/^`{3,}/.test(l.trim()));
-  const first = lines[0];
+  // The first line that is not a code fence's marker (without splitting the whole text).
+  let first: string | undefined;
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end < 0 ? text.length : end);
+    const trimmed = line.trim();
+    if (trimmed && !trimmed.startsWith('```')) {
+      first = line;
+      break;
+    }
+    if (end < 0) break;
+    start = end + 1;
+  }
   if (!first) return undefined;
   const plain = first
     .replace(/`/g, '')
@@ -29,7 +40,7 @@ export function openingWords(text: string, words = TEXT_FRAGMENT_WORDS): string 
   const cjk = /^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]/u.test(plain);
   const picked = cjk
     ? (plain.split(/[。！？，；,.]/u)[0] ?? '').slice(0, 12)
-    : plain.split(' ').slice(0, words).join(' ');
+    : plain.split(' ', words).join(' ');
   return picked.length >= 2 ? picked : undefined;
 }
 

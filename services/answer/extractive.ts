@@ -18,6 +18,7 @@ import {
   forEachWord,
   isAscii,
   isStopWord,
+  namesShapedIdentifier,
   normalizeForMatch,
   parseFence,
   queryTerms,
@@ -642,7 +643,7 @@ const STATED_TYPES: ReadonlySet<AnswerType> = new Set(['default', 'limit', 'vers
  * how-to), or it names identifiers.
  */
 export function wantsAnswerRanking(question: string): boolean {
-  return STATED_TYPES.has(answerTypeOf(question)) || questionIdentifiers(question).length > 0;
+  return STATED_TYPES.has(answerTypeOf(question)) || namesShapedIdentifier(question);
 }
 
 /**

@@ -7,7 +7,12 @@
 // It wraps a backend: for such queries it asks for a wider list of BM25 candidates, re-scores them,
 // and keeps the per-page cap and the limit. Queries without identifiers or a version question pass
 // through untouched (no cost for ordinary questions). Scores stay on the backend's scale.
-import { asksForVersion, holdsIdentifier, questionIdentifiers } from '../text/index.js';
+import {
+  asksForVersion,
+  holdsIdentifier,
+  namesShapedIdentifier,
+  questionIdentifiers,
+} from '../text/index.js';
 import type {
   HealthReport,
   IndexStats,
@@ -115,7 +120,7 @@ export function rerankByStructure(
 
 /** Whether a query is one structure ranking changes (it names identifiers or asks for a version). */
 export function wantsStructureRanking(text: string): boolean {
-  return questionIdentifiers(text).length > 0 || asksForVersion(text);
+  return asksForVersion(text) || namesShapedIdentifier(text);
 }
 
 /** A backend whose searches are re-ranked by structure (see above); everything else passes through. */

@@ -68,3 +68,12 @@ export function holdsIdentifier(text: string, id: string): boolean {
   }
   return false;
 }
+
+/**
+ * Whether a question names an identifier by its shape (a dotted name, an option, snake_case or
+ * camelCase, a call, backticks) — not only a word in capitals, which prose questions are full of
+ * (NFL, BBC) and which is worth a closer look only beside other signs.
+ */
+export function namesShapedIdentifier(question: string): boolean {
+  return questionIdentifiers(question).some((id) => !/^[a-z0-9]+$/.test(id));
+}

@@ -11,7 +11,12 @@ export {
 } from './analyzer.js';
 export { CJK_SEGMENTATIONS, type CjkSegmentation, segmentCjkRun } from './cjk.js';
 export { stableId } from './hash.js';
-export { asksForVersion, holdsIdentifier, questionIdentifiers } from './identifiers.js';
+export {
+  asksForVersion,
+  holdsIdentifier,
+  namesShapedIdentifier,
+  questionIdentifiers,
+} from './identifiers.js';
 export { detectLanguage, primaryLanguage } from './language.js';
 export { splitSentences } from './sentences.js';
 export { collapseSpaces, makeSnippet, snippetText } from './snippet.js';
