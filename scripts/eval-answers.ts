@@ -376,6 +376,7 @@ async function main(): Promise<number> {
         mode: values.mode,
         topK: values['top-k'] ? Number(values['top-k']) : undefined,
         details: values.details,
+        progress: localModel !== undefined,
         config: localModel
           ? { ...localModel.config, llmTimeoutMs: Math.max(loadConfig().llmTimeoutMs, 600_000) }
           : undefined,

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { fixedSample } from './answer-probe.js';
 
 export interface CorpusDoc {
   readonly id: string;
@@ -134,4 +135,43 @@ export function loadCollection(path: string): RetrievalCollection {
   throw new Error(
     `${dir} is neither a retrieval collection (corpus.jsonl[.gz], queries.jsonl, qrels.tsv) nor a QA folder (passages.jsonl, questions.jsonl)`,
   );
+}
+
+export interface SubsetOptions {
+  /** Run a fixed random sample of this many judged queries instead of all of them. */
+  readonly queries?: number | undefined;
+  /**
+   * Keep this many documents: every document judged for the queries kept, plus a fixed random
+   * sample of the others (distractors) up to this number. Fewer than the judged ones keeps those.
+   */
+  readonly docs?: number | undefined;
+  readonly seed: number;
+}
+
+/**
+ * A fixed subset of a collection, for runs that cannot afford the whole of it (embedding every
+ * document on a CPU): the queries kept are a seeded sample of the judged ones, and the corpus
+ * keeps every document judged for them — so a kept query can still find all its relevant
+ * documents — plus a seeded sample of the rest. The same options give the same subset anywhere.
+ */
+export function subsetCollection(
+  collection: RetrievalCollection,
+  options: SubsetOptions,
+): RetrievalCollection {
+  const sample = fixedSample;
+  let queries = collection.queries.filter((q) => collection.qrels.has(q.id));
+  if (options.queries !== undefined) queries = sample(queries, options.queries, options.seed);
+  const keptQueries = new Set(queries.map((q) => q.id));
+  const qrels = new Map([...collection.qrels].filter(([id]) => keptQueries.has(id)));
+  let docs = collection.docs;
+  if (options.docs !== undefined) {
+    const judged = new Set<string>();
+    for (const judgments of qrels.values()) for (const id of judgments.keys()) judged.add(id);
+    const others = collection.docs.filter((d) => !judged.has(d.id));
+    const distractors = new Set(
+      sample(others, Math.max(0, options.docs - judged.size), options.seed).map((d) => d.id),
+    );
+    docs = collection.docs.filter((d) => judged.has(d.id) || distractors.has(d.id));
+  }
+  return { ...collection, queries, qrels, docs };
 }

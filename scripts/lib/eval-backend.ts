@@ -75,6 +75,8 @@ export async function openEvalBackend(
   kind: BackendKind,
   logger: Logger,
   tuning: SqliteTuning = {},
+  /** false: BM25 alone even with EMBEDDINGS_MODEL set (a same-run baseline for hybrid retrieval). */
+  options: { readonly dense?: boolean } = {},
 ): Promise<OpenedBackend> {
   const dataDir = mkdtempSync(join(tmpdir(), 'citebox-eval-'));
   const base = loadConfig();
@@ -99,13 +101,18 @@ export async function openEvalBackend(
     elasticsearchUrl,
     indexName,
     bootstrapDocs: false,
+    ...(options.dense === false ? { embeddingsModel: undefined } : {}),
   });
   const tuned =
     tuning.analyzer !== undefined || tuning.ranking !== undefined || tuning.retrieval !== undefined;
   if (tuned && kind !== 'sqlite') throw new Error('--cjk and --set tune the sqlite backend only');
-  const backend = tuned
-    ? new SqliteBackend({ path: sqliteIndexPath(dataDir), logger, ...tuning })
-    : withDenseRetrieval(createSearchBackend(config, logger), config, logger);
+  const backend = withDenseRetrieval(
+    tuned
+      ? new SqliteBackend({ path: sqliteIndexPath(dataDir), logger, ...tuning })
+      : createSearchBackend(config, logger),
+    config,
+    logger,
+  );
   try {
     await backend.open();
   } catch (err) {

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { startServer } from '../../cli/serve.js';
-import { type AnswerResponse, type Config, createLogger, hasLlm, loadConfig } from '../../services/index.js';
-import { fixedSample } from './answer-probe.js';
+import { type Config, createLogger, hasLlm, loadConfig } from '../../services/index.js';
+import { askStreaming, fixedSample } from './answer-probe.js';
 import {
   howtoIdsFromReadme,
   type SiteFigures,
@@ -31,6 +31,8 @@ export interface SiteEvalOptions {
   readonly mode?: string | undefined;
   readonly topK?: number | undefined;
   readonly details?: string | undefined;
+  /** One line per question on stderr (long runs with a real model). */
+  readonly progress?: boolean | undefined;
   /** Overrides of the server's configuration (an LLM to use, for example). */
   readonly config?: Partial<Config> | undefined;
 }
@@ -66,7 +68,8 @@ function line(label: string, f: SiteFigures): string {
   return (
     `  ${label.padEnd(10)} n=${String(f.questions).padStart(3)}  gold-in-answer ${pct(f.gold_in_answer).padStart(6)}` +
     `  first-citation-gold ${pct(f.first_citation_gold).padStart(6)} (states it ${pct(f.first_citation_states_gold).padStart(6)})  gold-in-sources ${pct(f.gold_in_sources).padStart(6)}` +
-    `  abstain ${pct(f.abstentions).padStart(6)}  words ${f.mean_words}  p50/p95 ${f.latency_p50_ms}/${f.latency_p95_ms} ms`
+    `  abstain ${pct(f.abstentions).padStart(6)}  words ${f.mean_words}  cited ${pct(f.citation_supported)} supported / ${pct(f.citation_recall)} of sentences` +
+    `  first words p50/p95 ${f.first_words_p50_ms}/${f.first_words_p95_ms} ms  whole p50/p95 ${f.latency_p50_ms}/${f.latency_p95_ms} ms`
   );
 }
 
@@ -151,22 +154,36 @@ export async function runSiteEval(opts: SiteEvalOptions): Promise<number> {
     for (const mode of modes) {
       const results: SiteQuestionResult[] = [];
       let errors = 0;
+      let streamErrors = 0;
       for (const q of questions) {
-        const started = performance.now();
-        const r = await fetch(`${server.url}/v1/answer`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: q.question, mode, ...(opts.topK ? { top_k: opts.topK } : {}) }),
-        });
-        const latency = performance.now() - started;
-        if (!r.ok) {
+        // Asked as a browser does (Server-Sent Events), so the time to the first words is measured.
+        let probe: Awaited<ReturnType<typeof askStreaming>>;
+        try {
+          probe = await askStreaming(server.url, {
+            query: q.question,
+            mode,
+            ...(opts.topK ? { top_k: opts.topK } : {}),
+          });
+        } catch (err) {
           errors++;
-          process.stderr.write(`question ${q.id}: HTTP ${r.status} ${await r.text()}\n`);
+          process.stderr.write(`question ${q.id}: ${(err as Error).message}\n`);
           continue;
         }
-        const result = scoreSiteAnswer(q, (await r.json()) as AnswerResponse, site.origin, latency, pageText);
+        streamErrors += probe.errors.length;
+        const result = scoreSiteAnswer(
+          q,
+          probe.response,
+          site.origin,
+          probe.totalMs,
+          pageText,
+          probe.firstDeltaMs,
+        );
         results.push(result);
         details.push({ ...result, mode });
+        if (opts.progress)
+          process.stderr.write(
+            `  ${mode} ${q.id}: ${result.answer_mode} gold ${result.gold_in_answer ? 'yes' : 'no'} first words ${Math.round(probe.firstDeltaMs ?? 0)} ms, whole ${Math.round(probe.totalMs)} ms\n`,
+          );
       }
       const figures = siteReport(results, howto);
       process.stdout.write(
@@ -180,7 +197,7 @@ export async function runSiteEval(opts: SiteEvalOptions): Promise<number> {
           `${line('how-to', figures.howto)}  shows code ${pct(figures.howto.shows_code)}\n`,
         );
       if (errors) process.stdout.write(`  ${errors} errors\n`);
-      report[mode] = { ...figures, errors };
+      report[mode] = { ...figures, errors, stream_errors: streamErrors };
     }
     if (opts.details) writeFileSync(opts.details, `${details.map((d) => JSON.stringify(d)).join('\n')}\n`);
     if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);

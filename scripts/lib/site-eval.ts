@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import type { AnswerResponse } from '../../services/index.js';
 import { wordTokens } from '../../services/index.js';
+import { citationFigures } from './answer-probe.js';
 
 export interface SiteQuestion {
   readonly id: string;
@@ -124,6 +125,13 @@ export interface SiteQuestionResult {
   readonly shows_code: boolean;
   readonly words: number;
   readonly latency_ms: number;
+  /** To the first words of the answer (the first `delta` of the stream), when it was streamed. */
+  readonly first_words_ms?: number | undefined;
+  /** Citations, those Citebox's verifier marked supported, answer sentences, those carrying one. */
+  readonly citations: number;
+  readonly supported: number;
+  readonly sentences: number;
+  readonly cited_sentences: number;
   readonly answer: string;
   readonly first_citation: string | undefined;
   readonly sources: readonly string[];
@@ -137,6 +145,7 @@ export function scoreSiteAnswer(
   latencyMs: number,
   /** The visible text of a page of the site, lower case (for the lenient citation check). */
   pageText: (path: string) => string = () => '',
+  firstWordsMs?: number | undefined,
 ): SiteQuestionResult {
   const gold = new Set(q.urls.map((u) => u.replace(/^\/+/, '')));
   const firstMarker = /\[(\d+)\]/.exec(response.answer);
@@ -145,6 +154,9 @@ export function scoreSiteAnswer(
   const firstPath = firstCitation ? sitePath(firstCitation.url, origin) : undefined;
   const sources = response.sources.map((s) => sitePath(s.url, origin) ?? s.url);
   const answered = response.answer_mode !== 'none';
+  const cited = answered
+    ? citationFigures(response)
+    : { citations: 0, supported: 0, sentences: 0, citedSentences: 0 };
   return {
     id: q.id,
     kind: q.kind ?? 'other',
@@ -163,6 +175,11 @@ export function scoreSiteAnswer(
     shows_code: answered && /`/.test(response.answer),
     words: answered ? proseWords(response.answer) : 0,
     latency_ms: latencyMs,
+    ...(firstWordsMs !== undefined ? { first_words_ms: firstWordsMs } : {}),
+    citations: cited.citations,
+    supported: cited.supported,
+    sentences: cited.sentences,
+    cited_sentences: cited.citedSentences,
     answer: response.answer,
     first_citation: firstPath,
     sources,
@@ -180,6 +197,14 @@ export interface SiteFigures {
   readonly answers_over_60_words: number;
   readonly latency_p50_ms: number;
   readonly latency_p95_ms: number;
+  /** To the first words of the answer, over the answers that were streamed and had words. */
+  readonly first_words_p50_ms: number;
+  readonly first_words_p95_ms: number;
+  /** Supported citations / citations, and answer sentences with a supported one / sentences. */
+  readonly citation_supported: number;
+  readonly citation_recall: number;
+  /** How the answers were made (an LLM run may fall back to extractive, or abstain). */
+  readonly answer_modes: Record<string, number>;
 }
 
 function share(n: number, of: number): number {
@@ -195,6 +220,12 @@ function percentile(sorted: readonly number[], p: number): number {
 export function summarize(results: readonly SiteQuestionResult[]): SiteFigures {
   const answered = results.filter((r) => r.answer_mode !== 'none');
   const latencies = results.map((r) => r.latency_ms).sort((a, b) => a - b);
+  const firstWords = results
+    .flatMap((r) => (r.first_words_ms === undefined ? [] : [r.first_words_ms]))
+    .sort((a, b) => a - b);
+  const sum = (pick: (r: SiteQuestionResult) => number) => results.reduce((a, r) => a + pick(r), 0);
+  const modes: Record<string, number> = {};
+  for (const r of results) modes[r.answer_mode] = (modes[r.answer_mode] ?? 0) + 1;
   return {
     questions: results.length,
     gold_in_answer: share(results.filter((r) => r.gold_in_answer).length, results.length),
@@ -212,6 +243,17 @@ export function summarize(results: readonly SiteQuestionResult[]): SiteFigures {
     answers_over_60_words: answered.filter((r) => r.words > 60).length,
     latency_p50_ms: Math.round(percentile(latencies, 50) * 10) / 10,
     latency_p95_ms: Math.round(percentile(latencies, 95) * 10) / 10,
+    first_words_p50_ms: Math.round(percentile(firstWords, 50) * 10) / 10,
+    first_words_p95_ms: Math.round(percentile(firstWords, 95) * 10) / 10,
+    citation_supported: share(
+      sum((r) => r.supported),
+      sum((r) => r.citations),
+    ),
+    citation_recall: share(
+      sum((r) => r.cited_sentences),
+      sum((r) => r.sentences),
+    ),
+    answer_modes: modes,
   };
 }
 
