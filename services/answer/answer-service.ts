@@ -51,7 +51,7 @@ import {
   standaloneQuestionPrompt,
 } from './prompt.js';
 import { renumberAnswer } from './renumber.js';
-import { echoesQuestion, RepetitionGuard } from './repetition-guard.js';
+import { echoesQuestion, onlyRestatesSources, RepetitionGuard } from './repetition-guard.js';
 import { retrievalCoverage, tooWeakToAnswer } from './retrieval-confidence.js';
 
 export const DEFAULT_TOP_K = 5;
@@ -478,6 +478,11 @@ export class AnswerService {
           }
           if (assembler.text.trim() === '')
             throw new CiteboxError('LLM_ERROR', 'The language model returned no answer');
+          if (onlyRestatesSources(assembler.plain, prompted))
+            throw new CiteboxError(
+              'LLM_ERROR',
+              "The language model wrote only the sources' titles or markers instead of an answer",
+            );
           if (echoesQuestion(assembler.plain, context.question))
             throw new CiteboxError(
               'LLM_ERROR',

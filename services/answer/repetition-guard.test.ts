@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { echoesQuestion, RepetitionGuard } from './repetition-guard.js';
+import { echoesQuestion, onlyRestatesSources, RepetitionGuard } from './repetition-guard.js';
 
 function guard(text: string, size: number): { out: string; stopped: boolean } {
   const g = new RepetitionGuard();
@@ -77,5 +77,31 @@ describe('echoesQuestion', () => {
     ['长城总长度约为21196千米[1]。', '长城有多长？', false],
   ])('%j', (answer, question, expected) => {
     expect(echoesQuestion(answer, question)).toBe(expected);
+  });
+});
+
+describe('onlyRestatesSources', () => {
+  const sources = [
+    { title: 'git-maintenance', headings: ['git-maintenance(1) Manual Page', 'OPTIONS', '--auto'] },
+    { title: 'git-status', headings: ['git-status(1) Manual Page', 'OPTIONS', '-s, --short'] },
+    { title: 'Untitled' },
+  ];
+  // Answers of Qwen2.5-Coder 0.5B to questions about Git's manual (eval:answers --site).
+  it.each([
+    ['git-maintenance(1) Manual Page › OPTIONS › --auto [1]', true],
+    ['[1][2][3][4]', true],
+    ['. [2]. [3]. [4]. [5].', true],
+    ['git-maintenance(1) Manual Page › OPTIONS › --auto [1]\ngit-status(1) Manual Page › OPTIONS [2]', true],
+    ['<source n="1" title="git-status" section="git-status(1) Manual Page › OPTIONS › -s, --short">', true],
+    ['git-status(1) Manual Page [2]', true],
+    ['--auto [1]', false],
+    ['Untitled [3]', true],
+    ['', true],
+    ['git-status(1) Manual Page › OPTIONS › -s, --short: Give the output in the short-format [1].', false],
+    ['The default is 6700 loose objects [1].', false],
+    ['OPTIONS: 6700 [1]', false],
+    ['Use `git maintenance run --auto` [1].', false],
+  ])('%j → %s', (answer, expected) => {
+    expect(onlyRestatesSources(answer, sources)).toBe(expected);
   });
 });

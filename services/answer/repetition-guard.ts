@@ -113,3 +113,26 @@ export function echoesQuestion(answer: string, question: string): boolean {
   const fresh = said.filter((w) => !asked.has(w)).length;
   return said.length <= asked.size + 3 && fresh <= 1;
 }
+
+/**
+ * Whether an answer says nothing of its own: only markers and punctuation, or only the sources'
+ * titles and section paths copied from the prompt (`git-gc(1) Manual Page › OPTIONS › --auto [1]`,
+ * `<source n="1" …>`), which a small model writes instead of an answer on documentation pages.
+ */
+export function onlyRestatesSources(
+  answer: string,
+  sources: ReadonlyArray<{ readonly title: string; readonly headings?: readonly string[] | undefined }>,
+): boolean {
+  const squash = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
+  let rest = squash(answer.replace(/<\/?source\b[^>]*>?/giu, ' '));
+  // The longest first, so that a path is removed whole before a title inside it.
+  const labels = sources
+    // The title and the section path or its first parts, not a heading alone: an option's name
+    // (`--auto`) alone can be the answer.
+    .flatMap((s) => [s.title, ...(s.headings ?? []).map((_, i, all) => all.slice(0, i + 1).join(' › '))])
+    .map(squash)
+    .filter((label) => label.length > 0)
+    .sort((a, b) => b.length - a.length);
+  for (const label of labels) rest = rest.replaceAll(label, ' ');
+  return normalize(rest) === '';
+}

@@ -450,6 +450,20 @@ describe('LLM answers against a scripted OpenAI-compatible server', () => {
       await llm.waitForAbort(llm.requests.findIndex((r) => r.purpose === 'answer'));
     });
 
+    it('answers extractively when the model writes only a source title and markers', async () => {
+      // Qwen2.5-Coder 0.5B on documentation pages: the source's section path, or markers alone.
+      for (const reply of ['The Apollo program (facts) [1]', '[1][2]']) {
+        llm.respond((request) => (request.purpose === 'answer' ? streamReply(reply) : streamReply('')));
+        const events = await collect(
+          fixture.service(testLlm(llm.url)).stream({ query: APOLLO, mode: 'llm' }),
+        );
+        const done = doneOf(events);
+        expect(events.some((e) => e.type === 'error')).toBe(true);
+        expect(done.answer_mode).toBe('extractive');
+        expect(done.answer).toContain('July 20, 1969');
+      }
+    });
+
     it('asks again with half the sources when the server says the prompt is too long', async () => {
       let calls = 0;
       llm.respond((request) => {
