@@ -3,7 +3,7 @@
 // their column headers, thematic breaks. Inline code is kept as `code`; permalink glyphs, hidden
 // elements and lists made only of links are left out (the links are followed all the same: the
 // crawler reads them from the whole page). Pure: an element in, blocks and a few counts out.
-import { type ContentBlock, renderBlocks } from '../services/core.js';
+import { type ContentBlock, renderBlocks, textTable } from '../services/core.js';
 import { cleanText, type DomElement, type DomNode, ELEMENT_NODE, isHidden, TEXT_NODE, tagOf } from './dom.js';
 
 /** What the walk saw, for telling content pages from link hubs and indexes. */
@@ -598,7 +598,17 @@ export function collectBlocks(root: DomElement): CollectedBlocks {
         definitionList(el, depth, []);
       } else if (tag === 'PRE') {
         const text = codeText(el);
-        if (text.trim()) {
+        const drawn = text.trim() ? textTable(text) : undefined;
+        if (drawn) {
+          // A table drawn in text (a header, a ruler, aligned rows): its rows, like a data table's.
+          const anchor = takeAnchor();
+          const rows = drawn.rows.slice(0, MAX_TABLE_ROWS);
+          push(
+            { type: 'table', headers: drawn.headers, rows, ...(anchor ? { anchor } : {}) },
+            rows.reduce((a, r) => a + r.join(' ').length, 0),
+            0,
+          );
+        } else if (text.trim()) {
           const lang = codeLanguage(el);
           const anchor = takeAnchor();
           push(

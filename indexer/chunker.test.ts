@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContentBlock } from '../services/index.js';
-import { chunkBlocks } from './chunker.js';
+import { chunkBlocks, tableLead } from './chunker.js';
 import { markdownToBlocks } from './markdown.js';
 
 const words = (n: number, w = 'word') => Array.from({ length: n }, () => w).join(' ');
@@ -180,5 +180,34 @@ describe('chunkBlocks: structure', () => {
       ['PRAGMA busy_timeout sets the busy timeout.', 'pragma_busy_timeout'],
       ['PRAGMA cache_size sets the cache size.', 'pragma_cache_size'],
     ]);
+  });
+});
+
+describe('tableLead', () => {
+  it.each([
+    [
+      'The following is a complete list of valid strftime() substitutions:',
+      'The following is a complete list of valid strftime() substitutions',
+    ],
+    ['It has two parts. These columns are shown:', 'These columns are shown'],
+    ['A table follows.', undefined],
+    ['Note:', undefined],
+    [`${'word '.repeat(30)}:`, undefined],
+  ])('%s -> %s', (text, lead) => {
+    expect(tableLead({ type: 'text', text })).toBe(lead);
+  });
+
+  it('names a table without a caption by the sentence that introduces it', () => {
+    const chunks = chunkBlocks([
+      { type: 'heading', level: 1, text: 'Date functions' },
+      { type: 'text', text: 'The following is a complete list of valid strftime() substitutions:' },
+      { type: 'table', headers: [], rows: [['%j', 'day of year: 001-366']] },
+    ]);
+    const table = chunks.find((c) => c.kind === 'table');
+    expect(table?.headings).toEqual([
+      'Date functions',
+      'The following is a complete list of valid strftime() substitutions',
+    ]);
+    expect(table?.text).toBe('%j — day of year: 001-366');
   });
 });

@@ -150,6 +150,19 @@ function wordsOf(pieces: readonly Piece[]): number {
   return pieces.reduce((a, p) => a + p.words, 0);
 }
 
+/** Most words of a sentence that names the table after it. */
+const MAX_LEAD_WORDS = 24;
+
+/** The sentence that introduces a table: the last of the text right before it, ending with a colon. */
+export function tableLead(before: ContentBlock | undefined): string | undefined {
+  if (before?.type !== 'text') return undefined;
+  const sentence = splitSentences(before.text).at(-1)?.trim();
+  if (!sentence?.endsWith(':')) return undefined;
+  const words = countWords(sentence);
+  if (words < 3 || words > MAX_LEAD_WORDS) return undefined;
+  return sentence.replace(/\s*:$/, '');
+}
+
 export function chunkBlocks(blocks: readonly ContentBlock[], options: ChunkOptions = {}): Chunk[] {
   const maxWords = options.maxWords ?? DEFAULT_MAX_WORDS;
   const minWords = options.minWords ?? DEFAULT_MIN_WORDS;
@@ -265,7 +278,10 @@ export function chunkBlocks(blocks: readonly ContentBlock[], options: ChunkOptio
       }
       case 'table': {
         closeSection();
-        const headings = [...path.map((h) => h.text), ...(block.caption ? [block.caption] : [])];
+        // A table without a caption is named by the sentence that introduces it ("The following is
+        // a complete list of …:"), which its rows do not repeat.
+        const name = block.caption ?? tableLead(blocks[index - 1]);
+        const headings = [...path.map((h) => h.text), ...(name ? [name] : [])];
         const tableAnchor = block.anchor ?? anchor;
         const pieces = tableRows(block).map((row) => ({
           text: row,

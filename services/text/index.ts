@@ -23,6 +23,7 @@ export { collapseSpaces, makeSnippet, snippetText } from './snippet.js';
 export { englishStem } from './stem.js';
 export { stopWordsFor } from './stopwords.js';
 export { fenceCode, parseFence, renderBlocks, splitParagraphs, stripFences, tableRows } from './structure.js';
+export { rowCode, type TextTable, textTable } from './text-table.js';
 export {
   CHINESE_STOP_WORDS,
   CJK_CHAR,

@@ -2,6 +2,7 @@
 // indexer (passages), answers and snippets: code fenced as Markdown, table rows as lines that name
 // their columns, paragraphs apart by a blank line. Pure.
 import type { ContentBlock } from '../types.js';
+import { rowCode } from './text-table.js';
 
 /** A code block as Markdown: fenced with enough backticks that the code cannot close it. */
 export function fenceCode(text: string, lang?: string | undefined): string {
@@ -15,15 +16,21 @@ export function fenceCode(text: string, lang?: string | undefined): string {
 export function tableRows(table: Extract<ContentBlock, { type: 'table' }>): string[] {
   const named = table.headers.some((h) => h);
   return table.rows.map((row) => {
-    if (!named) return row.filter((c) => c).join(' — ');
-    return row
-      .map((cell, i) => {
-        if (!cell) return '';
-        const h = table.headers[i];
-        return h ? `${h}: ${cell}` : cell;
-      })
-      .filter(Boolean)
-      .join('; ');
+    // A row keyed by one-character codes also carries them as they are written together.
+    const code = rowCode(row);
+    const lead = code ? `${code} — ` : '';
+    if (!named) return lead + row.filter((c) => c).join(' — ');
+    return (
+      lead +
+      row
+        .map((cell, i) => {
+          if (!cell) return '';
+          const h = table.headers[i];
+          return h ? `${h}: ${cell}` : cell;
+        })
+        .filter(Boolean)
+        .join('; ')
+    );
   });
 }
 
