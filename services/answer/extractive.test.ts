@@ -214,6 +214,21 @@ describe('extractive answers over documentation structure', () => {
     expect(a.cited[0]).toBe(2);
   });
 
+  it('takes "used if Y is omitted" for a statement of the default', () => {
+    const a = extractiveAnswer({
+      query: "what separator does group_concat use if I don't give one?",
+      passages: [
+        {
+          n: 1,
+          kind: 'term',
+          headings: ['Aggregate functions', 'group_concat(X) group_concat(X,Y)'],
+          text: 'The group_concat() function returns a string which is the concatenation of all non-NULL values of X. If parameter Y is present then it is used as the separator between instances of X. A comma (",") is used as the separator if Y is omitted.',
+        },
+      ],
+    });
+    expect(a.text).toContain('A comma (",") is used as the separator if Y is omitted [1]');
+  });
+
   it('quotes a table row whole, with its column names', () => {
     const a = extractiveAnswer({
       query: 'what range of values does strftime %j produce?',

@@ -104,9 +104,10 @@ function holdsAnswerType(
       // Instructions: "Run …", "To crawl a site, run …", "Set X to …", or a command shown as code.
       return HOW_TO.test(sentence) || /`[^`\s]+\s[^`]+`/.test(sentence);
     case 'default':
-      // "… defaults to 90 days", "The default is 5", "… (default: true)", "off by default".
+      // "… defaults to 90 days", "The default is 5", "… (default: true)", "off by default", "a comma
+      // is used if Y is omitted".
       return (
-        /\bdefault(s|ed)?\b|\bby default\b|\bthe usual\b|\bnormally\b|\bunless (?:\w+ ){0,3}(?:specified|given|set|configured)\b|默认|缺省/i.test(
+        /\bdefault(s|ed)?\b|\bby default\b|\bthe usual\b|\bnormally\b|\bunless (?:\w+ ){0,3}(?:specified|given|set|configured)\b|\b(?:if|when) (?:[\w-]+ ){0,3}(?:is |are )?(?:omitted|left out|absent|missing|unspecified|not (?:given|specified|set|provided|present|supplied))\b|默认|缺省|省略|未指定|不指定/i.test(
           sentence,
         ) &&
         (/\d/.test(sentence) ||

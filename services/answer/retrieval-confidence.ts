@@ -1,7 +1,7 @@
 // Is retrieval good enough to answer from? The share of the question's content words that the
 // best retrieved passage holds (with its title and headings). Below a threshold Citebox abstains
 // instead of answering from passages about something else. Pure.
-import { lightStem, normalizeForMatch, queryTerms } from '../text/index.js';
+import { lightStem, namesShapedIdentifier, normalizeForMatch, queryTerms } from '../text/index.js';
 import { PassageEvidence } from './citation-verifier.js';
 
 /** Below this share of the question's words in the best passage, the answer is "none"… */
@@ -28,6 +28,11 @@ function namesOf(question: string): Set<string> {
   const out = new Set<string>();
   for (const m of question.matchAll(/(?<=\S\s+)\p{Lu}[\p{L}\p{N}'’-]*|\p{N}+/gu)) {
     out.add(lightStem(normalizeForMatch(m[0])));
+  }
+  // An identifier by its shape (group_concat, --name-only, gc.auto) names a thing as surely as a
+  // proper noun does.
+  if (namesShapedIdentifier(question)) {
+    for (const t of queryTerms(question)) if (/[_.-]/.test(t) || /[a-z][A-Z]/.test(t)) out.add(lightStem(t));
   }
   return out;
 }

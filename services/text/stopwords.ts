@@ -12,7 +12,9 @@ export const ENGLISH_STOP_WORDS: ReadonlySet<string> = words(`
   theirs them then there these they this those to too us was we were what when where which while who whom why
   will with would you your yours about after again against all am any because before below between both during
   each few further more most no nor not now off once only other out over own same some such through under until
-  up very just also s t`);
+  up very just also s t
+  don't doesn't didn't isn't aren't wasn't weren't can't won't wouldn't shouldn't couldn't haven't hasn't
+  hadn't i'm i've i'd i'll you're you've you'd it's that's there's let's`);
 
 /** Chinese function words (as the segmenters emit them) that carry no meaning in a query. */
 export const CHINESE_STOP_WORDS: ReadonlySet<string> = words(`
