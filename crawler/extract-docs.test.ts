@@ -201,6 +201,35 @@ describe('documentation pages from common generators', () => {
     expect(code).toEqual({ type: 'code', text: 'npm start', lang: 'sh' });
   });
 
+  it('reads a table drawn in a <pre> (header, ruler, aligned rows) as a table, other <pre> as code', () => {
+    const html = page(
+      'git-status(1)',
+      `<main><h1>git-status(1)</h1><h2 id="_short_format">Short Format</h2>
+<div class="literalblock"><div class="content"><pre><code>X          Y     Meaning
+-------------------------------------------------
+D           D    unmerged, both deleted
+U           U    unmerged, both modified
+-------------------------------------------------
+!           !    ignored</code></pre></div></div>
+<pre><code>$ git status --short
+ M README</code></pre></main>`,
+    );
+    const blocks = extractHtml(html, 'https://docs.example/').blocks;
+    expect(blocks.find((b) => b.type === 'table')).toEqual({
+      type: 'table',
+      headers: ['X', 'Y', 'Meaning'],
+      rows: [
+        ['D', 'D', 'unmerged, both deleted'],
+        ['U', 'U', 'unmerged, both modified'],
+        ['!', '!', 'ignored'],
+      ],
+    });
+    expect(blocks.find((b) => b.type === 'code')).toEqual({
+      type: 'code',
+      text: '$ git status --short\n M README',
+    });
+  });
+
   it('gives headings their ids (on the heading, its section or an anchor inside it)', () => {
     const headings = (html: string) =>
       extractHtml(html, 'https://docs.example/').blocks.flatMap((b) =>
