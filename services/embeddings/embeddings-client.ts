@@ -2,8 +2,11 @@
 // vLLM, llama.cpp's server, text-embeddings-inference) with the `openai` package. The rest of
 // Citebox sees only Embedder, so tests can stand in a local server. Batching, timeouts and error
 // wrapping live here; vectors come back unit-length, so cosine similarity is a dot product.
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+
+import type * as OpenAiLibrary from 'openai';
+import type OpenAI from 'openai';
 import { CiteboxError } from '../errors.js';
+import { lazyLibrary } from '../lazy-library.js';
 import type { Logger } from '../logger.js';
 
 export interface Embedder {
@@ -35,6 +38,8 @@ export interface EmbeddingsClientOptions {
 
 const DEFAULT_BATCH_SIZE = 64;
 const DEFAULT_MAX_CHARS = 4000;
+/** The `openai` package, loaded when the first client is built (lazy-library.ts). */
+const openai = lazyLibrary<typeof OpenAiLibrary>('openai');
 const DEFAULT_MAX_RETRIES = 2;
 
 /** Scales a vector to unit length (a zero vector stays zero). */
@@ -60,7 +65,7 @@ export class OpenAiEmbeddingsClient implements Embedder {
     this.#batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.#maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
     this.#logger = options.logger.child({ component: 'embeddings' });
-    this.#client = new OpenAI({
+    this.#client = new (openai().OpenAI)({
       baseURL: options.baseUrl,
       // Local servers take any key; the client library insists on one.
       apiKey: options.apiKey ?? 'not-needed',
@@ -109,8 +114,8 @@ export class OpenAiEmbeddingsClient implements Embedder {
   }
 
   private wrap(err: unknown, signal: AbortSignal | undefined): unknown {
-    if (err instanceof APIUserAbortError || signal?.aborted) return signal?.reason ?? err;
-    if (err instanceof APIConnectionTimeoutError) {
+    if (err instanceof openai().APIUserAbortError || signal?.aborted) return signal?.reason ?? err;
+    if (err instanceof openai().APIConnectionTimeoutError) {
       return new CiteboxError(
         'LLM_TIMEOUT',
         `The embeddings endpoint at ${this.#baseUrl} did not answer in time`,
@@ -119,7 +124,7 @@ export class OpenAiEmbeddingsClient implements Embedder {
         },
       );
     }
-    if (err instanceof APIConnectionError) {
+    if (err instanceof openai().APIConnectionError) {
       return new CiteboxError(
         'LLM_UNAVAILABLE',
         `The embeddings endpoint at ${this.#baseUrl} is unreachable`,
@@ -128,7 +133,7 @@ export class OpenAiEmbeddingsClient implements Embedder {
         },
       );
     }
-    if (err instanceof APIError) {
+    if (err instanceof openai().APIError) {
       this.#logger.warn({ status: err.status, model: this.model }, 'embeddings request failed');
       return new CiteboxError(
         'LLM_ERROR',

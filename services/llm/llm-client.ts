@@ -2,12 +2,15 @@
 // llama.cpp's server) through the `openai` package. The rest of Citebox sees only LlmClient, so
 // tests and other vendors can stand in. Retries, timeouts, error wrapping and the LLM metrics
 // (through llm-metrics.ts) live here.
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+
+import type * as OpenAiLibrary from 'openai';
+import type OpenAI from 'openai';
 import type {
   ChatCompletionCreateParams,
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
 import { CiteboxError } from '../errors.js';
+import { lazyLibrary } from '../lazy-library.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { HealthReport } from '../types.js';
@@ -74,6 +77,8 @@ export interface OpenAiCompatibleOptions {
   readonly metrics?: Metrics | undefined;
 }
 
+/** The `openai` package, loaded when the first client is built (lazy-library.ts). */
+const openai = lazyLibrary<typeof OpenAiLibrary>('openai');
 const DEFAULT_MAX_RETRIES = 2;
 const DEFAULT_RETRY_BASE_MS = 300;
 /** A retry-after longer than this is not worth waiting for: fall back instead. */
@@ -108,7 +113,7 @@ export class OpenAiCompatibleClient implements LlmClient {
     this.#logger = options.logger.child({ component: 'llm' });
     this.#baseUrl = options.baseUrl;
     this.#metrics = options.metrics;
-    this.#client = new OpenAI({
+    this.#client = new (openai().OpenAI)({
       baseURL: options.baseUrl,
       // Local servers (Ollama, llama.cpp) need no key, but the SDK insists on one.
       apiKey: options.apiKey ?? 'no-key',
@@ -223,7 +228,12 @@ export class OpenAiCompatibleClient implements LlmClient {
       return { ok: true };
     } catch (err) {
       // Some OpenAI-compatible servers have no /models; any HTTP answer means it is reachable.
-      if (err instanceof APIError && err.status !== undefined && err.status < 500 && err.status !== 401) {
+      if (
+        err instanceof openai().APIError &&
+        err.status !== undefined &&
+        err.status < 500 &&
+        err.status !== 401
+      ) {
         return { ok: true };
       }
       return {
@@ -254,7 +264,7 @@ export class OpenAiCompatibleClient implements LlmClient {
 
   /** Learns from a 400 that names a parameter this endpoint refuses; true when worth one more try. */
   #adapt(err: unknown, yielded: boolean): boolean {
-    if (yielded || !(err instanceof APIError) || err.status !== 400) return false;
+    if (yielded || !(err instanceof openai().APIError) || err.status !== 400) return false;
     const text = `${err.message} ${err.param ?? ''}`;
     if (!this.#useMaxCompletionTokens && /max_tokens/.test(text) && /max_completion_tokens/.test(text)) {
       this.#useMaxCompletionTokens = true;
@@ -274,26 +284,27 @@ export class OpenAiCompatibleClient implements LlmClient {
   /** The wait before the next attempt, or undefined when the error is not worth retrying. */
   #retryDelay(err: unknown, attempt: number): number | undefined {
     if (attempt >= this.#maxRetries) return undefined;
-    const status = err instanceof APIError ? err.status : undefined;
-    const refused = err instanceof APIConnectionError && !(err instanceof APIConnectionTimeoutError);
+    const status = err instanceof openai().APIError ? err.status : undefined;
+    const refused =
+      err instanceof openai().APIConnectionError && !(err instanceof openai().APIConnectionTimeoutError);
     const retryable = status === 429 || (status !== undefined && status >= 500) || refused;
-    if (!retryable || err instanceof APIUserAbortError) return undefined;
+    if (!retryable || err instanceof openai().APIUserAbortError) return undefined;
     const backoff = this.#retryBaseMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
-    const after = err instanceof APIError ? retryAfterMs(err.headers) : undefined;
+    const after = err instanceof openai().APIError ? retryAfterMs(err.headers) : undefined;
     if (after !== undefined) return after > MAX_RETRY_AFTER_MS ? undefined : after;
     return Math.round(backoff);
   }
 
   #wrap(err: unknown, reason: AbortReason, timeoutMs: number): CiteboxError {
     const model = this.model;
-    if (reason === 'timeout' || err instanceof APIConnectionTimeoutError) {
+    if (reason === 'timeout' || err instanceof openai().APIConnectionTimeoutError) {
       return new CiteboxError('LLM_TIMEOUT', `The language model did not answer within ${timeoutMs} ms`, {
         cause: err,
         details: { model },
       });
     }
     if (err instanceof CiteboxError) return err;
-    if (err instanceof APIError && err.status !== undefined) {
+    if (err instanceof openai().APIError && err.status !== undefined) {
       const status = err.status;
       const details = { model, status };
       if (status === 429 || status === 502 || status === 503 || status === 504) {
@@ -335,7 +346,7 @@ export class OpenAiCompatibleClient implements LlmClient {
         details,
       });
     }
-    if (err instanceof APIConnectionError) {
+    if (err instanceof openai().APIConnectionError) {
       return new CiteboxError('LLM_UNAVAILABLE', `The language model is unreachable at ${this.#baseUrl}`, {
         cause: err,
         details: { model },

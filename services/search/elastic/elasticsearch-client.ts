@@ -1,7 +1,9 @@
 // The EngineClient on the official Elasticsearch client, major 8. The 8.x client sends
 // `compatible-with=8` headers, which Elasticsearch 8.x and 9.x both accept; the 9.x client would
 // send `compatible-with=9`, which 8.x refuses. So one client serves both supported server lines.
-import { Client } from '@elastic/elasticsearch';
+import type * as Elasticsearch from '@elastic/elasticsearch';
+import type { Client } from '@elastic/elasticsearch';
+import { lazyLibrary } from '../../lazy-library.js';
 import {
   analyzedTokens,
   type BulkOperation,
@@ -41,6 +43,7 @@ export interface ElasticsearchClientOptions {
 }
 
 const ENGINE = 'Elasticsearch';
+const elasticsearch = lazyLibrary<typeof Elasticsearch>('@elastic/elasticsearch');
 /** How long a scan's point in time stays open between two pages. */
 const SCAN_KEEP_ALIVE = '5m';
 
@@ -53,7 +56,7 @@ export class ElasticsearchEngineClient implements EngineClient {
     this.displayUrl = redactUrl(options.url);
     this.#client =
       options.client ??
-      new Client({
+      new (elasticsearch().Client)({
         node: options.url,
         requestTimeout: options.requestTimeoutMs ?? 30_000,
         maxRetries: options.maxRetries ?? 2,

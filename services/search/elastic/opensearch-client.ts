@@ -1,8 +1,10 @@
 // The EngineClient on the official OpenSearch client (3.x, which serves OpenSearch 1.x–3.x).
 // Request bodies are the same as Elasticsearch's; this client takes them under `body` and wraps
 // every response in `{ body, statusCode }`.
-import { Client } from '@opensearch-project/opensearch';
+import type * as OpenSearch from '@opensearch-project/opensearch';
+import type { Client } from '@opensearch-project/opensearch';
 import { CiteboxError } from '../../errors.js';
+import { lazyLibrary } from '../../lazy-library.js';
 import {
   analyzedTokens,
   type BulkOperation,
@@ -40,6 +42,7 @@ export interface OpenSearchClientOptions {
 }
 
 const ENGINE = 'OpenSearch';
+const opensearch = lazyLibrary<typeof OpenSearch>('@opensearch-project/opensearch');
 /** How long a scan's scroll context stays open between two pages. */
 const SCAN_KEEP_ALIVE = '5m';
 
@@ -54,7 +57,7 @@ export class OpenSearchEngineClient implements EngineClient {
     this.displayUrl = redactUrl(options.url);
     this.#client =
       options.client ??
-      new Client({
+      new (opensearch().Client)({
         node: options.url,
         requestTimeout: options.requestTimeoutMs ?? 30_000,
         maxRetries: options.maxRetries ?? 2,
