@@ -1,5 +1,5 @@
 // `npm run bench:crawl [-- --pages 5000 --concurrency 16 --frontier 100000 --json]`
-// `npm run bench:crawl -- --site /usr/share/doc/sqlite3 [--json]` (a real site: a folder of HTML)
+// `npm run bench:crawl -- --site /usr/share/doc/sqlite3 [--rounds 3] [--json]` (a real site: a folder of HTML)
 // `npm run bench:crawl -- --documents 200 [--json]` (a folder of generated PDFs and DOCX files)
 //
 // Crawl throughput and memory on a generated site on 127.0.0.1 with politeness delays off:
@@ -14,7 +14,8 @@
 //
 // --site <html-root> serves a folder (index.html, else a listing, as python's http.server) and
 // crawls it from its index.html with both crawlers instead of the generated site (no frontier
-// part). --documents N generates N documents (half PDFs of --doc-pages pages, half Word files),
+// part); --rounds N alternates the two N times and prints the medians (a shared machine's load
+// changes between runs). --documents N generates N documents (half PDFs of --doc-pages pages, half Word files),
 // serves them with an index page, and crawls them with Citebox: documents/s and PDF pages/s end
 // to end, and documents/s read on the document threads alone.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -49,6 +50,8 @@ interface Args {
   seed: string | undefined;
   /** Extraction threads (default: Citebox's own choice). */
   extractThreads: number | undefined;
+  /** --site: Citebox and Crawlee runs, alternated (the median ratio is the figure). */
+  rounds: number;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -76,6 +79,7 @@ function parseArgs(argv: readonly string[]): Args {
     docPages: num('doc-pages', 12),
     seed: get('seed'),
     extractThreads: get('extract-threads') === undefined ? undefined : num('extract-threads', 1),
+    rounds: Math.max(1, num('rounds', 1)),
   };
 }
 
@@ -89,6 +93,11 @@ interface RunFigures {
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+/** CPU seconds of the whole process (all its threads) since `since`. */
+const cpuSeconds = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return round((used.user + used.system) / 1e6);
+};
 
 // ---- roles run in child processes ----
 
@@ -185,6 +194,7 @@ async function runCitebox(args: Args, url: string): Promise<RunFigures> {
     await backend.open();
     const crawls = new CrawlService({ config, logger, sink: new Indexer({ backend, logger }) });
     const started = performance.now();
+    const cpu = process.cpuUsage();
     // Links only: the sitemap is for the frontier run.
     const job = await crawls.runForeground({
       seeds: [`${url}${args.seed ?? 'p/0'}`],
@@ -192,6 +202,7 @@ async function runCitebox(args: Args, url: string): Promise<RunFigures> {
       max_depth: 10_000,
     });
     const seconds = (performance.now() - started) / 1000;
+    const cpu_seconds = cpuSeconds(cpu);
     await crawls.close();
     const stats = await backend.stats();
     await backend.close();
@@ -199,6 +210,7 @@ async function runCitebox(args: Args, url: string): Promise<RunFigures> {
       pages: job.stats.indexed,
       seconds: round(seconds),
       pages_per_second: round(job.stats.indexed / seconds),
+      cpu_seconds,
       peak_rss_mb: peakRssMb(),
       passages: stats.passages,
       fetched: job.stats.fetched,
@@ -323,12 +335,14 @@ async function runCrawlee(args: Args, url: string): Promise<RunFigures> {
       config,
     );
     const started = performance.now();
+    const cpu = process.cpuUsage();
     await crawler.run([`${url}${args.seed ?? 'p/0'}`]);
     const seconds = (performance.now() - started) / 1000;
     return {
       pages,
       seconds: round(seconds),
       pages_per_second: round(pages / seconds),
+      cpu_seconds: cpuSeconds(cpu),
       peak_rss_mb: peakRssMb(),
     };
   } finally {
@@ -566,33 +580,68 @@ async function benchDocuments(args: Args, say: (text: string) => void): Promise<
 /** --site: a real site (a folder of HTML) crawled by Citebox and by Crawlee in the same run. */
 async function benchSite(args: Args, say: (text: string) => void): Promise<void> {
   say(
-    `bench:crawl --site ${args.site}: served on 127.0.0.1, concurrency ${args.concurrency}, at most ${args.pages} pages, politeness delays off`,
+    `bench:crawl --site ${args.site}: served on 127.0.0.1, concurrency ${args.concurrency}, at most ${args.pages} pages, politeness delays off${args.rounds > 1 ? `, ${args.rounds} rounds (Citebox and Crawlee alternated)` : ''}`,
   );
   const site = await startSiteProcess(args, []);
   try {
     const withSeed = { ...args, seed: site.seed ?? '' };
-    const citebox = await measure('citebox', withSeed, site.url);
-    say(
-      `Citebox (fetch + extract + index into SQLite): ${citebox.pages} pages indexed, ${String(citebox['fetched'])} fetched, in ${citebox.seconds} s = ${citebox.pages_per_second} pages/s (${round(Number(citebox['fetched']) / citebox.seconds)} fetched/s), peak RSS ${citebox.peak_rss_mb} MB, ${String(citebox['passages'])} passages`,
-    );
-    let crawlee: RunFigures | undefined;
-    if (!args.skipCrawlee) {
-      crawlee = await measure('crawlee', withSeed, site.url);
+    const rounds: Array<{ citebox: RunFigures; crawlee: RunFigures | null; speedup: number | null }> = [];
+    for (let r = 0; r < args.rounds; r++) {
+      const citebox = await measure('citebox', withSeed, site.url);
       say(
-        `Crawlee CheerioCrawler (fetch + parse):        ${crawlee.pages} pages in ${crawlee.seconds} s = ${crawlee.pages_per_second} pages/s, peak RSS ${crawlee.peak_rss_mb} MB`,
+        `Citebox (fetch + extract + index into SQLite): ${citebox.pages} pages indexed, ${String(citebox['fetched'])} fetched, in ${citebox.seconds} s = ${citebox.pages_per_second} pages/s (${round(Number(citebox['fetched']) / citebox.seconds)} fetched/s), ${String(citebox['cpu_seconds'])} s CPU, peak RSS ${citebox.peak_rss_mb} MB, ${String(citebox['passages'])} passages`,
       );
+      let crawlee: RunFigures | null = null;
+      if (!args.skipCrawlee) {
+        crawlee = await measure('crawlee', withSeed, site.url);
+        say(
+          `Crawlee CheerioCrawler (fetch + parse):        ${crawlee.pages} pages in ${crawlee.seconds} s = ${crawlee.pages_per_second} pages/s, ${String(crawlee['cpu_seconds'])} s CPU, peak RSS ${crawlee.peak_rss_mb} MB`,
+        );
+        say(
+          `Citebox / Crawlee pages per second: ${round(citebox.pages_per_second / crawlee.pages_per_second)}× (target ≥ 1.5× at ≤ 250 MB peak RSS)`,
+        );
+      }
+      rounds.push({
+        citebox,
+        crawlee,
+        speedup: crawlee ? round(citebox.pages_per_second / crawlee.pages_per_second) : null,
+      });
+    }
+    const median = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const mid = Math.floor(sorted.length / 2);
+      return sorted.length % 2
+        ? (sorted[mid] as number)
+        : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+    };
+    const speedups = rounds.flatMap((r) => (r.speedup === null ? [] : [r.speedup]));
+    const summary =
+      rounds.length > 1
+        ? {
+            citebox_pages_per_second: round(median(rounds.map((r) => r.citebox.pages_per_second))),
+            crawlee_pages_per_second: speedups.length
+              ? round(median(rounds.flatMap((r) => (r.crawlee ? [r.crawlee.pages_per_second] : []))))
+              : null,
+            speedup: speedups.length ? round(median(speedups)) : null,
+            speedup_min: speedups.length ? Math.min(...speedups) : null,
+            citebox_peak_rss_mb: Math.max(...rounds.map((r) => r.citebox.peak_rss_mb)),
+          }
+        : undefined;
+    if (summary) {
       say(
-        `Citebox / Crawlee pages per second: ${round(citebox.pages_per_second / crawlee.pages_per_second)}× (target ≥ 1.5× at ≤ 250 MB peak RSS)`,
+        `Median of ${rounds.length} rounds: Citebox ${summary.citebox_pages_per_second} pages/s, Crawlee ${String(summary.crawlee_pages_per_second)} pages/s, Citebox / Crawlee ${String(summary.speedup)}× (lowest ${String(summary.speedup_min)}×), Citebox's highest peak RSS ${summary.citebox_peak_rss_mb} MB`,
       );
     }
     if (args.json) {
+      const last = rounds.at(-1);
       say(
         JSON.stringify({
           site: args.site,
           concurrency: args.concurrency,
-          citebox,
-          crawlee: crawlee ?? null,
-          speedup: crawlee ? round(citebox.pages_per_second / crawlee.pages_per_second) : null,
+          citebox: last?.citebox,
+          crawlee: last?.crawlee ?? null,
+          speedup: last?.speedup ?? null,
+          ...(summary ? { rounds: rounds.length, median: summary, all: rounds } : {}),
         }),
       );
     }
