@@ -4,7 +4,16 @@
 // elements and lists made only of links are left out (the links are followed all the same: the
 // crawler reads them from the whole page). Pure: an element in, blocks and a few counts out.
 import { type ContentBlock, renderBlocks, textTable } from '../services/core.js';
-import { cleanText, type DomElement, type DomNode, ELEMENT_NODE, isHidden, TEXT_NODE, tagOf } from './dom.js';
+import {
+  cleanText,
+  type DomElement,
+  type DomNode,
+  ELEMENT_NODE,
+  hasText,
+  isHidden,
+  TEXT_NODE,
+  tagOf,
+} from './dom.js';
 
 /** What the walk saw, for telling content pages from link hubs and indexes. */
 export interface BlockCounts {
@@ -300,7 +309,7 @@ export function collectBlocks(root: DomElement): CollectedBlocks {
       if (tag === 'A') {
         if (isPermalink(el)) continue;
         const id = el.getAttribute('name') ?? (el.hasAttribute('href') ? null : el.getAttribute('id'));
-        if (id && !cleanText(el.textContent)) {
+        if (id && !hasText(el.textContent)) {
           if (into === inline && /\S/.test(inline.text)) lateAnchor = id;
           else pendingAnchor ??= id;
           continue;
@@ -645,13 +654,13 @@ function boldHeading(p: DomElement): boolean {
   let bold: DomElement | undefined;
   for (const child of Array.from(p.childNodes)) {
     if (child.nodeType === TEXT_NODE) {
-      if (cleanText(child.textContent)) return false;
+      if (hasText(child.textContent)) return false;
       continue;
     }
     if (child.nodeType !== ELEMENT_NODE) continue;
     const el = child as DomElement;
     const tag = tagOf(el);
-    if (tag === 'A' && !cleanText(el.textContent)) continue;
+    if (tag === 'A' && !hasText(el.textContent)) continue;
     if ((tag !== 'B' && tag !== 'STRONG') || bold) return false;
     bold = el;
   }

@@ -33,17 +33,25 @@ const ALIASES: Readonly<Record<string, string>> = {
 
 const WESTERN = new Set(['windows-1252', 'iso-8859-15']);
 
+/** Encodings of the labels seen so far: building a TextDecoder only to read a label's name, once per page, showed in profiles. */
+const LABELS = new Map<string, string | undefined>();
+
 /** The encoding a label names (WHATWG labels plus our aliases), or undefined. */
 function encodingForLabel(label: string, fromMeta: boolean): string | undefined {
   const l = label.toLowerCase();
   if (!l) return undefined;
   const name = (fromMeta || !l.startsWith('utf-16') ? ALIASES[l] : undefined) ?? l;
+  if (LABELS.has(name)) return LABELS.get(name);
+  let encoding: string | undefined;
   try {
-    const encoding = new TextDecoder(name).encoding;
-    return encoding === 'gbk' ? 'gb18030' : encoding;
+    encoding = new TextDecoder(name).encoding;
+    if (encoding === 'gbk') encoding = 'gb18030';
   } catch {
-    return undefined; // an unknown label: fall through to the next source
+    encoding = undefined; // an unknown label: fall through to the next source
   }
+  // Bounded: labels come from pages.
+  if (LABELS.size < 256) LABELS.set(name, encoding);
+  return encoding;
 }
 
 /** The WHATWG encoding name for a charset label, or undefined for labels TextDecoder doesn't know. */

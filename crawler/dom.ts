@@ -32,8 +32,22 @@ export interface DomDocument {
 export const TEXT_NODE = 3;
 export const ELEMENT_NODE = 1;
 
+/** White space that collapsing changes: a run of two or more, or one that is not a plain space. */
+const COLLAPSIBLE = /\s{2,}|[^\S ]/g;
+
+/**
+ * Text with its white space collapsed to single spaces and trimmed. (Replacing only the runs that
+ * change, not every space, halves the time on documentation pages.)
+ */
 export function cleanText(text: string | null | undefined): string {
-  return (text ?? '').replace(/\s+/g, ' ').trim();
+  return (text ?? '').trim().replace(COLLAPSIBLE, ' ');
+}
+
+const NOT_SPACE = /\S/;
+
+/** Whether a text has anything but white space: `cleanText(text) !== ''` without building it. */
+export function hasText(text: string | null | undefined): boolean {
+  return text ? NOT_SPACE.test(text) : false;
 }
 
 /** Upper-case tag name (other DOMs keep XHTML names as written). */

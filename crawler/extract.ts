@@ -8,8 +8,14 @@
 import type { ContentBlock, PageRole } from '../services/core.js';
 import { collectBlocks as collectStructuredBlocks } from './content-blocks.js';
 import { mainContent } from './content-root.js';
-import { cleanText, type DomDocument, ELEMENT_NODE } from './dom.js';
-import { type HtmlElement, type HtmlText, parseHtmlTree } from './html-tree.js';
+import { cleanText, type DomElement, ELEMENT_NODE, hasText } from './dom.js';
+import {
+  elementsByTag,
+  type HtmlDocument,
+  type HtmlElement,
+  type HtmlText,
+  parseHtmlTree,
+} from './html-tree.js';
 import { indexableRole, pageRole } from './page-role.js';
 import { resolveLink } from './urls.js';
 
@@ -43,6 +49,9 @@ const HEAD_ONLY = new Set(['TITLE', 'META', 'LINK', 'STYLE', 'SCRIPT', 'BASE', '
 
 export { cleanText };
 
+/** Tags whose elements extraction reads from the whole page (metadata, links, forms). */
+const PAGE_TAGS = ['meta', 'base', 'link', 'title', 'h1', 'time', 'a', 'area', 'input', 'script'] as const;
+
 function parseDate(value: string | null | undefined): string | undefined {
   if (!value) return undefined;
   const t = Date.parse(value.trim());
@@ -55,7 +64,7 @@ function parseDate(value: string | null | undefined): string | undefined {
  * and a <body> after it when it lacks them (`document.body`), and content the parser left beside
  * <head> is moved into <body>.
  */
-function parseDocument(html: string): DomDocument {
+function parseDocument(html: string): HtmlDocument {
   const hasHtml = /<html[\s>]/i.test(html.slice(0, 4096));
   const source = hasHtml ? html : `<!doctype html><html><head></head><body>${html}</body></html>`;
   const document = parseHtmlTree(source);
@@ -68,7 +77,7 @@ function parseDocument(html: string): DomDocument {
       const tag = child.tagName;
       if (tag === 'HEAD' || tag === 'BODY' || HEAD_ONLY.has(tag)) continue;
       strays.add(child);
-    } else if (cleanText(child.data)) {
+    } else if (hasText(child.data)) {
       strays.add(child);
     }
   }
@@ -84,9 +93,9 @@ function parseDocument(html: string): DomDocument {
 }
 
 /** <meta> values by lower-cased name / property / http-equiv / itemprop, first one wins. */
-function readMeta(document: DomDocument): Map<string, string> {
+function readMeta(metaElements: readonly DomElement[]): Map<string, string> {
   const out = new Map<string, string>();
-  for (const el of Array.from(document.getElementsByTagName('meta'))) {
+  for (const el of metaElements) {
     const content = el.getAttribute('content');
     if (content === null) continue;
     for (const attr of ['name', 'property', 'http-equiv', 'itemprop']) {
@@ -103,7 +112,10 @@ function readMeta(document: DomDocument): Map<string, string> {
 export function extractHtml(html: string, pageUrl: string): ExtractedHtml {
   const document = parseDocument(html);
   // One pass over <meta> and <link> instead of a selector per field (css-select compiles each).
-  const metas = readMeta(document);
+  // The elements read below, found in one walk of the page rather than one per tag.
+  const byTag = elementsByTag(document, PAGE_TAGS);
+  const tagged = (tag: (typeof PAGE_TAGS)[number]): HtmlElement[] => byTag.get(tag) ?? [];
+  const metas = readMeta(tagged('meta'));
   const meta = (...keys: string[]) => {
     for (const key of keys) {
       const value = cleanText(metas.get(key));
@@ -113,8 +125,8 @@ export function extractHtml(html: string, pageUrl: string): ExtractedHtml {
   };
   let baseHref: string | null | undefined;
   let canonicalHref: string | null | undefined;
-  for (const el of Array.from(document.getElementsByTagName('base'))) baseHref ??= el.getAttribute('href');
-  for (const el of Array.from(document.getElementsByTagName('link'))) {
+  for (const el of tagged('base')) baseHref ??= el.getAttribute('href');
+  for (const el of tagged('link')) {
     const rel = ` ${(el.getAttribute('rel') ?? '').toLowerCase()} `;
     if (rel.includes(' canonical ')) canonicalHref ??= el.getAttribute('href');
   }
@@ -129,8 +141,8 @@ export function extractHtml(html: string, pageUrl: string): ExtractedHtml {
     const value = cleanText(raw);
     if (key.startsWith('og:') && key.length > 3 && value) openGraph[key.slice(3)] = value;
   }
-  const firstText = (tag: string) => {
-    const el = document.getElementsByTagName(tag)[0];
+  const firstText = (tag: 'title' | 'h1') => {
+    const el = tagged(tag)[0];
     return cleanText(el?.textContent);
   };
   const title = firstText('title') || openGraph['title'] || firstText('h1') || '';
@@ -148,7 +160,7 @@ export function extractHtml(html: string, pageUrl: string): ExtractedHtml {
     meta('article:published_time', 'datepublished', 'date', 'dc.date', 'dcterms.created', 'pubdate'),
   );
   if (!publishedAt) {
-    for (const el of Array.from(document.getElementsByTagName('time'))) {
+    for (const el of tagged('time')) {
       const datetime = el.getAttribute('datetime');
       if (
         datetime &&
@@ -163,10 +175,7 @@ export function extractHtml(html: string, pageUrl: string): ExtractedHtml {
   const links: string[] = [];
   if (!nofollow) {
     const seen = new Set<string>();
-    const anchors = [
-      ...Array.from(document.getElementsByTagName('a')),
-      ...Array.from(document.getElementsByTagName('area')),
-    ];
+    const anchors = [...tagged('a'), ...tagged('area')];
     for (const el of anchors) {
       const href = el.getAttribute('href');
       if (href === null) continue;
@@ -182,7 +191,7 @@ export function extractHtml(html: string, pageUrl: string): ExtractedHtml {
 
   // A search form on the page (read before boilerplate removal takes forms out).
   let hasSearchForm = false;
-  for (const input of Array.from(document.getElementsByTagName('input'))) {
+  for (const input of tagged('input')) {
     const type = (input.getAttribute('type') ?? 'text').toLowerCase();
     const name = (input.getAttribute('name') ?? '').toLowerCase();
     if (
@@ -193,7 +202,7 @@ export function extractHtml(html: string, pageUrl: string): ExtractedHtml {
       break;
     }
   }
-  publishedAt ??= jsonLdDate(document);
+  publishedAt ??= jsonLdDate(tagged('script'));
 
   // Main content: boilerplate out, the content's root found, its blocks collected.
   const root = mainContent(document);
@@ -229,8 +238,8 @@ export function extractHtml(html: string, pageUrl: string): ExtractedHtml {
 }
 
 /** `datePublished` of the page's JSON-LD (schema.org), when it has one. */
-function jsonLdDate(document: DomDocument): string | undefined {
-  for (const script of Array.from(document.getElementsByTagName('script'))) {
+function jsonLdDate(scripts: readonly DomElement[]): string | undefined {
+  for (const script of scripts) {
     if ((script.getAttribute('type') ?? '').toLowerCase() !== 'application/ld+json') continue;
     const m = /"datePublished"\s*:\s*"([^"]{4,40})"/.exec(script.textContent ?? '');
     const date = parseDate(m?.[1]);

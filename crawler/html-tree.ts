@@ -52,16 +52,25 @@ function classTokens(value: string): string {
 /** Concatenated text of a subtree, without recursion (pages nest thousands deep). */
 function textOf(node: Parent): string {
   let out = '';
-  const stack: Array<{ nodes: readonly Child[]; i: number }> = [{ nodes: node.childNodes, i: 0 }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1] as { nodes: readonly Child[]; i: number };
-    if (top.i >= top.nodes.length) {
-      stack.pop();
+  // A stack of child lists and of the position reached in each.
+  const lists: Array<readonly Child[]> = [node.childNodes];
+  const positions: number[] = [0];
+  while (lists.length > 0) {
+    const top = lists.length - 1;
+    const nodes = lists[top] as readonly Child[];
+    const i = positions[top] as number;
+    if (i >= nodes.length) {
+      lists.pop();
+      positions.pop();
       continue;
     }
-    const child = top.nodes[top.i++] as Child;
+    positions[top] = i + 1;
+    const child = nodes[i] as Child;
     if (child.nodeType === TEXT_NODE) out += child.data;
-    else if (child.childNodes.length > 0) stack.push({ nodes: child.childNodes, i: 0 });
+    else if (child.childNodes.length > 0) {
+      lists.push(child.childNodes);
+      positions.push(0);
+    }
   }
   return out;
 }
@@ -77,23 +86,48 @@ function descendants(
   intoTemplates: boolean,
 ): HtmlElement[] {
   const out: HtmlElement[] = [];
-  const stack: Array<{ nodes: readonly Child[]; i: number }> = [{ nodes: node.childNodes, i: 0 }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1] as { nodes: readonly Child[]; i: number };
-    if (top.i >= top.nodes.length) {
-      stack.pop();
+  const lists: Array<readonly Child[]> = [node.childNodes];
+  const positions: number[] = [0];
+  while (lists.length > 0) {
+    const top = lists.length - 1;
+    const nodes = lists[top] as readonly Child[];
+    const i = positions[top] as number;
+    if (i >= nodes.length) {
+      lists.pop();
+      positions.pop();
       continue;
     }
-    const child = top.nodes[top.i++] as Child;
+    positions[top] = i + 1;
+    const child = nodes[i] as Child;
     if (child.nodeType !== ELEMENT_NODE) continue;
     if (test(child)) {
       out.push(child);
       if (first) return out;
     }
-    if (child.childNodes.length > 0 && (intoTemplates || child.localName !== 'template'))
-      stack.push({ nodes: child.childNodes, i: 0 });
+    if (child.childNodes.length > 0 && (intoTemplates || child.localName !== 'template')) {
+      lists.push(child.childNodes);
+      positions.push(0);
+    }
   }
   return out;
+}
+
+/**
+ * The elements of each of `tags` (lower case) under `node`, in document order, as
+ * getElementsByTagName finds them: one walk for all of them.
+ */
+export function elementsByTag(node: Parent, tags: readonly string[]): Map<string, HtmlElement[]> {
+  const found = new Map<string, HtmlElement[]>(tags.map((tag) => [tag, []]));
+  descendants(
+    node,
+    (el) => {
+      found.get(el.localName)?.push(el);
+      return false;
+    },
+    false,
+    true,
+  );
+  return found;
 }
 
 const SELECTOR_PART = /^(?:([a-z][a-z0-9-]*)|\[([a-z][a-z0-9-]*)(?:=([a-z0-9_-]+|"[^"]*"))?\])$/i;

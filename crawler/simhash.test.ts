@@ -176,4 +176,28 @@ describe('simhash fast path', () => {
       expect(fast ? fingerprintToHex(fast) : undefined).toBe(referenceSimhash(text));
     }
   });
+
+  it('gives the reference fingerprints of long pages (bit counts carried over many shingles)', () => {
+    let seed = 11;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed;
+    };
+    for (let n = 0; n < 20; n++) {
+      const length = 100 + (next() % 4000);
+      // A small vocabulary: shingles repeat, so some bits are set in nearly all of them.
+      const vocabulary = 3 + (n % 5) * 40;
+      const text = Array.from({ length }, () => `w${next() % vocabulary}`).join(' ');
+      const fast = simhash(text);
+      expect(fast ? fingerprintToHex(fast) : undefined).toBe(referenceSimhash(text));
+    }
+    // One shingle over and over: every bit it has is counted in every shingle.
+    for (const period of ['x', 'x y', 'x y z', 'lens keeper lamp tower']) {
+      for (const repeats of [8, 14, 15, 16, 17, 31, 46, 500]) {
+        const text = Array.from({ length: repeats }, () => period).join(' ');
+        const fast = simhash(text);
+        expect(fast ? fingerprintToHex(fast) : undefined).toBe(referenceSimhash(text));
+      }
+    }
+  });
 });

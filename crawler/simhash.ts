@@ -89,9 +89,35 @@ export function simhash(text: string): Fingerprint | undefined {
   const words = wordHashes(text);
   if (words.length < MIN_WORDS) return undefined;
   // How many shingles have each bit set; a bit of the fingerprint is set when most do (the sign
-  // of the +1/-1 sum SimHash takes, without a branch per bit).
+  // of the +1/-1 sum SimHash takes, without a branch per bit). The counts are kept four bits wide
+  // in eight 32-bit counters (counter k holds bits k, k+4, k+8, … of the halves, one per nibble)
+  // and moved into `ones` before a nibble can overflow: eight additions per shingle, not 64.
   const ones = new Int32Array(64);
   const shingles = words.length - 2;
+  const NIBBLES = 0x11111111;
+  let h0 = 0;
+  let h1 = 0;
+  let h2 = 0;
+  let h3 = 0;
+  let l0 = 0;
+  let l1 = 0;
+  let l2 = 0;
+  let l3 = 0;
+  let pending = 0;
+  const spill = () => {
+    for (let n = 0; n < 32; n += 4) {
+      ones[n] = (ones[n] as number) + ((h0 >>> n) & 0xf);
+      ones[n + 1] = (ones[n + 1] as number) + ((h1 >>> n) & 0xf);
+      ones[n + 2] = (ones[n + 2] as number) + ((h2 >>> n) & 0xf);
+      ones[n + 3] = (ones[n + 3] as number) + ((h3 >>> n) & 0xf);
+      ones[n + 32] = (ones[n + 32] as number) + ((l0 >>> n) & 0xf);
+      ones[n + 33] = (ones[n + 33] as number) + ((l1 >>> n) & 0xf);
+      ones[n + 34] = (ones[n + 34] as number) + ((l2 >>> n) & 0xf);
+      ones[n + 35] = (ones[n + 35] as number) + ((l3 >>> n) & 0xf);
+    }
+    h0 = h1 = h2 = h3 = l0 = l1 = l2 = l3 = 0;
+    pending = 0;
+  };
   for (let i = 0; i < shingles; i++) {
     // A shingle's two 32-bit halves, mixed from its three word hashes.
     const a = words[i] as number;
@@ -99,11 +125,18 @@ export function simhash(text: string): Fingerprint | undefined {
     const c = words[i + 2] as number;
     const hi = fmix((Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(c, 0xc2b2ae3d)) >>> 0);
     const lo = fmix((Math.imul(a, 0x27d4eb2f) + Math.imul(b, 0x165667b1) + Math.imul(c, 0xd3a2646c)) >>> 0);
-    for (let bit = 0; bit < 32; bit++) {
-      ones[bit] = (ones[bit] as number) + ((hi >>> bit) & 1);
-      ones[bit + 32] = (ones[bit + 32] as number) + ((lo >>> bit) & 1);
-    }
+    h0 += hi & NIBBLES;
+    h1 += (hi >>> 1) & NIBBLES;
+    h2 += (hi >>> 2) & NIBBLES;
+    h3 += (hi >>> 3) & NIBBLES;
+    l0 += lo & NIBBLES;
+    l1 += (lo >>> 1) & NIBBLES;
+    l2 += (lo >>> 2) & NIBBLES;
+    l3 += (lo >>> 3) & NIBBLES;
+    // A nibble holds 15.
+    if (++pending === 15) spill();
   }
+  spill();
   let hi = 0;
   let lo = 0;
   for (let bit = 0; bit < 32; bit++) {
