@@ -19,7 +19,7 @@
 // serves them with an index page, and crawls them with Citebox: documents/s and PDF pages/s end
 // to end, and documents/s read on the document threads alone.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -201,11 +201,13 @@ async function runCitebox(args: Args, url: string): Promise<RunFigures> {
       max_pages: args.pages,
       max_depth: 10_000,
     });
-    const seconds = (performance.now() - started) / 1000;
-    const cpu_seconds = cpuSeconds(cpu);
+    // The crawl is over once its threads are stopped and the index is closed (its last merge
+    // written), as when `citebox crawl` exits.
     await crawls.close();
     const stats = await backend.stats();
     await backend.close();
+    const seconds = (performance.now() - started) / 1000;
+    const cpu_seconds = cpuSeconds(cpu);
     return {
       pages: job.stats.indexed,
       seconds: round(seconds),
@@ -358,11 +360,24 @@ function round(n: number): number {
 
 const self = fileURLToPath(import.meta.url);
 
+/**
+ * The Node flags the `citebox` command runs with (its launcher's first line, `#!/usr/bin/env -S
+ * node …`): Citebox's processes here run as the command does.
+ */
+function launcherFlags(shebang: string): string[] {
+  const m = /^#!\S*env(?:\s+-S)?\s+node((?:\s+--[\w-]+(?:=\S+)?)*)\s*$/.exec(shebang);
+  return m?.[1] ? m[1].trim().split(/\s+/) : [];
+}
+const citeboxFlags = launcherFlags(
+  readFileSync(new URL('../../bin/citebox.js', import.meta.url), 'utf8').split('\n', 1)[0] ?? '',
+);
+
 function child(role: string, args: Args, extra: string[] = []): ChildProcess {
   return spawn(
     process.execPath,
     [
       ...(role === 'frontier' ? ['--expose-gc'] : []),
+      ...(role === 'site' || role === 'crawlee' ? [] : citeboxFlags),
       self,
       '--role',
       role,
@@ -580,7 +595,7 @@ async function benchDocuments(args: Args, say: (text: string) => void): Promise<
 /** --site: a real site (a folder of HTML) crawled by Citebox and by Crawlee in the same run. */
 async function benchSite(args: Args, say: (text: string) => void): Promise<void> {
   say(
-    `bench:crawl --site ${args.site}: served on 127.0.0.1, concurrency ${args.concurrency}, at most ${args.pages} pages, politeness delays off${args.rounds > 1 ? `, ${args.rounds} rounds (Citebox and Crawlee alternated)` : ''}`,
+    `bench:crawl --site ${args.site}: served on 127.0.0.1, concurrency ${args.concurrency}, at most ${args.pages} pages, politeness delays off${args.rounds > 1 ? `, ${args.rounds} rounds (Citebox and Crawlee alternated)` : ''}; Citebox runs as \`node ${citeboxFlags.join(' ')}\` (bin/citebox.js)`,
   );
   const site = await startSiteProcess(args, []);
   try {

@@ -23,5 +23,11 @@ export function documentPageAnalysis(doc: DocumentAnalysis): PageAnalysis {
     role: 'content',
     indexable: true,
   };
-  return { page, text: doc.text, contentHash: doc.contentHash, simhash: doc.simhash, charset: 'binary' };
+  return {
+    page,
+    textLength: doc.text.length,
+    contentHash: doc.contentHash,
+    simhash: doc.simhash,
+    charset: 'binary',
+  };
 }

@@ -80,7 +80,7 @@ export class PagePipeline {
           url: finalHref,
         });
     if (!analysis) return;
-    const { page, text, contentHash } = analysis;
+    const { page, textLength, contentHash } = analysis;
     const robotsTag = parseXRobotsTag(result.headers['x-robots-tag'], fetcher.userAgent);
     const noindex = page.noindex || robotsTag.noindex;
     const nofollow = page.nofollow || robotsTag.nofollow;
@@ -158,7 +158,7 @@ export class PagePipeline {
     const indexUrl = canonical ?? finalHref;
     const indexKey = canonicalKey ?? finalUrl;
 
-    if (!text) {
+    if (textLength === 0) {
       skip('no text', 'skipped');
       return;
     }
