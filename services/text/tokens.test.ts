@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forEachWord, wordTokens } from './tokens.js';
+import { countWordRuns, forEachWord, wordTokens } from './tokens.js';
 
 /** ICU's word-like segments of a text, as offsets: what forEachWord must give. */
 function icuWords(text: string): Array<[number, number]> {
@@ -75,5 +75,47 @@ describe('word segmentation', () => {
       'foxo3a',
     ]);
     expect(wordTokens('__init__ foo_bar')).toEqual(['init', 'foo_bar']);
+  });
+});
+
+describe('countWordRuns', () => {
+  // Its definition: the matches of this expression.
+  const WORD_RUN = /[\p{L}\p{N}\p{M}]+(?:['’.][\p{L}\p{N}\p{M}]+)*/gu;
+  const byRegex = (text: string) => [...text.matchAll(WORD_RUN)].length;
+
+  it.each([
+    ['', 0],
+    ['hello world', 2],
+    ["don't stop", 2],
+    ['don’t e.g. i.e.', 3],
+    ['a..b', 2],
+    ["a.'b", 2],
+    ["'a' .b. c.", 3],
+    ['v1.2.3-rc', 2],
+    ['naïve café, Zürich', 3],
+    ['e\u0301t\u0301e', 1],
+    ['\u0301x', 1],
+    ['𝒳𝒴 z', 2],
+    ['\ud800 a \udc00b', 2],
+    ['x\u00a0y\u2014z', 3],
+    ['Привет, мир', 2],
+  ])('%j has %i', (text, n) => {
+    expect(countWordRuns(text)).toBe(n);
+    expect(byRegex(text)).toBe(n);
+  });
+
+  it('counts as the expression does on random text', () => {
+    const alphabet = [..."ab Z09.'’-_ \u00e9\u0301\u00a0\u2014\u4e2d𝒳\ud800\udc00,\n"];
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let t = 0; t < 3000; t++) {
+      let text = '';
+      const len = rand(40);
+      for (let i = 0; i < len; i++) text += alphabet[rand(alphabet.length)];
+      expect(countWordRuns(text), JSON.stringify(text)).toBe(byRegex(text));
+    }
   });
 });

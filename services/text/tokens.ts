@@ -115,7 +115,6 @@ export function queryTerms(text: string): string[] {
 
 /** Counts words the way readers do: CJK characters count one each, other words by tokens. */
 const CJK_CHARS = new RegExp(CJK_CHAR.source, 'gu');
-const WORD_RUN = /[\p{L}\p{N}\p{M}]+(?:['’.][\p{L}\p{N}\p{M}]+)*/gu;
 
 export function countWords(text: string): number {
   // Runs on every paragraph the indexer chunks, so no Intl.Segmenter here: CJK characters are
@@ -128,7 +127,47 @@ export function countWords(text: string): number {
       return ' ';
     });
   }
-  for (const _ of rest.matchAll(WORD_RUN)) n++;
+  return n + countWordRuns(rest);
+}
+
+/** A character (code point) words are made of: a letter, a digit or a mark. */
+const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
+
+/**
+ * How many words text has: the matches of `[\p{L}\p{N}\p{M}]+(?:['’.][\p{L}\p{N}\p{M}]+)*` (global,
+ * Unicode), so "e.g." and "don't" count once, counted in one scan with no match made: a run starts at
+ * a word character unless it follows one, directly or across a single `'`, `’` or `.` (a run goes
+ * on across one of those only when a word character follows it, so every word character belongs to
+ * a run and the one before such a separator ends the run the next one continues).
+ */
+export function countWordRuns(text: string): number {
+  let n = 0;
+  // Classes of the previous two code points: 2 a word character, 1 a separator, 0 anything else.
+  let prev = 0;
+  let prev2 = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let cls: number;
+    if (c < 0x80) {
+      cls =
+        (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)
+          ? 2
+          : c === 0x27 || c === 0x2e
+            ? 1
+            : 0;
+    } else if (c === 0x2019) {
+      cls = 1;
+    } else {
+      // Outside ASCII the Unicode properties decide, on the whole code point (a surrogate pair too).
+      const low = text.charCodeAt(i + 1);
+      const pair = c >= 0xd800 && c <= 0xdbff && low >= 0xdc00 && low <= 0xdfff;
+      cls = WORD_CHAR.test(pair ? text.slice(i, i + 2) : (text[i] as string)) ? 2 : 0;
+      if (pair) i++;
+    }
+    if (cls === 2 && prev !== 2 && !(prev === 1 && prev2 === 2)) n++;
+    prev2 = prev;
+    prev = cls;
+  }
   return n;
 }
 
