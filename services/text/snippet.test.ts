@@ -178,6 +178,15 @@ describe('hitOffsets', () => {
     '"fees"',
     'pilot’s',
     'l’landing',
+    // Lower-cased to ASCII (the Kelvin sign) or to a longer text (U+0130): no word starts there.
+    '\u212apilot',
+    'pi\u212alot',
+    '\u0130pilot',
+    'landİ',
+    'ΑΣ.Β',
+    'landlanding',
+    '\u212aelvin',
+    'kelvins',
   ];
   let seed = 11;
   const next = () => {
@@ -190,15 +199,33 @@ describe('hitOffsets', () => {
       return next() < 0.2 ? piece : `${piece} `;
     }).join('');
 
-  it.each([[['pilot', 'fees']], [['landing']], [['land', 'pilot', 'fee']], [['cafe']], [['x2', 'pilot']]])(
-    'finds in non-ASCII text exactly what the pattern finds (%j)',
-    (terms) => {
-      for (let i = 0; i < 200; i++) {
-        const t = text();
-        expect(hitOffsets(t, terms)).toEqual(hitOffsets(t, terms, false));
-      }
-    },
-  );
+  it.each([
+    [['pilot', 'fees']],
+    [['landing']],
+    [['land', 'pilot', 'fee']],
+    [['cafe']],
+    [['x2', 'pilot']],
+    [['land', 'landlanding', 'fees', 'pilot']],
+  ])('finds in non-ASCII text exactly what the pattern finds (%j)', (terms) => {
+    for (let i = 0; i < 200; i++) {
+      const t = text();
+      expect(hitOffsets(t, terms)).toEqual(hitOffsets(t, terms, 'pattern'));
+      expect(hitOffsets(t, terms, 'scan')).toEqual(hitOffsets(t, terms, 'pattern'));
+      // Without U+0130 the text keeps its length lower-cased: the indexOf search, not the scan.
+      const same = t.replaceAll('\u0130', 'I');
+      expect(hitOffsets(same, terms)).toEqual(hitOffsets(same, terms, 'pattern'));
+    }
+  });
+
+  it('finds what the character scan finds in text that is not NFKC (words starting with the Kelvin sign)', () => {
+    // The pattern, case-insensitive, takes "\u212aelvin" for "kelvin"; the scan and the indexOf
+    // search pass over words that start with a non-ASCII character.
+    for (let i = 0; i < 200; i++) {
+      const t = text().replaceAll('\u0130', 'I');
+      expect(hitOffsets(t, ['kelvin', 'fee'])).toEqual(hitOffsets(t, ['kelvin', 'fee'], 'scan'));
+    }
+    expect(hitOffsets('\u212aelvin kelvins', ['kelvin'])).toEqual([7]);
+  });
 });
 
 describe('collapseSpaces', () => {
