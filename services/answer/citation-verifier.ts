@@ -2,7 +2,7 @@
 // careful reader skims: the claim's content words (stemmed) must mostly appear in the passage,
 // every number in the claim must appear there, and so must most of its names. Unsupported
 // citations are moved to a passage that does support the claim, or removed. Pure.
-import { CJK_CHAR, isStopWord, lightStem, normalizeForMatch, wordTokens } from '../text/index.js';
+import { CJK_CHAR, isStopWord, lightStem, normalizeForMatch, TextMemo, wordTokens } from '../text/index.js';
 
 export interface VerifiablePassage {
   readonly n: number;
@@ -33,6 +33,17 @@ interface Prepared {
   readonly text: string;
 }
 
+/** Passages' evidence by their text (title, headings, body), kept for the next answers that cite them. */
+const EVIDENCE = new TextMemo<Prepared>(1024);
+
+function prepareEvidence(full: string): Prepared {
+  return {
+    text: normalizeForMatch(full),
+    stems: identifierParts(wordTokens(full).map(lightStem)),
+    numbers: new Set(numbersIn(full)),
+  };
+}
+
 /**
  * A passage prepared once for many checks, when first checked: an answer cites a few of the
  * passages it was given, and the others are read only when a claim's citation must move.
@@ -51,11 +62,7 @@ export class PassageEvidence {
     if (this.#prepared) return this.#prepared;
     const passage = this.#passage;
     const full = [passage.title ?? '', ...(passage.headings ?? []), passage.text].join('\n');
-    this.#prepared = {
-      text: normalizeForMatch(full),
-      stems: identifierParts(wordTokens(full).map(lightStem)),
-      numbers: new Set(numbersIn(full)),
-    };
+    this.#prepared = EVIDENCE.get(full, prepareEvidence);
     return this.#prepared;
   }
 

@@ -24,6 +24,7 @@ import {
   queryTerms,
   splitParagraphs,
   splitSentences,
+  TextMemo,
   trimWordEdges,
   wordTokens,
 } from '../text/index.js';
@@ -172,8 +173,20 @@ function freshName(sentence: string, fresh: (token: string) => boolean): boolean
   return false;
 }
 
+/**
+ * The analysis of the passages' texts, kept for the next answers that read them (a popular page is
+ * read by many questions): sentences and their tokens are the most of an extractive answer's work.
+ */
+const TOKENS = new TextMemo<readonly Token[]>(4096, 4000);
+const PROSE = new TextMemo<boolean>(4096, 4000);
+const SENTENCES = new TextMemo<readonly string[]>(2048);
+
 /** Whether a sentence reads as prose (not a command line, URL, code or table debris). */
 export function looksLikeProse(sentence: string): boolean {
+  return PROSE.get(sentence, proseLike);
+}
+
+function proseLike(sentence: string): boolean {
   // Semicolons are prose (list items end with them), and so is a setting written NAME=value;
   // a call closed with `);`, braces, spaced operators and command lines are code.
   if (
@@ -243,7 +256,11 @@ function stemsOfText(text: string): string[] {
 }
 
 /** Word tokens of a text with their offsets (normalized and stemmed like wordTokens + englishStem). */
-function tokenize(text: string): Token[] {
+function tokenize(text: string): readonly Token[] {
+  return TOKENS.get(text, tokenizeText);
+}
+
+function tokenizeText(text: string): Token[] {
   const out: Token[] = [];
   // NFKC leaves ASCII as it is, so ASCII text is lower-cased once, not token by token.
   const lower = isAscii(text) ? text.toLowerCase() : undefined;
@@ -446,7 +463,7 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
         }
         continue;
       }
-      for (const raw of withAsides(splitSentences(paragraph))) {
+      for (const raw of SENTENCES.get(paragraph, sentencesWithAsides)) {
         const text = collapseSpaces(raw);
         // "Changes in version 3.35.0 (2021-03-12):" heads the notes after it.
         if (versionLabel && VERSION_LINE.test(text)) versionLine = text.replace(/[:：]\s*$/, '');
@@ -505,6 +522,10 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
  * Sentences with their short asides put back: "(Default: 1234)" or "Defaults to off." after a
  * sentence completes it, and is too short to stand as a sentence of its own.
  */
+function sentencesWithAsides(paragraph: string): string[] {
+  return withAsides(splitSentences(paragraph));
+}
+
 function withAsides(sentences: readonly string[]): string[] {
   const out: string[] = [];
   for (const s of sentences) {

@@ -18,6 +18,7 @@ export {
   questionIdentifiers,
 } from './identifiers.js';
 export { detectLanguage, primaryLanguage } from './language.js';
+export { TextMemo } from './memo.js';
 export { splitSentences } from './sentences.js';
 export { collapseSpaces, makeSnippet, snippetText } from './snippet.js';
 export { englishStem } from './stem.js';
