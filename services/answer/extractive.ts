@@ -177,7 +177,7 @@ function freshName(sentence: string, fresh: (token: string) => boolean): boolean
  * The analysis of the passages' texts, kept for the next answers that read them (a popular page is
  * read by many questions): sentences and their tokens are the most of an extractive answer's work.
  */
-const TOKENS = new TextMemo<readonly Token[]>(4096, 4000);
+const ANALYZED = new TextMemo<AnalyzedText>(4096, 4000);
 const PROSE = new TextMemo<boolean>(4096, 4000);
 const SENTENCES = new TextMemo<readonly string[]>(2048);
 
@@ -255,9 +255,28 @@ function stemsOfText(text: string): string[] {
   return wordTokens(text).map(englishStem);
 }
 
+/** What a candidate's text gives whatever the question: its tokens, their stems (with identifier parts), its lower case. */
+interface AnalyzedText {
+  readonly tokens: readonly Token[];
+  readonly stemSet: ReadonlySet<string>;
+  readonly lower: string;
+}
+
+function analyzeText(text: string): AnalyzedText {
+  const tokens = tokenizeText(text);
+  return {
+    tokens,
+    stemSet: identifierParts(
+      tokens.map((t) => t.stem),
+      englishStem,
+    ),
+    lower: normalizeForMatch(text),
+  };
+}
+
 /** Word tokens of a text with their offsets (normalized and stemmed like wordTokens + englishStem). */
 function tokenize(text: string): readonly Token[] {
-  return TOKENS.get(text, tokenizeText);
+  return ANALYZED.get(text, analyzeText).tokens;
 }
 
 function tokenizeText(text: string): Token[] {
@@ -404,9 +423,11 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
     let position = 0;
     /** The term's words go with the first unit of its definition, the one that defines it. */
     let termWords = termStems;
-    const make = (text: string, unit: Unit, lang?: string, tokens = tokenize(text)): Candidate => {
+    const make = (text: string, unit: Unit, lang?: string): Candidate => {
       const own = termWords;
       termWords = undefined;
+      const analyzed = ANALYZED.get(text, analyzeText);
+      const tokens = analyzed.tokens;
       return {
         n: passage.n,
         rank,
@@ -419,11 +440,10 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
         words: tokens.length,
         tokens,
         // A definition's first sentence is about its term: its words count as that sentence's.
-        stemSet: identifierParts(
-          own ? [...tokens.map((t) => t.stem), ...own] : tokens.map((t) => t.stem),
-          englishStem,
-        ),
-        lower: normalizeForMatch(text),
+        stemSet: own
+          ? identifierParts([...tokens.map((t) => t.stem), ...own], englishStem)
+          : analyzed.stemSet,
+        lower: analyzed.lower,
         topic,
         ...(askedBy ? { askedBy } : {}),
         typed:
@@ -483,7 +503,7 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
           lastSentence = undefined;
           continue;
         }
-        const candidate = make(text, 'sentence', undefined, tokens);
+        const candidate = make(text, 'sentence');
         if (versionLabel && versionLine && versionLine !== text) candidate.version = versionLine;
         else if (versionLabel && !versionLine) candidate.version = versionHeading;
         const number = candidate.version ? /\d+\.\d+(?:\.\d+)*/.exec(candidate.version)?.[0] : undefined;
