@@ -261,6 +261,31 @@ describe('extractive answers over documentation structure', () => {
     );
   });
 
+  it('answers a how-to from the example whose title names the task, over prose that shares its words', () => {
+    const a = extractiveAnswer({
+      query: 'how do I undo my last commit but keep the changes to redo it?',
+      passages: [
+        // Retrieved as well as each other (the same rank).
+        {
+          n: 1,
+          rank: 0,
+          kind: 'term',
+          headings: ['git-diff(1)', 'EXAMPLES', 'Various ways to check your working tree'],
+          text: 'Changes in the working tree since your last commit; what you would be committing with all changes.',
+        },
+        {
+          n: 2,
+          rank: 0,
+          kind: 'term',
+          headings: ['git-reset(1)', 'EXAMPLES', 'Undo a commit and redo'],
+          text: 'Do this when you remember what you just committed is incomplete:\n\n```\n$ git reset --soft HEAD^\n```',
+        },
+      ],
+    });
+    expect(a.cited[0]).toBe(2);
+    expect(a.text).toContain('git reset --soft HEAD^');
+  });
+
   it('gives a how-to the best code of its sources when no sentence shows a command', () => {
     const a = extractiveAnswer({
       query: 'how do I export a query result to a CSV file?',

@@ -419,7 +419,12 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
       return (inLabel.length + 0.5 * inText) / identifiers.length;
     };
     const innerHeading = passage.headings?.at(-1)?.trim() ?? '';
-    const askedBy = /[?？]$/.test(innerHeading) ? new Set(stemsOfText(innerHeading)) : undefined;
+    // A heading that asks the question (an FAQ's) or, for a how-to, names the task in words
+    // ("Undo a commit and redo", an example's title): its text is what the question is about.
+    const asks =
+      /[?？]$/.test(innerHeading) ||
+      (asksHowTo(input.query) && taskHeading(innerHeading) && !IDENTIFIER_LABEL.test(innerHeading));
+    const askedBy = asks ? new Set(stemsOfText(innerHeading)) : undefined;
     let position = 0;
     /** The term's words go with the first unit of its definition, the one that defines it. */
     let termWords = termStems;
@@ -562,6 +567,15 @@ function has(c: Candidate, term: string): boolean {
 }
 
 /** Weighted share of the question's terms an FAQ entry's question holds. */
+/** A heading of a few words in prose (not a name, not a number): an example's or a recipe's title. */
+function taskHeading(heading: string): boolean {
+  // Chinese is written without spaces: a title of a few characters, no digits or Latin names.
+  if (/\p{Script=Han}/u.test(heading))
+    return heading.length >= 4 && heading.length <= 30 && !/[0-9A-Za-z]/.test(heading);
+  const words = heading.split(/\s+/).filter((w) => /^\p{L}[\p{L}'’-]*$/u.test(w));
+  return words.length >= 3 && words.length <= 12 && words.length === heading.split(/\s+/).length;
+}
+
 function headingOverlap(
   heading: ReadonlySet<string>,
   terms: readonly string[],
