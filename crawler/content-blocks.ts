@@ -696,9 +696,22 @@ function nestedDefinitionLists(dd: DomElement): DomElement[] {
   return out;
 }
 
-/** A list whose items hold headings, sections, code or tables lays out content: it is read as such. */
+/**
+ * A list whose items hold headings, sections, code or tables lays out content: it is read as such.
+ * So is a list whose items open with a title in bold and go on in paragraphs (a numbered list of
+ * sections: "<li><p><b>Maximum Number Of Tables In A Join</b></p><p>SQLite does not …</p>").
+ */
 function holdsBlocks(list: DomElement): boolean {
-  return list.querySelector('h1, h2, h3, h4, h5, h6, section, article, pre, table, dl') !== null;
+  if (list.querySelector('h1, h2, h3, h4, h5, h6, section, article, pre, table, dl') !== null) return true;
+  let titled = 0;
+  for (const item of Array.from(list.children)) {
+    if (tagOf(item) !== 'LI') continue;
+    const parts = Array.from(item.children).filter((c) => !isHidden(c));
+    const first = parts[0];
+    if (first && parts.length >= 2 && tagOf(first) === 'P' && boldHeading(first)) titled++;
+    if (titled >= 2) return true;
+  }
+  return false;
 }
 
 function firstElementChild(el: DomElement): DomElement | undefined {

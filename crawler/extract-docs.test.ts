@@ -230,6 +230,24 @@ U           U    unmerged, both modified
     });
   });
 
+  it('reads a list of items that open with a bold title and go on in paragraphs as sections', () => {
+    const html = page(
+      'Limits In SQLite',
+      `<main><h1>Limits In SQLite</h1><ol>
+<li><p><b>Maximum length of a string or BLOB</b></p><p>The maximum number of bytes in a string or BLOB is 1,000,000,000.</p></li>
+<li><p><b>Maximum Number Of Tables In A Join</b></p><p>SQLite does not support joins containing more than 64 tables.</p></li>
+</ol><ul><li><p><b>Note</b></p></li><li>a plain item</li></ul></main>`,
+    );
+    const blocks = extractHtml(html, 'https://docs.example/').blocks;
+    expect(blocks).toContainEqual({ type: 'heading', level: 2, text: 'Maximum Number Of Tables In A Join' });
+    expect(blocks).toContainEqual({
+      type: 'text',
+      text: 'SQLite does not support joins containing more than 64 tables.',
+    });
+    // A list with one titled item or none stays a list.
+    expect(blocks.find((b) => b.type === 'list')).toEqual({ type: 'list', items: ['Note', 'a plain item'] });
+  });
+
   it('gives headings their ids (on the heading, its section or an anchor inside it)', () => {
     const headings = (html: string) =>
       extractHtml(html, 'https://docs.example/').blocks.flatMap((b) =>
