@@ -214,6 +214,25 @@ describe('extractive answers over documentation structure', () => {
     expect(a.cited[0]).toBe(2);
   });
 
+  it('takes "does not support … more than 64 tables" for a statement of a limit', () => {
+    const a = extractiveAnswer({
+      query: 'how many tables can one join in SQLite at most?',
+      passages: [
+        {
+          n: 1,
+          headings: ['Limits In SQLite', 'Maximum Number Of Tables In A Join'],
+          text: 'SQLite does not support joins containing more than 64 tables. This limit arises from the fact that the SQLite code generator uses bitmaps with one bit per join-table in the query optimizer.',
+        },
+        {
+          n: 2,
+          headings: ['UPDATE', 'UPDATE FROM'],
+          text: 'If the join between the target table and the FROM clause results in multiple output rows for the same target table row, then only one of those output rows is used for updating the target table.',
+        },
+      ],
+    });
+    expect(a.text.startsWith('SQLite does not support joins containing more than 64 tables [1].')).toBe(true);
+  });
+
   it('takes "used if Y is omitted" for a statement of the default', () => {
     const a = extractiveAnswer({
       query: "what separator does group_concat use if I don't give one?",

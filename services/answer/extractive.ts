@@ -123,6 +123,10 @@ function holdsAnswerType(
       if (
         !/\b(max(imum)?|min(imum)?|limit(s|ed)?|at most|at least|up to|range|between|no more than|no less than|largest|smallest|cannot exceed|must not exceed|exceed)\b|最大|最小|上限|不超过/i.test(
           sentence,
+        ) &&
+        // "… does not support joins containing more than 64 tables": a bound, said by negation.
+        !/\b(?:not|cannot|can't|never)\b(?:\s+\S+){0,4}?\s+(?:more|larger|longer|greater|bigger|fewer|less|smaller) than\b/i.test(
+          sentence,
         )
       )
         return false;

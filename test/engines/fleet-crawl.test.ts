@@ -81,6 +81,7 @@ interface Job {
     indexed: number;
     failed: number;
     skipped: number;
+    unchanged: number;
     queued: number;
   };
 }
@@ -209,7 +210,11 @@ function fleetSuite(
       );
       if (process.env['FLEET_LOG']) writeFileSync(process.env['FLEET_LOG'], JSON.stringify(site.log));
       expect(done.status).toBe('done');
-      expect(done.stats).toMatchObject({ indexed: total, failed: 0, queued: 0 });
+      expect(done.stats).toMatchObject({ failed: 0, queued: 0 });
+      // A page the killed worker had indexed but not yet settled is fetched again by another worker,
+      // which finds it indexed with the same content: `unchanged`, not indexed twice (and on a slow
+      // machine that window is wider). Every page is counted once either way.
+      expect(done.stats.indexed + done.stats.unchanged).toBe(total);
 
       // Each page was fetched. Twice only if the killed worker had fetched it and not yet written
       // its outcome (its last second or so): then once more, by another worker, after its lease.
@@ -228,6 +233,7 @@ function fleetSuite(
         expect(second.agent, url).not.toContain('worker-1');
       }
       expect(refetched.length).toBeLessThanOrEqual(4 * WORKER_CONCURRENCY);
+      expect(done.stats.unchanged).toBeLessThanOrEqual(refetched.length);
       expect(fetches.get(throttledUrl)).toBe(2);
 
       // Politeness held across the fleet: the delay, host 0's Crawl-delay, host 1's Retry-After.
