@@ -23,6 +23,8 @@ export class CrawlRunner {
     if (!(await store.claimJob(jobId, this.#deps.owner, this.#deps.staleMs, this.#deps.ownerAlive))) {
       throw new CiteboxError('CONFLICT', `Crawl ${jobId} is finished or run by another process`);
     }
+    // The page threads start while the job starts (robots.txt, the first fetches), not on its first page.
+    this.#deps.pages.warm();
     const run = await JobRun.create(
       this.#deps,
       await store.requireJob(jobId),

@@ -1,7 +1,9 @@
 // Runs page analysis (decode, extract, hash) on worker threads, so parsing pages does not hold up
 // fetching and indexing on the main thread and a second core gets used. Each worker's heap is
 // capped. Without compiled workers (running from TypeScript sources, as the tests do) or with
-// size 0, it analyzes inline; a worker that dies has its pages analyzed inline instead.
+// size 0, it analyzes inline; a worker that dies has its pages analyzed inline instead. The
+// threads start with a crawl (warm), and the first page goes inline if none has started yet
+// (loading a thread's modules takes a few hundred milliseconds on a busy machine).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -17,6 +19,8 @@ interface Pending {
 interface PoolWorker {
   readonly worker: Worker;
   readonly pending: Map<number, Pending>;
+  /** The thread has loaded its modules and takes pages. */
+  ready: boolean;
 }
 
 /** The compiled worker beside this file, if there is one (dist/, not the .ts sources). */
@@ -31,6 +35,8 @@ export class ExtractPool {
   readonly #size: number;
   #started = false;
   #nextId = 0;
+  /** Pages analyzed here because no thread had started yet. */
+  #inlineWhileStarting = 0;
   #closed = false;
 
   /** Threads start with the first page, so commands that never crawl start none. */
@@ -43,6 +49,17 @@ export class ExtractPool {
   get size(): number {
     this.start();
     return this.#workers.length;
+  }
+
+  /** Starts the threads now (a crawl is starting), so they are ready by the first pages. */
+  warm(): void {
+    this.start();
+  }
+
+  /** Resolves once every thread has started (tests; pages do not wait for it). */
+  async ready(): Promise<void> {
+    this.start();
+    while (this.#workers.some((w) => !w.ready)) await new Promise((r) => setTimeout(r, 5));
   }
 
   private start(): void {
@@ -58,8 +75,12 @@ export class ExtractPool {
       // A page's DOM is transient: a small young generation keeps each worker's memory low.
       resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 512 },
     });
-    const entry: PoolWorker = { worker, pending: new Map() };
-    worker.on('message', (msg: { id: number; result?: PageAnalysis; error?: string }) => {
+    const entry: PoolWorker = { worker, pending: new Map(), ready: false };
+    worker.on('message', (msg: { id: number; result?: PageAnalysis; error?: string; ready?: true }) => {
+      if (msg.ready) {
+        entry.ready = true;
+        return;
+      }
       const p = entry.pending.get(msg.id);
       if (!p) return;
       entry.pending.delete(msg.id);
@@ -90,17 +111,27 @@ export class ExtractPool {
   analyze(request: AnalysisRequest): Promise<PageAnalysis> {
     this.start();
     if (this.#workers.length === 0) return this.inline(request);
-    // The least busy worker.
-    let target = this.#workers[0] as PoolWorker;
-    for (const w of this.#workers) if (w.pending.size < target.pending.size) target = w;
+    // The least busy thread that has started. While none has, the first page is analyzed here (a
+    // crawl's first page, whose links everything else waits for, is not held up by a thread's
+    // start) and the next ones wait in the threads' queues (analyzing them here too would build
+    // their trees in this thread's heap as well).
+    let target: PoolWorker | undefined;
+    for (const w of this.#workers)
+      if (w.ready && (!target || w.pending.size < target.pending.size)) target = w;
+    if (!target) {
+      if (this.#inlineWhileStarting++ === 0) return this.inline(request);
+      for (const w of this.#workers) if (!target || w.pending.size < target.pending.size) target = w;
+    }
+    if (!target) return this.inline(request);
     const id = this.#nextId++;
     // A copy the worker can own (fetched bodies may be views into shared buffers).
     const body = new Uint8Array(request.body);
+    const thread = target;
     return new Promise<PageAnalysis>((resolve, reject) => {
-      target.pending.set(id, { request, resolve, reject });
+      thread.pending.set(id, { request, resolve, reject });
       // An idle worker must not keep the process alive, a busy one must (its answer is awaited).
-      if (target.pending.size === 1) target.worker.ref();
-      target.worker.postMessage({ id, body, contentType: request.contentType, url: request.url }, [
+      if (thread.pending.size === 1) thread.worker.ref();
+      thread.worker.postMessage({ id, body, contentType: request.contentType, url: request.url }, [
         body.buffer,
       ]);
     });

@@ -6,6 +6,9 @@ interface Job extends AnalysisRequest {
   readonly id: number;
 }
 
+// Loaded: the pool sends pages from now on (it analyzes them itself until then).
+parentPort?.postMessage({ ready: true });
+
 parentPort?.on('message', (job: Job) => {
   try {
     parentPort?.postMessage({ id: job.id, result: analyzePage(job) });

@@ -361,16 +361,26 @@ function round(n: number): number {
 const self = fileURLToPath(import.meta.url);
 
 /**
- * The Node flags the `citebox` command runs with (its launcher's first line, `#!/usr/bin/env -S
- * node …`): Citebox's processes here run as the command does.
+ * The environment and Node flags the `citebox` command runs with (its launcher's first line,
+ * `#!/usr/bin/env -S VAR=value … node --flag …`): Citebox's processes here run as the command does.
  */
-function launcherFlags(shebang: string): string[] {
-  const m = /^#!\S*env(?:\s+-S)?\s+node((?:\s+--[\w-]+(?:=\S+)?)*)\s*$/.exec(shebang);
-  return m?.[1] ? m[1].trim().split(/\s+/) : [];
+function launcherSettings(shebang: string): { env: Record<string, string>; flags: string[] } {
+  const m = /^#!\S*env(?:\s+-S)?((?:\s+\w+=\S+)*)\s+node((?:\s+--[\w-]+(?:=\S+)?)*)\s*$/.exec(shebang);
+  const words = (s: string | undefined) => (s?.trim() ? s.trim().split(/\s+/) : []);
+  const env = Object.fromEntries(
+    words(m?.[1]).map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]),
+  );
+  return { env, flags: words(m?.[2]) };
 }
-const citeboxFlags = launcherFlags(
+const launcher = launcherSettings(
   readFileSync(new URL('../../bin/citebox.js', import.meta.url), 'utf8').split('\n', 1)[0] ?? '',
 );
+const citeboxFlags = launcher.flags;
+const citeboxCommand = [
+  ...Object.entries(launcher.env).map(([k, v]) => `${k}=${v}`),
+  'node',
+  ...citeboxFlags,
+].join(' ');
 
 function child(role: string, args: Args, extra: string[] = []): ChildProcess {
   return spawn(
@@ -395,7 +405,10 @@ function child(role: string, args: Args, extra: string[] = []): ChildProcess {
       ...(args.extractThreads !== undefined ? ['--extract-threads', String(args.extractThreads)] : []),
       ...extra,
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: role === 'site' || role === 'crawlee' ? process.env : { ...process.env, ...launcher.env },
+    },
   );
 }
 
@@ -595,7 +608,7 @@ async function benchDocuments(args: Args, say: (text: string) => void): Promise<
 /** --site: a real site (a folder of HTML) crawled by Citebox and by Crawlee in the same run. */
 async function benchSite(args: Args, say: (text: string) => void): Promise<void> {
   say(
-    `bench:crawl --site ${args.site}: served on 127.0.0.1, concurrency ${args.concurrency}, at most ${args.pages} pages, politeness delays off${args.rounds > 1 ? `, ${args.rounds} rounds (Citebox and Crawlee alternated)` : ''}; Citebox runs as \`node ${citeboxFlags.join(' ')}\` (bin/citebox.js)`,
+    `bench:crawl --site ${args.site}: served on 127.0.0.1, concurrency ${args.concurrency}, at most ${args.pages} pages, politeness delays off${args.rounds > 1 ? `, ${args.rounds} rounds (Citebox and Crawlee alternated)` : ''}; Citebox runs as \`${citeboxCommand}\` (bin/citebox.js)`,
   );
   const site = await startSiteProcess(args, []);
   try {

@@ -10,16 +10,21 @@ const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
 describe('launcher flags', () => {
   const shebang = read('bin/citebox.js').split('\n', 1)[0] ?? '';
-  const flags = /^#!\/usr\/bin\/env -S node((?: --[\w-]+(?:=\S+)?)+)$/.exec(shebang)?.[1]?.trim().split(' ');
+  const m = /^#!\/usr\/bin\/env -S ((?:\w+=\S+ )*)node((?: --[\w-]+(?:=\S+)?)+)$/.exec(shebang);
+  const vars = m?.[1]?.trim().split(' ') ?? [];
+  const flags = m?.[2]?.trim().split(' ') ?? [];
 
-  it('bin/citebox.js names its flags on its first line', () => {
+  it('bin/citebox.js names its settings on its first line', () => {
+    expect(vars).toEqual(['MALLOC_ARENA_MAX=2']);
     expect(flags).toEqual(['--max-semi-space-size=8']);
   });
 
-  it('npm start and the Docker entry point give the same flags', () => {
+  it('npm start and the Docker image give the same settings', () => {
     const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['start'];
-    expect(start).toContain(`node ${flags?.join(' ')} bin/citebox.js serve`);
-    const entry = /^ENTRYPOINT (\[.*\])$/m.exec(read('Dockerfile'))?.[1];
-    expect(JSON.parse(entry ?? '[]')).toEqual(['node', ...(flags ?? []), '/app/bin/citebox.js']);
+    expect(start).toContain(`${vars.join(' ')} exec node ${flags.join(' ')} bin/citebox.js serve`);
+    const dockerfile = read('Dockerfile');
+    for (const v of vars) expect(dockerfile).toMatch(new RegExp(`^ENV ${v}$`, 'm'));
+    const entry = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
+    expect(JSON.parse(entry ?? '[]')).toEqual(['node', ...flags, '/app/bin/citebox.js']);
   });
 });

@@ -16,6 +16,8 @@ describe('ExtractPool', () => {
     const pool = new ExtractPool(2, silentLogger());
     try {
       expect(pool.size).toBe(2);
+      // Until its threads have started the pool analyzes pages itself.
+      await pool.ready();
       const requests = Array.from({ length: 12 }, (_, i) => ({
         body: Buffer.from(bulkPage(i, { pages: 12, wordsPerPage: 200 })),
         contentType: 'text/html; charset=utf-8',
