@@ -27,6 +27,30 @@ describe('sqlite backend specifics', () => {
     await reader.close();
   });
 
+  it.each([
+    ['in this process', false],
+    ['in another process', true],
+  ])('shows a passage rewritten %s as it is now, not as a search read it before', async (_where, other) => {
+    const path = tempDb();
+    const reader = new SqliteBackend({ path, logger: silentLogger() });
+    const writer = other ? new SqliteBackend({ path, logger: silentLogger() }) : reader;
+    await reader.open();
+    if (other) await writer.open();
+    const url = 'https://a.example/keepers';
+    await writer.replacePages([makePage(url, ['the lighthouse keepers trim the old lamp'])]);
+    for (let i = 0; i < 2; i++) {
+      const [hit] = await reader.search({ text: 'lighthouse keepers', limit: 1 });
+      expect(hit?.passage.text).toBe('the lighthouse keepers trim the old lamp');
+    }
+    // The same page (so the same rowids) with new text.
+    await writer.replacePages([makePage(url, ['the lighthouse keepers light the new lamp'])]);
+    const [hit] = await reader.search({ text: 'lighthouse keepers', limit: 1 });
+    expect(hit?.passage.text).toBe('the lighthouse keepers light the new lamp');
+    expect(hit?.snippet).toContain('new lamp');
+    if (other) await writer.close();
+    await reader.close();
+  });
+
   it('makes a hit’s snippet when it is read; spreading or serializing a hit keeps it', async () => {
     const backend = new SqliteBackend({ path: tempDb(), logger: silentLogger() });
     await backend.open();
