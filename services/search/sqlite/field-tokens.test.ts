@@ -65,3 +65,40 @@ describe('tokenizeText', () => {
     expect(vocabulary.surface(vocabulary.asciiId('lamps', 0, 5))).toBe('lamps');
   });
 });
+
+describe('SurfaceVocabulary stem numbers', () => {
+  const vocabulary = new SurfaceVocabulary();
+  const ids = ['landing', 'landed', 'lands', 'lamp', 'lamps', '中文'].map((s) => vocabulary.id(s));
+  it.each([
+    // [surface a, surface b, same stem]
+    ['landing', 'landed', true],
+    ['landing', 'lands', true],
+    ['lamp', 'lamps', true],
+    ['landing', 'lamp', false],
+    ['中文', 'lamp', false],
+  ])('%s and %s have the same stem number: %s', (a, b, same) => {
+    const na = vocabulary.stemId(vocabulary.peek(a));
+    const nb = vocabulary.stemId(vocabulary.peek(b));
+    expect(na === nb).toBe(same);
+    expect(vocabulary.stem(vocabulary.peek(a)) === vocabulary.stem(vocabulary.peek(b))).toBe(same);
+  });
+
+  it.each([
+    ['land', true],
+    ['lamp', true],
+    ['中文', true],
+    ['lighthouse', false],
+  ])('numbers stem %s only when a surface has it (%s)', (stem, known) => {
+    const n = vocabulary.stemIdOf(stem);
+    expect(n >= 0).toBe(known);
+    if (known)
+      expect(ids.some((id) => vocabulary.stemId(id) === n && vocabulary.stem(id) === stem)).toBe(true);
+  });
+
+  it('peeks at surfaces without interning them', () => {
+    expect(vocabulary.peek('lamp')).toBe(ids[3]);
+    expect(vocabulary.peek('lighthouse')).toBe(-1);
+    expect(vocabulary.size).toBe(ids.length);
+    expect(vocabulary.stemId(-1)).toBe(-1);
+  });
+});

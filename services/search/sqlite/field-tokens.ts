@@ -9,6 +9,9 @@ export class SurfaceVocabulary {
   readonly #ids = new Map<string, number>();
   readonly #surfaces: string[] = [];
   readonly #stems: string[] = [];
+  /** Each surface's stem as a number (surfaces with one stem share it), and the stems' numbers. */
+  readonly #stemIds: number[] = [];
+  readonly #stemIdOf = new Map<string, number>();
   /**
    * Surfaces of ASCII text found without making their strings (asciiId): open addressing over
    * FNV-1a hashes of the characters, each slot an id + 1 (0: empty), and each id's hash.
@@ -32,7 +35,14 @@ export class SurfaceVocabulary {
       id = this.#surfaces.length;
       this.#ids.set(surface, id);
       this.#surfaces.push(surface);
-      this.#stems.push(englishStem(surface));
+      const stem = englishStem(surface);
+      this.#stems.push(stem);
+      let stemId = this.#stemIdOf.get(stem);
+      if (stemId === undefined) {
+        stemId = this.#stemIdOf.size;
+        this.#stemIdOf.set(stem, stemId);
+      }
+      this.#stemIds.push(stemId);
     }
     return id;
   }
@@ -90,6 +100,21 @@ export class SurfaceVocabulary {
   /** The term the analyzer gives this surface (its stem; CJK and other scripts unchanged). */
   stem(id: number): string {
     return this.#stems[id] ?? '';
+  }
+
+  /** The number of this surface's stem: two surfaces have the same stem when they have the same number. */
+  stemId(id: number): number {
+    return this.#stemIds[id] ?? -1;
+  }
+
+  /** The number of a stem (a term) some surface has, or -1 when none has it. */
+  stemIdOf(stem: string): number {
+    return this.#stemIdOf.get(stem) ?? -1;
+  }
+
+  /** The id of a surface form, or -1 when it was never interned. */
+  peek(surface: string): number {
+    return this.#ids.get(surface) ?? -1;
   }
 
   /**

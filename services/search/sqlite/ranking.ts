@@ -123,15 +123,37 @@ interface FieldCounts {
  */
 const EXACT_FLAG = 1 << 16;
 
-function surfaceCode(
-  id: number,
-  vocabulary: SurfaceVocabulary,
-  termIndex: ReadonlyMap<string, number>,
-  surfaces: ReadonlyArray<ReadonlySet<string>>,
-): number {
-  const i = termIndex.get(vocabulary.stem(id)) ?? -1;
+/**
+ * The query's terms as the vocabulary numbers them: each term's stem number (-1: no surface has
+ * it), and for each term the ids of its own surface forms.
+ */
+interface QueryCodes {
+  readonly stemIds: Int32Array;
+  readonly exact: ReadonlyArray<ReadonlySet<number>>;
+}
+
+function queryCodes(query: AnalyzedQuery, vocabulary: SurfaceVocabulary): QueryCodes {
+  const stemIds = new Int32Array(query.terms.length);
+  const exact: Array<Set<number>> = [];
+  query.terms.forEach((t, i) => {
+    stemIds[i] = vocabulary.stemIdOf(t.term);
+    const ids = new Set<number>();
+    for (const surface of t.surfaces) {
+      const id = vocabulary.peek(surface);
+      if (id >= 0) ids.add(id);
+    }
+    exact.push(ids);
+  });
+  return { stemIds, exact };
+}
+
+function surfaceCode(id: number, vocabulary: SurfaceVocabulary, query: QueryCodes): number {
+  const stemId = vocabulary.stemId(id);
+  // The last term with this stem (a repeated term counts as its last occurrence).
+  let i = query.stemIds.length - 1;
+  while (i >= 0 && query.stemIds[i] !== stemId) i--;
   if (i < 0) return -1;
-  return surfaces[i]?.has(vocabulary.surface(id)) ? i + EXACT_FLAG : i;
+  return query.exact[i]?.has(id) ? i + EXACT_FLAG : i;
 }
 
 /**
@@ -145,8 +167,7 @@ function countField(
   tokens: Int32Array,
   codes: QueryLookup,
   vocabulary: SurfaceVocabulary,
-  termIndex: ReadonlyMap<string, number>,
-  surfaces: ReadonlyArray<ReadonlySet<string>>,
+  query: QueryCodes,
   tf: Float64Array,
   exact: Float64Array,
   positions: number[] | undefined,
@@ -158,7 +179,7 @@ function countField(
     const id = tokens[position] as number;
     let code = codes.get(id);
     if (code === undefined) {
-      code = surfaceCode(id, vocabulary, termIndex, surfaces);
+      code = surfaceCode(id, vocabulary, query);
       codes.set(id, code);
     }
     if (code < 0) continue;
@@ -270,11 +291,7 @@ export function rankTokenized<K>(
   now = Date.now(),
 ): Scored<K>[] {
   const n = query.terms.length;
-  const termIndex = new Map<string, number>();
-  query.terms.forEach((t, i) => {
-    termIndex.set(t.term, i);
-  });
-  const surfaces = query.terms.map((t) => new Set(t.surfaces));
+  const terms = queryCodes(query, vocabulary);
   const codes = vocabulary.lookup();
   const idfs = new Float64Array(n);
   for (let i = 0; i < n; i++) idfs[i] = idf(stats.docs, dfs[i] ?? 0) * (query.terms[i]?.weight ?? 1);
@@ -290,38 +307,19 @@ export function rankTokenized<K>(
     let title = titleCache.get(c.tokens.title);
     if (!title) {
       title = fieldCounts(n);
-      title.length = countField(
-        c.tokens.title,
-        codes,
-        vocabulary,
-        termIndex,
-        surfaces,
-        title.tf,
-        title.exact,
-        undefined,
-      );
+      title.length = countField(c.tokens.title, codes, vocabulary, terms, title.tf, title.exact, undefined);
       titleCache.set(c.tokens.title, title);
     }
     headings.length = countField(
       c.tokens.headings,
       codes,
       vocabulary,
-      termIndex,
-      surfaces,
+      terms,
       headings.tf,
       headings.exact,
       undefined,
     );
-    body.length = countField(
-      c.tokens.body,
-      codes,
-      vocabulary,
-      termIndex,
-      surfaces,
-      body.tf,
-      body.exact,
-      positions,
-    );
+    body.length = countField(c.tokens.body, codes, vocabulary, terms, body.tf, body.exact, positions);
     let score = 0;
     let matched = 0;
     let possible = 0;
