@@ -1,6 +1,9 @@
 // `npm run bench:crawl [-- --pages 5000 --concurrency 16 --frontier 100000 --json]`
 // `npm run bench:crawl -- --site /usr/share/doc/sqlite3 [--rounds 3] [--json]` (a real site: a folder of HTML)
 // `npm run bench:crawl -- --documents 200 [--json]` (a folder of generated PDFs and DOCX files)
+// `npm run bench:crawl -- --workers 1,2,3 --backend opensearch [--hosts 16 --pages 1600 --rounds 2]
+//   [--engine-url URL] [--json]` (a fleet of worker processes on a multi-host site, the state and
+//   the index in the engine, beside single-process baselines: bench-crawl-fleet.ts)
 //
 // Crawl throughput and memory on a generated site on 127.0.0.1 with politeness delays off:
 // 1. Citebox end to end: fetch, decode, extract, dedupe, chunk and index into a fresh SQLite
@@ -29,7 +32,9 @@ import { CrawlService } from '../crawler/index.js';
 import { Indexer } from '../indexer/index.js';
 import { createLogger, createSearchBackend, loadConfig } from '../services/index.js';
 import { makeDocx, makePdf } from '../test/helpers/document-fixtures.js';
+import { startMultiHostSite } from '../test/helpers/multi-host-site.js';
 import { startGeneratedSite } from '../test/helpers/test-site-generator.js';
+import { benchFleet, runEmbedded } from './bench-crawl-fleet.js';
 import { serveFolder } from './lib/static-site.js';
 
 interface Args {
@@ -50,7 +55,16 @@ interface Args {
   seed: string | undefined;
   /** Extraction threads (default: Citebox's own choice). */
   extractThreads: number | undefined;
-  /** --site: Citebox and Crawlee runs, alternated (the median ratio is the figure). */
+  /** Fleet runs: worker counts (`--workers 1,2,3`); empty: the single-process benchmark. */
+  workers: number[];
+  /** Fleet runs: the engine that holds the crawl state and the index. */
+  backend: 'opensearch' | 'elasticsearch' | undefined;
+  /** Fleet runs: hosts of the generated site. */
+  hosts: number;
+  /** Fleet runs: an engine to use instead of starting the test node. */
+  engineUrl: string | undefined;
+  /** --site: Citebox and Crawlee runs, alternated (the median ratio is the figure); fleet runs:
+   * how many times the sequence of runs is repeated (medians reported). */
   rounds: number;
 }
 
@@ -79,8 +93,26 @@ function parseArgs(argv: readonly string[]): Args {
     docPages: num('doc-pages', 12),
     seed: get('seed'),
     extractThreads: get('extract-threads') === undefined ? undefined : num('extract-threads', 1),
-    rounds: Math.max(1, num('rounds', 1)),
+    workers: (get('workers') ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((w) => {
+        const n = Number(w);
+        if (!Number.isInteger(n) || n < 1) throw new Error('--workers must be whole numbers, e.g. 1,2,3');
+        return n;
+      }),
+    backend: backendArg(get('backend')),
+    hosts: num('hosts', 16),
+    engineUrl: get('engine-url'),
+    rounds: Math.max(1, Math.round(num('rounds', 1))),
   };
+}
+
+function backendArg(value: string | undefined): 'opensearch' | 'elasticsearch' | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'opensearch' && value !== 'elasticsearch')
+    throw new Error('--backend must be opensearch or elasticsearch (the fleet benchmark)');
+  return value;
 }
 
 interface RunFigures {
@@ -491,6 +523,22 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.role) {
     if (args.role === 'site') return runSite(args, process.argv.slice(2));
+    if (args.role === 'fleet-site') {
+      const i = process.argv.indexOf('--site-pages');
+      const site = await startMultiHostSite({ hosts: args.hosts, pagesPerHost: Number(process.argv[i + 1]) });
+      process.stdout.write(`${JSON.stringify({ seeds: site.seeds, pages: site.pages.length })}\n`);
+      await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+      await site.close();
+      return;
+    }
+    if (args.role === 'fleet-embedded') {
+      const seeds = (process.argv[process.argv.indexOf('--seeds') + 1] ?? '').split(',');
+      const engine =
+        args.backend && args.engineUrl ? { backend: args.backend, url: args.engineUrl } : undefined;
+      const figures = await runEmbedded(seeds, args.pages, args.concurrency, engine);
+      process.stdout.write(`${JSON.stringify(figures)}\n`);
+      return;
+    }
     const url = args.url;
     if (!url) throw new Error('--url is needed');
     const run =
@@ -507,6 +555,30 @@ async function main(): Promise<void> {
   }
 
   const say = (text: string) => process.stdout.write(`${text}\n`);
+  if (args.workers.length > 0 || args.backend) {
+    return benchFleet(
+      {
+        workers: args.workers.length > 0 ? args.workers : [1, 2, 3],
+        backend: args.backend ?? 'opensearch',
+        hosts: args.hosts,
+        // A fleet crawl is slower per page (the engine on the same machine): a smaller default site.
+        pages: process.argv.includes('--pages') ? args.pages : 1_600,
+        concurrency: args.concurrency,
+        engineUrl: args.engineUrl,
+        json: args.json,
+        skipEmbedded: process.argv.includes('--skip-embedded'),
+        rounds: args.rounds,
+        launcher,
+      },
+      say,
+      (role, extra) =>
+        child(role, { ...args, pages: process.argv.includes('--pages') ? args.pages : 1_600 }, [
+          '--hosts',
+          String(args.hosts),
+          ...extra,
+        ]),
+    );
+  }
   if (args.documents > 0) return benchDocuments(args, say);
   if (args.site) return benchSite(args, say);
   say(

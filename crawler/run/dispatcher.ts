@@ -174,10 +174,46 @@ export class Dispatcher implements QueueView {
     });
   }
 
+  /**
+   * A fleet member keeps the hosts it has URLs of and pages to fetch them with (their leases are
+   * renewed while wanted), and gives back the URLs of hosts it no longer holds (released above its
+   * share, lost while the engine was out of reach, or let go for want of pages), so whoever holds
+   * them takes them at once instead of after the claims lapse.
+   */
+  private keepHosts(): void {
+    const hosts = this.#ctx.fleet?.hosts;
+    if (!hosts) return;
+    // Without pages to fetch with (others hold what is left of max_pages), hosts are not wanted:
+    // their leases go once idle, and their URLs with them, to a worker that can fetch them.
+    const starved = this.#allowance.starved(this.#inFlight);
+    const dropped: FrontierEntry[] = [];
+    for (const [host, queue] of this.#queues) {
+      if (queue.length === 0) continue;
+      if (hosts.holds(host)) {
+        if (!starved) hosts.want(host);
+        continue;
+      }
+      for (const e of queue) {
+        this.#held.delete(e.url);
+        this.#batch.forget(e.url);
+        dropped.push(e);
+      }
+      this.#buffered -= queue.length;
+      queue.length = 0;
+    }
+    if (dropped.length > 0) {
+      this.#feed.giveBack(dropped).catch((err: unknown) => {
+        if (!this.#ctx.troubled(err, 'give claims back'))
+          this.#ctx.log.warn({ err }, 'could not give claims back');
+      });
+    }
+  }
+
   /** Writes the batch, the heartbeat, checks for a cancel and reports progress when due. */
   private async maintain(): Promise<void> {
     const ctx = this.#ctx;
     const now = Date.now();
+    this.keepHosts();
     const ops = this.#batch.ops;
     const heartbeatDue = now - this.#lastHeartbeat >= HEARTBEAT_MS;
     if (ops >= FLUSH_OPS || (ops > 0 && this.#batch.sinceWriteMs >= FLUSH_MS) || heartbeatDue) {

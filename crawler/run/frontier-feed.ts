@@ -129,6 +129,15 @@ export class FleetFeed implements FrontierFeed {
     if (held.length < share) {
       const free = readyHosts.filter((h) => !leases.holds(h));
       if (free.length > 0) await leases.acquire(free, share - held.length);
+    } else if (held.length > share + 1) {
+      // More than a fair share (taken before the others started): the least busy go back, so the
+      // other workers get theirs (their URLs here are given back by the dispatcher).
+      const { scheduler } = ctx.deps;
+      const idle = held
+        .filter((h) => scheduler.activeOn(h) === 0)
+        .sort((x, y) => view.queued(x) - view.queued(y))
+        .slice(0, held.length - share);
+      if (idle.length > 0) await leases.release(idle);
     }
     const perHost = this.perHost();
     const ready = new Set(readyHosts);
@@ -138,6 +147,17 @@ export class FleetFeed implements FrontierFeed {
         ? []
         : await fleet.claim(jobId, ctx.deps.owner, hosts, perHost, (url) => view.has(url));
     this.#exhaustedAt = entries.length === 0 ? Date.now() : 0;
+    ctx.log.debug(
+      {
+        share,
+        ready: this.#ready.total,
+        live: this.#live,
+        held: leases.held().length,
+        asked: hosts.length,
+        claimed: entries.length,
+      },
+      'claimed URLs',
+    );
     return entries;
   }
 

@@ -193,6 +193,9 @@ export class JobRun {
     try {
       if (await fleet.stepDone(jobId, 'finish')) return 'end';
       if ((await fleet.pendingUrls(jobId)) > 0 || (await fleet.stepBusy(jobId))) {
+        // Nothing here to work on: pages reserved of max_pages go back, for the workers holding
+        // the hosts of the URLs left (else, near max_pages, they could wait on each other).
+        await this.#allowance.release();
         await ctx.sleep(FLEET_POLL_MS);
         this.#feed.reopen();
         return 'crawl';

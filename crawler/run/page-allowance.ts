@@ -8,6 +8,11 @@ import type { RunContext } from './run-context.js';
 export interface PageAllowance {
   /** Whether one more URL may be worked on, with `inFlight` URLs in flight. */
   allows(inFlight: number): boolean;
+  /**
+   * Whether the run has no page left to start a URL with and the job had none to give it when it
+   * last asked (others hold the rest): a fleet member then lets its hosts go to those who can use them.
+   */
+  starved(inFlight: number): boolean;
   /** Whether max_pages is reached for good: nothing in flight here, nothing left for anyone. */
   capped(inFlight: number): Promise<boolean>;
   /** Pages max_pages leaves for the job (the revisit pass takes at most these). */
@@ -35,6 +40,10 @@ export class OwnerAllowance implements PageAllowance {
     return this.used(inFlight) < this.#ctx.maxPages;
   }
 
+  starved(): boolean {
+    return false;
+  }
+
   async capped(inFlight: number): Promise<boolean> {
     return inFlight === 0 && !this.allows(0);
   }
@@ -49,7 +58,7 @@ export class OwnerAllowance implements PageAllowance {
 }
 
 /** Pages a fleet member reserves at a time. */
-const CHUNK = 32;
+const CHUNK = 64;
 /** After the job had none left, how long before asking again, ms. */
 const EMPTY_RETRY_MS = 1_000;
 
@@ -96,7 +105,7 @@ export class FleetAllowance implements PageAllowance {
       .reservePages(ctx.job.id, ctx.deps.owner, CHUNK)
       .then((got) => {
         this.#held += got;
-        if (got === 0) this.#emptyAt = Date.now();
+        this.#emptyAt = got === 0 ? Date.now() : 0;
       })
       .catch((err: unknown) => {
         if (!ctx.troubled(err, 'reserve pages')) ctx.log.warn({ err }, 'could not reserve pages');
@@ -105,6 +114,10 @@ export class FleetAllowance implements PageAllowance {
       .finally(() => {
         this.#reserving = undefined;
       });
+  }
+
+  starved(inFlight: number): boolean {
+    return this.#emptyAt > 0 && !this.#reserving && this.available(inFlight) <= 0;
   }
 
   /** Waits for a reservation in progress (the dispatcher then looks again). */

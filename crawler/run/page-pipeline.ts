@@ -14,7 +14,13 @@ import { urlTrapReason } from '../traps.js';
 import { normalizeUrl, requestUrl } from '../urls.js';
 import { indexedTarget, type OutcomeBatch, safeNormalize } from './outcome-batch.js';
 import { canonicalFromLinkHeader, parseXRobotsTag } from './robots-headers.js';
-import type { RunContext } from './run-context.js';
+import { isEngineTrouble, type RunContext } from './run-context.js';
+
+/** A page the engine refused for load is written again up to this many times, first after this long, ms. */
+const INDEX_RETRIES = 4;
+const INDEX_RETRY_MS = 250;
+/** Claim time kept in hand after a retry (the outcome must be written on the claim), ms. */
+const INDEX_RETRY_MARGIN_MS = 1_000;
 
 const MAX_STORED_OUTLINKS = 500;
 
@@ -223,7 +229,7 @@ export class PagePipeline {
     );
     if (fp) near?.add(indexUrl, fp);
     try {
-      await this.#batcher.index({
+      await this.indexPage(entry, {
         url: indexUrl,
         aliases,
         title: page.title,
@@ -272,6 +278,32 @@ export class PagePipeline {
     if (finalUrl !== url && finalUrl !== indexKey) batch.resolve(finalUrl, 'skipped', `indexed via ${url}`);
   }
 
+  /**
+   * Writes a fetched page to the index. When the engine refuses the write for load, it is tried
+   * again here, after 250 ms, 500 ms, 1 s and 2 s, while the URL's claim lasts (a fleet's), rather
+   * than given up and the page fetched again later; an engine out of reach for longer still sends
+   * the URL back to the queue (the dispatcher's backoff).
+   */
+  private async indexPage(entry: FrontierEntry, page: Parameters<PageBatcher['index']>[0]): Promise<void> {
+    const ctx = this.#ctx;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#batcher.index(page);
+        return;
+      } catch (err) {
+        const waitMs = INDEX_RETRY_MS * 2 ** attempt;
+        const claimLeft = entry.claim ? entry.claim.until - Date.now() : Number.POSITIVE_INFINITY;
+        const retry =
+          isEngineTrouble(err) &&
+          attempt < INDEX_RETRIES &&
+          !ctx.signal.aborted &&
+          claimLeft > waitMs + INDEX_RETRY_MARGIN_MS;
+        if (!retry) throw err;
+        ctx.log.debug({ url: page.url, waitMs }, 'the index refused a page for load; writing it again');
+        await ctx.sleep(waitMs);
+      }
+    }
+  }
   /**
    * A document read on the document pool; undefined when it could not be read (encrypted, scanned,
    * too large, broken, too slow): the URL is then skipped with the reason.

@@ -402,6 +402,8 @@ export interface HostLeases extends HostGate {
   acquire(hosts: readonly string[], max: number): Promise<string[]>;
   /** Marks a host still wanted (a queue of it is waiting): wanted hosts are renewed, idle ones released. */
   want(host: string): void;
+  /** Gives hosts up now (more than this process's share), with their politeness. */
+  release(hosts: readonly string[]): Promise<void>;
 }
 
 /** The process's own politeness of each host, which a host lease carries from process to process. */

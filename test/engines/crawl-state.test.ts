@@ -71,7 +71,8 @@ function engineSuite(engine: TestEngine): void {
     }
 
     it('never lets two processes claim the same URL, and a lapsed claim returns to the queue', async () => {
-      const [a, b] = await twoProcesses(1_500);
+      // Leases long enough that a loaded machine's slow requests do not let them lapse early.
+      const [a, b] = await twoProcesses(4_000);
       const jobId = await jobWithUrls(a, ['h1.example'], 40);
       // Both claim the same host's URLs at once (host leases aside): each URL goes to one of them.
       const [ca, cb] = await Promise.all([
@@ -86,7 +87,7 @@ function engineSuite(engine: TestEngine): void {
       const rest = await a.fleet.claim(jobId, 'A', ['h1.example'], 100);
       const claimedNow = new Set([...ca, ...cb].map((e) => e.url));
       expect(rest.every((e) => !claimedNow.has(e.url))).toBe(true);
-      await new Promise((r) => setTimeout(r, 1_700));
+      await new Promise((r) => setTimeout(r, 4_300));
       await refresh(a);
       // Everything claimed before lapsed: the 41 queued URLs (40 and the seed) are claimable again
       // (in two reads: B's first claim read past the URLs it had then).
@@ -139,7 +140,8 @@ function engineSuite(engine: TestEngine): void {
     });
 
     it('hands a host from process to process with its politeness; a dead holder loses it after the lease', async () => {
-      const [a, b] = await twoProcesses(1_500);
+      // Leases long enough that a loaded machine's slow requests do not let them lapse early.
+      const [a, b] = await twoProcesses(5_000);
       const state = new Map<string, { nextAt: number; crawlDelayMs: number }>();
       const politeness = (who: string): HostPoliteness => ({
         snapshot: (h) => ({
@@ -164,7 +166,7 @@ function engineSuite(engine: TestEngine): void {
       // y stays wanted; x, not wanted for a while, is released with its state at a renewal.
       const wanting = setInterval(() => a.fleet.hosts.want('y.example'), 20);
       try {
-        await new Promise((r) => setTimeout(r, 400));
+        await new Promise((r) => setTimeout(r, 700));
         await a.fleet.hosts.renew();
         expect(a.fleet.hosts.held()).toEqual(['y.example']);
       } finally {
@@ -179,7 +181,7 @@ function engineSuite(engine: TestEngine): void {
         indexName: names.jobs.replace(/-crawl-jobs$/, ''),
         shards: 1,
         replicas: 0,
-        leaseMs: 1_500,
+        leaseMs: 3_000,
         logger: silentLogger(),
       });
       opened.push(cFleet);
@@ -188,13 +190,13 @@ function engineSuite(engine: TestEngine): void {
       const takenAt = Date.now();
       expect(await b.fleet.hosts.acquire(['z.example'], 1)).toEqual([]);
       let got: string[] = [];
-      while (got.length === 0 && Date.now() - takenAt < 10_000) {
+      while (got.length === 0 && Date.now() - takenAt < 15_000) {
         await new Promise((r) => setTimeout(r, 100));
         got = await b.fleet.hosts.acquire(['z.example'], 1);
       }
       expect(got).toEqual(['z.example']);
       // Not before the lease and the host's gap (200 ms) had run out.
-      expect(Date.now() - takenAt).toBeGreaterThanOrEqual(1_700);
+      expect(Date.now() - takenAt).toBeGreaterThanOrEqual(3_200);
       await a.fleet.close();
       await b.fleet.close();
     });

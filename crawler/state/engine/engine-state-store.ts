@@ -95,14 +95,14 @@ export class EngineStateStore implements CrawlStateStore {
   #closing: Promise<void> | undefined;
 
   constructor(options: EngineStateStoreOptions) {
-    this.#client = options.client;
     this.#options = options;
     this.#log = options.logger.child({ component: 'crawl-state' });
+    this.#client = timedClient(options.client, this.#log);
     this.#now = options.now ?? Date.now;
     this.names = crawlIndexNames(options.indexName);
     this.location = `${options.client.displayUrl} (${this.names.jobs}, ${this.names.frontier}, …)`;
     this.fleet = new EngineFleet({
-      client: options.client,
+      client: this.#client,
       names: this.names,
       leaseMs: options.leaseMs,
       logger: this.#log,
@@ -947,6 +947,34 @@ export class EngineStateStore implements CrawlStateStore {
   describe(err: unknown): string {
     return `crawl state at ${this.#client.displayUrl}: ${errorMessage(err)}`;
   }
+}
+
+/** A request slower than this is logged (a busy or struggling engine shows in the workers' logs). */
+const SLOW_REQUEST_MS = 2_000;
+
+/** The client, with every request that takes longer than SLOW_REQUEST_MS logged. */
+function timedClient(client: EngineClient, log: Logger): EngineClient {
+  return new Proxy(client, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver) as unknown;
+      if (typeof value !== 'function' || name === 'scan') return value;
+      return (...args: unknown[]) => {
+        const started = performance.now();
+        const out = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (out instanceof Promise) {
+          void out.then(
+            () => {
+              const ms = performance.now() - started;
+              if (ms > SLOW_REQUEST_MS)
+                log.warn({ request: String(name), ms: Math.round(ms) }, 'slow engine request');
+            },
+            () => undefined,
+          );
+        }
+        return out;
+      };
+    },
+  });
 }
 
 function isFinished(status: CrawlStatus | undefined): boolean {

@@ -224,11 +224,19 @@ export class EngineHostLeases implements HostLeases, HostGate {
   }
 
   /** Releases every held host (a process stopping), writing each host's politeness. */
-  async releaseAll(): Promise<void> {
+  releaseAll(): Promise<void> {
+    return this.release([...this.#leases.keys()]);
+  }
+
+  /** Releases hosts now, writing each one's politeness (what is in flight still ends here). */
+  async release(hosts: readonly string[]): Promise<void> {
     await this.#renewing;
     const now = this.#now();
     const writes: DocWrite[] = [];
-    for (const [host, lease] of this.#leases) {
+    for (const host of hosts) {
+      const lease = this.#leases.get(host);
+      if (!lease) continue;
+      this.#leases.delete(host);
       if (lease.until <= now) continue;
       writes.push({
         op: 'update',
@@ -237,7 +245,6 @@ export class EngineHostLeases implements HostLeases, HostGate {
         ifVersion: lease.version,
       });
     }
-    this.#leases.clear();
     if (writes.length === 0) return;
     try {
       await this.#client.writeDocs(this.#index, writes);
