@@ -266,6 +266,53 @@ describe('sqlite analysis and ranking', () => {
     await backend.close();
   });
 
+  it('returns the nearest vectors best first when there are more passages than it keeps', async () => {
+    const backend = await open();
+    // 200 pages of one passage at angles spread around the circle (scanned in rowid order, which
+    // is not the order of their scores); 5 asked, 50 kept while scanning.
+    const angles = Array.from({ length: 200 }, (_, i) => ((i * 73) % 200) * ((2 * Math.PI) / 200));
+    await backend.replacePages(
+      angles.map((angle, i) => {
+        const page = makePage(`https://a.example/p${i}`, [`passage ${i}`]);
+        return {
+          page: page.page,
+          passages: page.passages.map((p) => ({ ...p, vector: [Math.cos(angle), Math.sin(angle)] })),
+        };
+      }),
+    );
+    const nearest = angles
+      .map((angle, i) => ({ url: `https://a.example/p${i}`, score: Math.cos(angle - 0.3) }))
+      .sort((x, y) => y.score - x.score)
+      .slice(0, 5);
+    const hits = await backend.searchVectors({ vector: [Math.cos(0.3), Math.sin(0.3)], limit: 5 });
+    expect(hits.map((h) => h.passage.url)).toEqual(nearest.map((n) => n.url));
+    await backend.close();
+  });
+
+  it('sees vectors written after a vector search, by itself or by another connection', async () => {
+    const path = tempDb();
+    const writer = new SqliteBackend({ path, logger: silentLogger() });
+    const reader = new SqliteBackend({ path, logger: silentLogger() });
+    await writer.open();
+    await reader.open();
+    const withVector = (url: string, vector: number[]) => {
+      const page = makePage(url, [url]);
+      return { page: page.page, passages: page.passages.map((p) => ({ ...p, vector })) };
+    };
+    await writer.replacePages([withVector('https://a.example/east', [1, 0])]);
+    const urls = async (b: SqliteBackend) =>
+      (await b.searchVectors({ vector: [0, 1], limit: 3 })).map((h) => h.passage.url);
+    expect(await urls(writer)).toEqual(['https://a.example/east']);
+    expect(await urls(reader)).toEqual(['https://a.example/east']);
+    await writer.replacePages([withVector('https://a.example/north', [0, 1])]);
+    expect(await urls(writer)).toEqual(['https://a.example/north', 'https://a.example/east']);
+    expect(await urls(reader)).toEqual(['https://a.example/north', 'https://a.example/east']);
+    await writer.deletePage('https://a.example/north');
+    expect(await urls(reader)).toEqual(['https://a.example/east']);
+    await writer.close();
+    await reader.close();
+  });
+
   it('keeps the analysis an index was built with', async () => {
     const path = tempDb();
     const first = new SqliteBackend({ path, logger: silentLogger(), analyzer: { cjk: 'icu' } });
