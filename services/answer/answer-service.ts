@@ -30,6 +30,7 @@ import { AnswerCache, answerCacheKey } from './answer-cache.js';
 import { CitationStyleNormalizer } from './citation-style.js';
 import { PassageEvidence } from './citation-verifier.js';
 import { documentPlace, passageLink, sectionOf } from './deep-link.js';
+import { EchoedTagStripper } from './echoed-tags.js';
 import {
   definitionSubject,
   extractiveAnswer,
@@ -432,6 +433,8 @@ export class AnswerService {
       // into markers after their claims before the assembler verifies them.
       const style = new CitationStyleNormalizer(passages.length);
       const loops = new RepetitionGuard();
+      // The prompt's <source> tags, copied into the answer by small models.
+      const tags = new EchoedTagStripper();
       // The correction goes into the user turn: many chat templates allow a system message only
       // first, and roles that alternate.
       const user = answerUserPrompt(context.question, prompted, context.lang);
@@ -450,7 +453,7 @@ export class AnswerService {
           purpose: 'answer',
         })) {
           context.signal?.throwIfAborted();
-          const text = assembler.push(style.push(loops.push(chunk)));
+          const text = assembler.push(style.push(loops.push(tags.push(chunk))));
           if (text) {
             emitted = true;
             yield { type: 'delta', text };
@@ -471,7 +474,8 @@ export class AnswerService {
           }
         }
         if (!wrong) {
-          const rest = assembler.push(style.push(loops.end()) + style.end()) + assembler.end();
+          const rest =
+            assembler.push(style.push(loops.push(tags.end()) + loops.end()) + style.end()) + assembler.end();
           if (rest) {
             emitted = true;
             yield { type: 'delta', text: rest };

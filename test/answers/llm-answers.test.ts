@@ -128,6 +128,30 @@ describe('LLM answers against a scripted OpenAI-compatible server', () => {
     ]);
   });
 
+  it('drops the <source> tags a small model copies from the prompt, citing the source it quoted', async () => {
+    // Qwen2.5-Coder 0.5B on documentation pages quoted a source in its prompt's own markup.
+    llm.respond((request) =>
+      request.purpose === 'answer'
+        ? streamReply(
+            [
+              '<source n="1" title="Apollo',
+              ' 11" section="Landing">\nApollo 11 landed on the Moon on July 20, 1969.\n</sou',
+              'rce>',
+            ],
+            { chunkDelayMs: 1 },
+          )
+        : streamReply(''),
+    );
+    const events = await collect(fixture.service(testLlm(llm.url)).stream({ query: APOLLO, mode: 'llm' }));
+    const done = doneOf(events);
+    expect(done.answer_mode).toBe('llm');
+    expect(deltasOf(events)).not.toContain('<');
+    expect(done.answer).not.toContain('source');
+    expect(done.answer).toContain('July 20, 1969');
+    expect(done.citations[0]?.url).toBe('https://facts.test/apollo');
+    expect(done.citations[0]?.supported).toBe(true);
+  });
+
   it('reads full-width 【1】 markers', async () => {
     llm.respond((request) =>
       request.purpose === 'answer' ? streamReply(['长城总长度约为21196千米', '【1】。']) : streamReply(''),
