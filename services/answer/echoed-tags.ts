@@ -1,4 +1,4 @@
-// Small models copy the prompt's markup into their answers: Qwen2.5-Coder 0.5B answered 6 of 20
+// Small models copy the prompt's markup into their answers: Qwen2.5-Coder 0.5B answered 5 of 20
 // Git-manual questions with `<source n="1" title="git-status(1)" section="…"> -s, --short: Give
 // the output in the short-format [1]. </source>`, or wrapped a sentence in `<claim>…</claim>`.
 // The tags go as the answer streams; a quoted source that carried no marker of its own gets the
