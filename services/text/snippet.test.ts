@@ -211,15 +211,17 @@ describe('hitOffsets', () => {
       const t = text();
       expect(hitOffsets(t, terms)).toEqual(hitOffsets(t, terms, 'pattern'));
       expect(hitOffsets(t, terms, 'scan')).toEqual(hitOffsets(t, terms, 'pattern'));
-      // Without U+0130 the text keeps its length lower-cased: the indexOf search, not the scan.
+      // Again, the text's words from the memo.
+      expect(hitOffsets(t, terms)).toEqual(hitOffsets(t, terms, 'pattern'));
+      // Without U+0130 (the text keeps its length lower-cased).
       const same = t.replaceAll('\u0130', 'I');
       expect(hitOffsets(same, terms)).toEqual(hitOffsets(same, terms, 'pattern'));
     }
   });
 
   it('finds what the character scan finds in text that is not NFKC (words starting with the Kelvin sign)', () => {
-    // The pattern, case-insensitive, takes "\u212aelvin" for "kelvin"; the scan and the indexOf
-    // search pass over words that start with a non-ASCII character.
+    // The pattern, case-insensitive, takes "\u212aelvin" for "kelvin"; the scan passes over words
+    // that start with a non-ASCII character.
     for (let i = 0; i < 200; i++) {
       const t = text().replaceAll('\u0130', 'I');
       expect(hitOffsets(t, ['kelvin', 'fee'])).toEqual(hitOffsets(t, ['kelvin', 'fee'], 'scan'));

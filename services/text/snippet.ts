@@ -5,6 +5,7 @@
 // regular expression built from the query (cached) and looks only at the words it finds; plain
 // ASCII text (most of it) is scanned by hand instead, with the same result, ~10× faster: only a
 // word whose first letter starts a query term's prefix is looked at.
+import { TextMemo } from './memo.js';
 import { englishStem } from './stem.js';
 import { normalizeForMatch } from './tokens.js';
 
@@ -107,19 +108,12 @@ function isAsciiWordChar(c: number): boolean {
 const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
 
 /**
- * hitOffsets by hand, for ASCII prefixes: words are runs of letters, digits and marks (of any
- * script, as the pattern reads them: `unicode`; ASCII letters and digits only in ASCII text), and
- * a word is looked at only when it starts with an ASCII letter or digit that starts a prefix (NFKC
- * left no non-ASCII character that folds to one); it is a hit when it or its stem is wanted (or,
- * like the pattern's, it runs on into CJK). The same hits as the pattern, without running it over
- * the whole text.
+ * The words of a text that start with an ASCII character, as [start, end) pairs: words are runs of
+ * letters, digits and marks (of any script, as the pattern reads them: `unicode`; ASCII letters
+ * and digits only in ASCII text). Only these can start with a prefix (NFKC left no non-ASCII
+ * character that folds to an ASCII one).
  */
-function scanHitOffsets(
-  text: string,
-  ascii: NonNullable<Matcher['ascii']>,
-  wanted: ReadonlySet<string>,
-  unicode: boolean,
-): number[] {
+function asciiStartWords(text: string, unicode: boolean): Int32Array {
   const out: number[] = [];
   const n = text.length;
   // Code units of the word character at i (2 for an astral one), 0 when it is no word character.
@@ -138,67 +132,52 @@ function scanHitOffsets(
       continue;
     }
     const start = i;
-    const c = text.charCodeAt(i);
     i += w;
     while (i < n) {
       w = width(i);
       if (w === 0) break;
       i += w;
     }
-    // Lower case of an ASCII letter: set bit 5.
-    if (c >= 128 || ascii.firsts[c >= 65 && c <= 90 ? c | 32 : c] !== 1) continue;
-    // Most words that start with a prefix's letter do not start with a prefix: tell without
-    // copying the word.
-    if (!startsWithPrefix(text, start, i, ascii.prefixes)) continue;
-    const word = text.slice(start, i).toLowerCase();
-    if (wanted.has(word) || wanted.has(englishStem(word)) || (unicode && CJK.test(word))) out.push(start);
+    if (text.charCodeAt(start) < 128) out.push(start, i);
   }
-  return out;
+  return Int32Array.from(out);
 }
 
-/** Surrogates (astral characters, or lone halves): the scan steps over these by code point. */
-const SURROGATE = /[\ud800-\udfff]/;
+/**
+ * The words of passages, kept for the next searches that show them (a passage is shown to many
+ * questions): finding a text's words was most of a snippet's time; the query's prefixes are then
+ * checked against each word's first letters only.
+ */
+const WORDS = new TextMemo<Int32Array>(4096, 20_000);
+
+function asciiStartWordsOf(text: string): Int32Array {
+  return asciiStartWords(text, NON_ASCII.test(text));
+}
 
 /**
- * scanHitOffsets found by the engine's string search instead of a loop over every character: the
- * text is lower-cased once and each prefix looked up with indexOf; an occurrence counts where a
- * word starts (no word character before it, an ASCII character at it), and only those words are
- * read to their end and checked, as the scan checks them. The same hits in the same order; it
- * defers to the scan where lower-casing changes the length (U+0130) or where surrogates make code
- * units and characters differ. About four times faster on Wikipedia passages.
+ * hitOffsets by hand, for ASCII prefixes: a word (asciiStartWords) is looked at only when it starts
+ * with an ASCII letter or digit that starts a prefix; it is a hit when it or its stem is wanted
+ * (or, like the pattern's, it runs on into CJK). The same hits as the pattern, without running it
+ * over the whole text. `kept`: the text's words from the memo (else found afresh).
  */
-function indexHitOffsets(
+function scanHitOffsets(
   text: string,
   ascii: NonNullable<Matcher['ascii']>,
   wanted: ReadonlySet<string>,
   unicode: boolean,
+  kept = false,
 ): number[] {
-  if (unicode && SURROGATE.test(text)) return scanHitOffsets(text, ascii, wanted, unicode);
-  const lower = text.toLowerCase();
-  if (lower.length !== text.length) return scanHitOffsets(text, ascii, wanted, unicode);
-  // Without surrogates every word character is one code unit.
-  const isWord = (c: number): boolean =>
-    c < 128 || !unicode ? isAsciiWordChar(c) : WORD_CHAR.test(String.fromCharCode(c));
-  const starts: number[] = [];
-  for (const p of ascii.prefixes) {
-    for (let at = lower.indexOf(p); at >= 0; at = lower.indexOf(p, at + 1)) {
-      // A word starting with an ASCII character (the scan passes over the others, such as the
-      // Kelvin sign that lower-cases to "k"), not a prefix inside a word.
-      if (text.charCodeAt(at) >= 128 || (at > 0 && isWord(text.charCodeAt(at - 1)))) continue;
-      starts.push(at);
-    }
-  }
-  if (starts.length === 0) return starts;
-  if (ascii.prefixes.length > 1) starts.sort((a, b) => a - b);
   const out: number[] = [];
-  const n = text.length;
-  let last = -1;
-  for (const start of starts) {
-    // Two prefixes can start the same word.
-    if (start === last) continue;
-    last = start;
-    let end = start + 1;
-    while (end < n && isWord(text.charCodeAt(end))) end++;
+  const words = kept ? WORDS.get(text, asciiStartWordsOf) : asciiStartWords(text, unicode);
+  for (let k = 0; k < words.length; k += 2) {
+    const start = words[k] as number;
+    const end = words[k + 1] as number;
+    const c = text.charCodeAt(start);
+    // Lower case of an ASCII letter: set bit 5.
+    if (ascii.firsts[c >= 65 && c <= 90 ? c | 32 : c] !== 1) continue;
+    // Most words that start with a prefix's letter do not start with a prefix: tell without
+    // copying the word.
+    if (!startsWithPrefix(text, start, end, ascii.prefixes)) continue;
     const word = text.slice(start, end).toLowerCase();
     if (wanted.has(word) || wanted.has(englishStem(word)) || (unicode && CJK.test(word))) out.push(start);
   }
@@ -231,12 +210,12 @@ function startsWithPrefix(text: string, start: number, end: number, prefixes: re
 
 /**
  * Character offsets of the query-term hits in text. `how` is for tests: 'pattern' always runs the
- * regular expression, 'scan' reads ASCII prefixes character by character (what 'index' stands in for).
+ * regular expression, 'scan' finds the text's words afresh (the default keeps them, see WORDS).
  */
 export function hitOffsets(
   text: string,
   terms: readonly string[],
-  how: 'index' | 'scan' | 'pattern' = 'index',
+  how: 'kept' | 'scan' | 'pattern' = 'kept',
 ): number[] {
   const matcher = matcherFor(terms);
   const { source, wanted, ascii } = matcher;
@@ -244,9 +223,7 @@ export function hitOffsets(
   if (ascii && how !== 'pattern') {
     const unicode = NON_ASCII.test(text);
     if (!unicode || ascii.complete) {
-      return how === 'scan'
-        ? scanHitOffsets(text, ascii, wanted, unicode)
-        : indexHitOffsets(text, ascii, wanted, unicode);
+      return scanHitOffsets(text, ascii, wanted, unicode, how === 'kept');
     }
   }
   matcher.compiled ??= new RegExp(source, 'giu');
