@@ -55,7 +55,7 @@ const USAGE = `Usage: npm run bench:api -- [--passages N] [--duration S] [--conn
                               [--data-dir DIR] [--rebuild] [--profile DIR] [--only ROUTE] [--env K=V]
                               [--cache both|on|off] [--no-cache] [--workers N] [--pool N] [--zipf A]
                               [--tool wrk|autocannon] [--warmup W]
-                              [--cold [--qa DIR] [--bench-data DIR] [--warmup-questions N]]
+                              [--cold [--qa DIR] [--bench-data DIR] [--warmup-questions N] [--floor]]
 
   --passages N     passages in the synthetic index (default 100000)
   --duration S     seconds of load per route (default 30), after the warm-up
@@ -78,6 +78,9 @@ const USAGE = `Usage: npm run bench:api -- [--passages N] [--duration S] [--conn
   --bench-data DIR where the evaluation data is (default ../shared/bench-data, or ../../shared/…)
   --warmup-questions N  questions asked before the measurement with --cold (default 500; never
                    asked again)
+  --floor          with --cold, also load a bare Fastify server that answers each search with one
+                   FTS5 query over the same index and ~11 KB of JSON (scripts/lib/floor-server.ts):
+                   the least a server spends per search on this machine
   --json           print the figures as one JSON object on the last line`;
 
 interface AutocannonResult {
@@ -783,6 +786,7 @@ async function main(): Promise<void> {
       zipf: { type: 'string', default: '0.9' },
       tool: { type: 'string' },
       cold: { type: 'boolean', default: false },
+      floor: { type: 'boolean', default: false },
       qa: { type: 'string' },
       'bench-data': { type: 'string' },
       'warmup-questions': { type: 'string', default: '500' },
@@ -839,6 +843,7 @@ async function main(): Promise<void> {
       warmupQuestions,
       tool,
       json: values.json,
+      floor: values.floor,
       log,
     });
     return;
@@ -971,7 +976,37 @@ interface ColdOptions {
   readonly warmupQuestions: number;
   readonly tool: 'autocannon' | 'wrk';
   readonly json: boolean;
+  /** Also measure the floor server (scripts/lib/floor-server.ts) on the search questions. */
+  readonly floor: boolean;
   readonly log: (line: string) => void;
+}
+
+/** The floor server (scripts/lib/floor-server.ts) over the index in dataDir, in `workers` processes. */
+async function startFloorServer(
+  dataDir: string,
+  workers: number,
+): Promise<{ child: ChildProcess; url: string; logFile: string }> {
+  const logFile = join(dataDir, 'floor-server.log');
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'dist', 'scripts', 'lib', 'floor-server.js'), join(dataDir, 'index.sqlite'), String(workers)],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error('the floor server did not start within 60 s')), 60_000);
+    child.on('exit', (code) => reject(new Error(`the floor server exited with ${code}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      const m = /"url":"([^"]+)"/.exec(buffer);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+  });
+  writeFileSync(logFile, '');
+  return { child, url, logFile };
 }
 
 /** --cold: every request a question of the QA set not asked before; a fresh server per route. */
@@ -990,6 +1025,9 @@ async function runCold(o: ColdOptions): Promise<void> {
   const routes = [
     { route: '/v1/search', path: (q: string) => `/v1/search?q=${encodeURIComponent(q)}&limit=10` },
     { route: '/v1/answer', path: (q: string) => `/v1/answer?q=${encodeURIComponent(q)}&mode=extractive` },
+    ...(o.floor
+      ? [{ route: 'floor /v1/search', path: (q: string) => `/v1/search?q=${encodeURIComponent(q)}` }]
+      : []),
   ].filter((r) => !o.only || r.route.endsWith(o.only));
   const runs: Record<string, RouteFigures[]> = {};
   let logBytes = 0;
@@ -998,7 +1036,9 @@ async function runCold(o: ColdOptions): Promise<void> {
     const env = mode === 'off' ? { ...base, CITEBOX_SEARCH_CACHE_SIZE: '0' } : base;
     const figures: RouteFigures[] = [];
     for (const r of routes) {
-      const server = await startServerProcess(dataDir, o.profile, env);
+      const server = r.route.startsWith('floor')
+        ? await startFloorServer(dataDir, o.workers)
+        : await startServerProcess(dataDir, o.profile, env);
       log(`server for ${r.route} (search cache ${mode}): ${server.url} (pid ${server.child.pid})`);
       try {
         figures.push(
