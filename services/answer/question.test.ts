@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerTypeOf, holdsIdentifier, questionIdentifiers } from './question.js';
+import { answerTypeOf, asksHowTo, holdsIdentifier, questionIdentifiers } from './question.js';
 
 describe('answerTypeOf: what documentation questions ask', () => {
   it.each([
@@ -13,6 +13,8 @@ describe('answerTypeOf: what documentation questions ask', () => {
     ['which git diff option shows only the names of changed files?', 'howto'],
     ['how do I turn on foreign key enforcement?', 'howto'],
     ['如何启用外键？', 'howto'],
+    ['files I added to .gitignore are still tracked, how do I untrack them?', 'howto'],
+    ['My hook never runs. How can I fix it?', 'howto'],
     ['does SQLite support RIGHT JOIN?', 'yesno'],
     ['What is Citebox?', 'definition'],
     ['When was it built?', 'time'],
@@ -20,6 +22,18 @@ describe('answerTypeOf: what documentation questions ask', () => {
     ['Who was the oldest quarterback to play?', 'person'],
   ])('%s → %s', (q, type) => {
     expect(answerTypeOf(q)).toBe(type);
+  });
+});
+
+describe('asksHowTo', () => {
+  it.each([
+    ['how do I undo my last commit?', true],
+    ['files I added to .gitignore are still tracked, how do I untrack them?', true],
+    ['The build fails. How can I see why?', true],
+    ['which option shows only names?', false],
+    ['somehow it fails', false],
+  ])('%s → %s', (q, yes) => {
+    expect(asksHowTo(q)).toBe(yes);
   });
 });
 

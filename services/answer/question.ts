@@ -44,10 +44,14 @@ const DEFAULT_Q =
 const LIMIT_Q =
   /\b(max(imum)?|min(imum)?|limits?|largest|smallest|biggest|longest|shortest|at most|at least|upper bound|lower bound|range of|how (large|big|long) can)\b|最大|最小|上限|下限|范围/;
 
-/** Whether a question asks how to do something ("how do I …"), not which thing does it. */
+/**
+ * Whether a question asks how to do something ("how do I …"), not which thing does it — also after
+ * the situation it comes from ("files I added to .gitignore are still tracked, how do I untrack
+ * them?").
+ */
 export function asksHowTo(question: string): boolean {
-  return /^\s*(how (do|can|should|would|could) (i|we|you|one)|how to)\b|^\s*(command|steps?) to\b|如何|怎么|怎样/i.test(
-    question,
+  return /(?:^|[,;:—]\s*|\.\s+)(how (do|can|should|would|could) (i|we|you|one)|how to)\b|^\s*(command|steps?) to\b|如何|怎么|怎样/i.test(
+    question.trimStart(),
   );
 }
 
@@ -60,7 +64,7 @@ export function answerTypeOf(question: string): AnswerType {
   if (LIMIT_Q.test(q) && !who) return 'limit';
   if (definitionSubject(question)) return 'definition';
   if (
-    /^\s*(how (do|can|should|would|could) (i|we|you|one)|how to)\b|^\s*(can|should) (i|we)\b|^\s*(which|what)(?: [\w.-]+){0,3} (command|option|flag|setting|config(uration)? (variable|option|setting)|variable|function|pragma|modifier|switch|argument|parameter|keyword|hook|attribute|macro|operator|filter|subcommand|environment variable)s?\b|\b(command|option|flag) (to|for|that)\b|如何|怎么|怎样/.test(
+    /(?:^\s*|[,;:—]\s*|\.\s+)(how (do|can|should|would|could) (i|we|you|one)|how to)\b|^\s*(can|should) (i|we)\b|^\s*(which|what)(?: [\w.-]+){0,3} (command|option|flag|setting|config(uration)? (variable|option|setting)|variable|function|pragma|modifier|switch|argument|parameter|keyword|hook|attribute|macro|operator|filter|subcommand|environment variable)s?\b|\b(command|option|flag) (to|for|that)\b|如何|怎么|怎样/.test(
       q,
     )
   )
