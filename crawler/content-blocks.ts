@@ -588,7 +588,7 @@ export function collectBlocks(root: DomElement): CollectedBlocks {
       }
       if (tag === 'P' && boldHeading(el)) {
         // "<p><b>(1) How do I create an AUTOINCREMENT field?</b></p>": a heading in all but name.
-        const text = labelOf(el);
+        const text = labelOf(el).replace(/\s*[:：]$/, '');
         const anchor = id ?? takeAnchor();
         push(
           { type: 'heading', level: Math.min(6, headingLevel + 1), text, ...(anchor ? { anchor } : {}) },
@@ -667,7 +667,9 @@ function boldHeading(p: DomElement): boolean {
   if (!bold) return false;
   const text = cleanText(bold.textContent);
   if (text.length < 3 || text.length > 150 || text.split(' ').length > 20) return false;
-  return text.endsWith('?') || !/[.!:;,]$/.test(text);
+  // "Changes in version 3.40.0 (2022-11-16):" heads what follows it, as a label of a few words.
+  if (/[:：]$/.test(text)) return text.split(' ').length >= 3 && text.length <= 80;
+  return text.endsWith('?') || !/[.!;,]$/.test(text);
 }
 
 /**

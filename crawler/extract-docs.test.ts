@@ -230,6 +230,22 @@ U           U    unmerged, both modified
     });
   });
 
+  it('takes a bold label of a few words ending in a colon for a heading of what follows, not a bold "Note:"', () => {
+    const html = page(
+      'SQLite Release 3.40.1',
+      `<main><h2>SQLite Release 3.40.1 On 2022-12-28</h2><p><b>Changes in version 3.40.0 (2022-11-16):</b></p>
+<ol><li>Add support for compiling SQLite to WASM.</li><li>Change the PRNG from RC4 to Chacha20.</li></ol>
+<p><b>Note:</b></p><p>Patch releases carry the notes of the release before them.</p></main>`,
+    );
+    const blocks = extractHtml(html, 'https://docs.example/').blocks;
+    expect(blocks).toContainEqual({
+      type: 'heading',
+      level: 3,
+      text: 'Changes in version 3.40.0 (2022-11-16)',
+    });
+    expect(blocks.some((b) => b.type === 'heading' && b.text.startsWith('Note'))).toBe(false);
+  });
+
   it('reads a list of items that open with a bold title and go on in paragraphs as sections', () => {
     const html = page(
       'Limits In SQLite',

@@ -214,6 +214,30 @@ describe('extractive answers over documentation structure', () => {
     expect(a.cited[0]).toBe(2);
   });
 
+  it('quotes and cites a release note on its own release page, not its copy on a later release page', () => {
+    const note =
+      "• Change the algorithm used by SQLite's built-in pseudo-random number generator (PRNG) from RC4 to Chacha20.";
+    const a = extractiveAnswer({
+      query: 'what PRNG algorithm did SQLite 3.40.0 switch to from RC4?',
+      passages: [
+        {
+          n: 1,
+          title: 'SQLite Release 3.40.1 On 2022-12-28',
+          headings: ['SQLite Release 3.40.1 On 2022-12-28'],
+          text: `Changes in version 3.40.0 (2022-11-16):\n\n${note}`,
+        },
+        {
+          n: 2,
+          title: 'SQLite Release 3.40.0 On 2022-11-16',
+          headings: ['SQLite Release 3.40.0 On 2022-11-16'],
+          text: note,
+        },
+      ],
+    });
+    expect(a.cited[0]).toBe(2);
+    expect(a.text).toContain('Chacha20 [2]');
+  });
+
   it('takes "does not support … more than 64 tables" for a statement of a limit', () => {
     const a = extractiveAnswer({
       query: 'how many tables can one join in SQLite at most?',

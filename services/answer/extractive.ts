@@ -399,14 +399,17 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
           : undefined;
     const termStems = term ? stemsOfText(term) : undefined;
     let versionLine: string | undefined;
-    const versionLabel =
-      type === 'version' &&
+    // Release notes: a page or section named by a version and a word like "release".
+    const releaseNotes =
       /\b\d+\.\d+(\.\d+)*\b/.test([passage.title ?? '', ...(passage.headings ?? [])].join('\n')) &&
       /\b(release|version|changes|change ?log|news|history)\b/i.test(
         [passage.title ?? '', ...(passage.headings ?? [])].join('\n'),
       );
-    const versionHeading = [...(passage.headings ?? []), passage.title ?? '']
+    const versionLabel = type === 'version' && releaseNotes;
+    // The innermost heading that names a version, else the title.
+    const versionHeading = [...(passage.headings ?? [])]
       .reverse()
+      .concat(passage.title ?? '')
       .find((h) => /\b\d+\.\d+/.test(h));
     const topic = identifierParts(
       stemsOfText([passage.title ?? '', ...(passage.headings ?? [])].join(' ')),
@@ -495,7 +498,7 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
       for (const raw of SENTENCES.get(paragraph, sentencesWithAsides)) {
         const text = collapseSpaces(raw);
         // "Changes in version 3.35.0 (2021-03-12):" heads the notes after it.
-        if (versionLabel && VERSION_LINE.test(text)) versionLine = text.replace(/[:：]\s*$/, '');
+        if (releaseNotes && VERSION_LINE.test(text)) versionLine = text.replace(/[:：]\s*$/, '');
         const tokens = tokenize(text);
         const words = tokens.length;
         if (words < MIN_SENTENCE_WORDS || words > maxWords * 3 || !looksLikeProse(text)) {
@@ -513,9 +516,16 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
           continue;
         }
         const candidate = make(text, 'sentence');
-        if (versionLabel && versionLine && versionLine !== text) candidate.version = versionLine;
-        else if (versionLabel && !versionLine) candidate.version = versionHeading;
-        const number = candidate.version ? /\d+\.\d+(?:\.\d+)*/.exec(candidate.version)?.[0] : undefined;
+        // The release a note belongs to: the version line above it, else the version heading.
+        const release = !releaseNotes
+          ? undefined
+          : versionLine
+            ? versionLine !== text
+              ? versionLine
+              : undefined
+            : versionHeading;
+        if (versionLabel && release) candidate.version = release;
+        const number = release ? /\d+\.\d+(?:\.\d+)*/.exec(release)?.[0] : undefined;
         if (
           number &&
           new RegExp(`(^|[^\\d.])${number.replaceAll('.', '\\.')}(?![\\d.])`).test(passage.title ?? '')
@@ -674,6 +684,14 @@ function scoreAll(prepared: Prepared, query: string, w: ExtractiveWeights): void
         w.after * (c.previous ? (base.get(c.previous) ?? 0) : 0) +
         w.before * (c.next ? (base.get(c.next) ?? 0) : 0);
     }
+  }
+  // The same note on several release pages (a release's notes repeated on its patch releases'
+  // pages): the copy on its own release's page is the one to quote and cite, whatever the rank.
+  const own = candidates.filter((c) => c.ownRelease);
+  if (own.length > 0) {
+    const best = new Map<string, number>();
+    for (const c of candidates) best.set(c.lower, Math.max(best.get(c.lower) ?? -Infinity, c.score));
+    for (const c of own) c.score = Math.max(c.score, (best.get(c.lower) ?? c.score) + 1e-6);
   }
 }
 
