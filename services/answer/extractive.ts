@@ -335,7 +335,7 @@ export const EXTRACTIVE_WEIGHTS = {
   /** An FAQ entry whose question holds the question's words (× the weighted share it holds). */
   questionHeading: 0.8,
   /** A release note on the page of its own release (not a later page repeating it). */
-  ownRelease: 0.1,
+  ownRelease: 0.25,
   /** Share of a title or heading term's weight a sentence of that passage gets without holding it. */
   topicCredit: 0.5,
   /** Being about the identifiers the question names (in the term or heading: 1, in the text: up to 0.5). */
@@ -668,7 +668,7 @@ function scoreAll(prepared: Prepared, query: string, w: ExtractiveWeights): void
       w.density * Math.min(1, density) +
       (c.typed ? (STRONG_TYPES.has(type) ? w.typedStrong : w.typed) : 0) +
       // A release note on its own release's page, not repeated on a later one.
-      (c.ownRelease ? w.ownRelease : 0) +
+      (c.ownRelease && type === 'version' ? w.ownRelease : 0) +
       w.subject * c.subject +
       // An FAQ entry whose question is this question: its answer is the answer.
       (c.askedBy ? w.questionHeading * headingOverlap(c.askedBy, terms, weights) : 0) +
