@@ -5,6 +5,7 @@ import {
   definitionSubject,
   extractiveAnswer,
   looksLikeProse,
+  plainVerbs,
   rankSentences,
 } from './extractive.js';
 
@@ -352,5 +353,16 @@ describe('abstaining on documentation', () => {
       ],
     });
     expect(a.text).toBe('');
+  });
+});
+
+describe('plainVerbs', () => {
+  it.each([
+    ['how do I turn on foreign key enforcement?', 'how do I enable foreign key enforcement?'],
+    ['how do I switch WAL mode off?', 'how do I disable WAL mode?'],
+    ['turning off the cache', 'disable the cache'],
+    ['what happens on turn of the year', 'what happens on turn of the year'],
+  ])('%s → %s', (q, plain) => {
+    expect(plainVerbs(q)).toBe(plain);
   });
 });

@@ -366,6 +366,21 @@ interface Prepared {
   readonly type: AnswerType;
 }
 
+/**
+ * A question's phrasal verbs in the words documentation uses for them: "turn on X" / "switch X on"
+ * is to enable X, "turn off" to disable (the manuals say "To enable …, run …").
+ */
+export function plainVerbs(question: string): string {
+  return question
+    .replace(/\b(?:turn|switch)(?:s|ed|ing)? (on|off)\b/gi, (_, on: string) =>
+      on.toLowerCase() === 'on' ? 'enable' : 'disable',
+    )
+    .replace(
+      /\b(?:turn|switch)(?:s|ed|ing)? ((?:[\w-]+ ){1,4})(on|off)\b/gi,
+      (_, what: string, on: string) => `${on.toLowerCase() === 'on' ? 'enable' : 'disable'} ${what.trim()}`,
+    );
+}
+
 function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined {
   const type = answerTypeOf(input.query);
   const subject = definitionSubject(input.query);
@@ -373,7 +388,7 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
   const identifiers = questionIdentifiers(input.query);
   let terms = [
     ...new Set(
-      queryTerms(input.query)
+      queryTerms(plainVerbs(input.query))
         .filter((t) => !TYPE_WORDS.has(t))
         .map(englishStem),
     ),
