@@ -199,6 +199,47 @@ function codeText(el: DomNode): string {
     .replace(/^\n+|\s+$/g, '');
 }
 
+const QUOTE_BLOCKS = new Set([
+  'P',
+  'DIV',
+  'UL',
+  'OL',
+  'DL',
+  'TABLE',
+  'PRE',
+  'BLOCKQUOTE',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+]);
+
+/** A line of code: a statement (ends in ";"), a prompt, or symbols of code without a sentence's end. */
+function codeLine(line: string): boolean {
+  if (/;\s*(?:--.*|\/\/.*|#.*)?$/.test(line)) return true;
+  if (/^(?:\$|>|sqlite>|>>>|%|#)\s/.test(line)) return true;
+  return /[(){}[\]=<>]/.test(line) && !/[.!?]["')\]]?$/.test(line) && !/\.\s+[A-Z]/.test(line);
+}
+
+/**
+ * The code a <blockquote> holds when it holds nothing but lines of code (statements ending in ";",
+ * prompts, calls), which some hand-written manuals set there instead of in a <pre>; else undefined.
+ */
+function quotedCode(quote: DomElement): string | undefined {
+  for (const el of Array.from(quote.getElementsByTagName('*')))
+    if (QUOTE_BLOCKS.has(tagOf(el))) return undefined;
+  const lines = codeText(quote)
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  if (lines.length === 0 || lines.length > 200) return undefined;
+  if (!lines.every((l) => codeLine(l.trim()))) return undefined;
+  if (!lines.some((l) => /;\s*(?:--.*)?$|\w\(.*\)/.test(l))) return undefined;
+  const indent = Math.min(...lines.map((l) => /^ */.exec(l)?.[0].length ?? 0));
+  return lines.map((l) => l.slice(indent)).join('\n');
+}
+
 function isDataTable(table: DomElement, rows: DomElement[]): boolean {
   if (rows.length < 2) return false;
   if (/\b(layout|presentation)\b/.test(table.getAttribute('role') ?? '')) return false;
@@ -598,7 +639,12 @@ export function collectBlocks(root: DomElement): CollectedBlocks {
         continue;
       }
       if (id && el !== root) pendingAnchor ??= id;
-      if (PARAGRAPHS.has(tag)) {
+      const quoted = tag === 'BLOCKQUOTE' ? quotedCode(el) : undefined;
+      if (quoted) {
+        // Code set in a <blockquote> (hand-written manuals: "SELECT date('now');<br>…").
+        const anchor = takeAnchor();
+        push({ type: 'code', text: quoted, ...(anchor ? { anchor } : {}) }, quoted.length, 0);
+      } else if (PARAGRAPHS.has(tag)) {
         walk(el, depth + 1);
         flush();
       } else if ((tag === 'UL' || tag === 'OL' || tag === 'MENU') && !holdsBlocks(el)) {

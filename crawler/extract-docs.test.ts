@@ -246,6 +246,27 @@ U           U    unmerged, both modified
     expect(blocks.some((b) => b.type === 'heading' && b.text.startsWith('Note'))).toBe(false);
   });
 
+  it('reads code set in a <blockquote> as code, and a quotation as text', () => {
+    const html = page(
+      'Date And Time Functions',
+      `<main><h1>Examples</h1><p>Compute the date and time given a unix timestamp 1092941466.</p>
+<blockquote>
+    SELECT datetime(1092941466, 'unixepoch');<br>
+    SELECT datetime(1092941466, 'auto'); -- Does not work for early 1970!
+</blockquote>
+<blockquote>The database is the source of truth. Everything else is a cache (f(x) in the docs).</blockquote></main>`,
+    );
+    const blocks = extractHtml(html, 'https://docs.example/').blocks;
+    expect(blocks).toContainEqual({
+      type: 'code',
+      text: "SELECT datetime(1092941466, 'unixepoch');\nSELECT datetime(1092941466, 'auto'); -- Does not work for early 1970!",
+    });
+    expect(blocks).toContainEqual({
+      type: 'text',
+      text: 'The database is the source of truth. Everything else is a cache (f(x) in the docs).',
+    });
+  });
+
   it('reads a list of items that open with a bold title and go on in paragraphs as sections', () => {
     const html = page(
       'Limits In SQLite',
