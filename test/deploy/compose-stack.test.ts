@@ -9,7 +9,7 @@
 // (through `guide()`), or is marked `# needs the internet` there. Prints the measured figures as
 // one JSON line at the end.
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -522,7 +522,7 @@ describe('docker compose, as a user runs it', () => {
     expect(after.State.StartedAt).toBe(citebox.State.StartedAt);
   });
 
-  it('backs up Elasticsearch with a snapshot and the data volume with tar', async () => {
+  it('backs up Elasticsearch with a snapshot: the index and the crawl state, nothing else to copy', async () => {
     const out = await guide(
       'ES="docker compose exec -T elasticsearch',
       '_snapshot/backups -d',
@@ -530,14 +530,9 @@ describe('docker compose, as a user runs it', () => {
       '_snapshot/backups/_all',
     );
     expect(out.stdout).toMatch(/"state":"SUCCESS"/);
-    await guide('docker compose stop citebox worker');
-    await guide('tar czf /backup/citebox-data.tgz');
-    await guide('docker compose start citebox worker');
-    const archive = join(installDir, 'citebox-data.tgz');
-    expect(statSync(archive).size).toBeGreaterThan(0);
-    const listing = ok(await command('tar', ['tzf', archive]), 'tar tzf').stdout;
-    expect(listing).toContain('crawl.sqlite');
-    await stack.waitHealthy(180_000);
+    // The crawl jobs and their frontier are indices beside the passages: in the snapshot too.
+    expect(out.stdout).toContain('citebox-passages-crawl-jobs');
+    expect(out.stdout).toContain('citebox-passages-crawl-frontier');
   });
 
   it('rebuilds the index in place with `citebox reindex`, and answers the same', async (ctx) => {
@@ -575,6 +570,54 @@ describe('docker compose, as a user runs it', () => {
     const page = pages[17];
     const { body } = await ask(page?.question ?? '');
     expect(topUrl(body)).toBe(`${SITE_URL}${page?.path}`);
+  });
+
+  it('scales out with no shared volume: a job created on one API replica is read on another', async () => {
+    // Each replica publishes one port of a range, as the guide's "Many machines" says.
+    const envFile = join(installDir, '.env');
+    const env = readFileSync(envFile, 'utf8');
+    writeFileSync(envFile, env.replace(/^CITEBOX_PORT=.*$/m, `CITEBOX_PORT=${port}-${port + 1}`));
+    const t = performance.now();
+    ok(await stack.compose(['up', '-d', '--scale', 'citebox=2', '--scale', 'worker=2'], 600_000), 'scale');
+    await stack.waitHealthy(600_000);
+    figures['scale_to_healthy_s'] = seconds(t);
+    const replicas: string[] = [];
+    for (const index of [1, 2]) {
+      const out = ok(await stack.compose(['port', '--index', String(index), 'citebox', '8080']), 'port');
+      replicas.push(`http://${out.stdout.trim()}`);
+    }
+    // Nothing mounted at /data but memory: the replicas and the workers share no volume.
+    for (const name of ['citebox-1', 'citebox-2', 'worker-1', 'worker-2']) {
+      const { stdout } = ok(await stack.docker(['inspect', `${PROJECT}-${name}`]), `inspect ${name}`);
+      const [state] = JSON.parse(stdout) as Array<{ Mounts: Array<{ Type: string; Destination: string }> }>;
+      expect(state?.Mounts ?? [], name).toEqual([]);
+    }
+    const [a, b] = replicas as [string, string];
+    const call = async <T>(base: string, path: string, init: RequestInit = {}) => {
+      const res = await fetch(`${base}${path}`, {
+        ...init,
+        headers: { ...admin, 'content-type': 'application/json' },
+        signal: AbortSignal.timeout(30_000),
+      });
+      return { status: res.status, body: (await res.json()) as T };
+    };
+    const created = await call<CrawlJob>(a, '/v1/crawls', {
+      method: 'POST',
+      body: JSON.stringify({ seeds: [SITE_URL], max_pages: 20, refresh: true }),
+    });
+    expect(created.status).toBe(202);
+    const done = await waitFor(
+      'the crawl created on replica 1 to finish, watched on replica 2',
+      async () => {
+        const job = (await call<CrawlJob>(b, `/v1/crawls/${created.body.id}`)).body;
+        return job.status === 'running' || job.status === 'queued' ? undefined : job;
+      },
+      { timeoutMs: 180_000, everyMs: 1_000 },
+    );
+    expect(done.status).toBe('done');
+    expect((done.stats['indexed'] ?? 0) + (done.stats['unchanged'] ?? 0)).toBe(20);
+    const listed = await call<{ data?: CrawlJob[]; jobs?: CrawlJob[] } | CrawlJob[]>(a, '/v1/crawls');
+    expect(JSON.stringify(listed.body)).toContain(created.body.id);
   });
 
   it('ran every command of docs/self-hosting.md that does not need the internet', () => {

@@ -129,15 +129,21 @@ describe('docker-compose.yml', () => {
     expect(composeText).not.toMatch(/(password|api_key|secret)\s*[:=]\s*["']?[A-Za-z0-9]{8,}/i);
   });
 
-  it('lets the API queue crawls and the worker run them, on one shared data volume', () => {
+  it('lets the API queue crawls and the workers run them, sharing only Elasticsearch (they scale)', () => {
     const api = compose.services['citebox'];
     const worker = compose.services['worker'];
     expect(api?.environment?.['CITEBOX_CRAWL_WORKER']).toBe('false');
     expect(worker?.command).toEqual(['worker']);
     expect(worker?.environment?.['CITEBOX_CRAWL_WORKER']).toBe('true');
-    const dataMount = (s: Service | undefined) => s?.volumes?.find((v) => String(v).endsWith(':/data'));
-    expect(dataMount(api)).toBe('citebox-data:/data');
-    expect(dataMount(worker)).toBe('citebox-data:/data');
+    // No volume at all: /data is in memory, the crawl state lives in the engine, so
+    // `--scale citebox=M --scale worker=N` needs nothing shared but Elasticsearch.
+    for (const s of [api, worker]) {
+      expect(s?.volumes ?? []).toEqual([]);
+      expect(s?.tmpfs).toContain('/data:uid=1000,gid=1000');
+      expect(s?.environment?.['CITEBOX_BACKEND']).toBe('elasticsearch');
+      expect(s?.environment?.['CITEBOX_DATA_DIR']).toBe('/data');
+    }
+    expect(compose.volumes?.['citebox-data']).toBeUndefined();
     for (const key of ['CITEBOX_BACKEND', 'ELASTICSEARCH_URL', 'CITEBOX_INDEX_NAME', 'CITEBOX_DATA_DIR']) {
       expect(worker?.environment?.[key], key).toBe(api?.environment?.[key]);
     }
@@ -157,7 +163,7 @@ describe('docker-compose.yml', () => {
   it('runs Citebox read-only, without capabilities, behind an init process', () => {
     for (const [name, service] of citeboxServices) {
       expect(service.read_only, name).toBe(true);
-      expect(service.tmpfs, name).toEqual(['/tmp']);
+      expect(service.tmpfs, name).toEqual(['/tmp', '/data:uid=1000,gid=1000']);
       expect(service.cap_drop, name).toEqual(['ALL']);
       expect(service.security_opt, name).toContain('no-new-privileges:true');
       expect(service.init, name).toBe(true);
