@@ -579,7 +579,18 @@ describe('docker compose, as a user runs it', () => {
     writeFileSync(envFile, env.replace(/^CITEBOX_PORT=.*$/m, `CITEBOX_PORT=${port}-${port + 1}`));
     const t = performance.now();
     ok(await stack.compose(['up', '-d', '--scale', 'citebox=2', '--scale', 'worker=2'], 600_000), 'scale');
-    await stack.waitHealthy(600_000);
+    await waitFor(
+      'two API replicas, two workers and the rest healthy',
+      async () => {
+        const states = await stack.services();
+        const count = (service: string) => states.filter((c) => c.Service === service).length;
+        const healthy = states.every(
+          (c) => c.State === 'running' && (c.Health === '' || c.Health === 'healthy'),
+        );
+        return healthy && count('citebox') === 2 && count('worker') === 2 ? true : undefined;
+      },
+      { timeoutMs: 600_000, everyMs: 2_000 },
+    );
     figures['scale_to_healthy_s'] = seconds(t);
     const replicas: string[] = [];
     for (const index of [1, 2]) {
