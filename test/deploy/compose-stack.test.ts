@@ -432,8 +432,9 @@ describe('docker compose, as a user runs it', () => {
     expect(done.stats['failed']).toBe(0);
     // Nothing lost, nothing twice: every page of the site is in the index once.
     const site = await sitePages();
-    expect(site.pages).toBe(PAGES + 1);
-    expect(done.stats['indexed']).toBe(PAGES + 1);
+    const seen = JSON.stringify({ job: done.stats, index: site });
+    expect(site.pages, seen).toBe(PAGES + 1);
+    expect(done.stats['indexed'], seen).toBe(PAGES + 1);
     const fetches = await siteFetches();
     for (const page of pages) expect(fetches.get(page.path) ?? 0, page.path).toBeGreaterThanOrEqual(1);
     // Only what was in flight at an interruption is fetched again.
