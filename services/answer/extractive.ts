@@ -415,11 +415,10 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
     const termStems = term ? stemsOfText(term) : undefined;
     let versionLine: string | undefined;
     // Release notes: a page or section named by a version and a word like "release".
+    const names = [passage.title ?? '', ...(passage.headings ?? [])].join('\n');
     const releaseNotes =
-      /\b\d+\.\d+(\.\d+)*\b/.test([passage.title ?? '', ...(passage.headings ?? [])].join('\n')) &&
-      /\b(release|version|changes|change ?log|news|history)\b/i.test(
-        [passage.title ?? '', ...(passage.headings ?? [])].join('\n'),
-      );
+      /\b\d+\.\d+(\.\d+)*\b/.test(names) &&
+      /\b(release|version|changes|change ?log|news|history)\b/i.test(names);
     const versionLabel = type === 'version' && releaseNotes;
     // The innermost heading that names a version, else the title.
     const versionHeading = [...(passage.headings ?? [])]
@@ -532,13 +531,7 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
         }
         const candidate = make(text, 'sentence');
         // The release a note belongs to: the version line above it, else the version heading.
-        const release = !releaseNotes
-          ? undefined
-          : versionLine
-            ? versionLine !== text
-              ? versionLine
-              : undefined
-            : versionHeading;
+        const release = !releaseNotes || versionLine === text ? undefined : (versionLine ?? versionHeading);
         if (versionLabel && release) candidate.version = release;
         const number = release ? /\d+\.\d+(?:\.\d+)*/.exec(release)?.[0] : undefined;
         if (
