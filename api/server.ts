@@ -1,11 +1,22 @@
 // Runs an app built by buildApp: listen, and close gracefully (stop accepting, let in-flight work
 // finish within the grace period, end open streams with a final event, then close).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyListenOptions } from 'fastify';
 import type { Config } from '../services/index.js';
 import { lifecycleOf } from './app.js';
 
-export async function listen(app: FastifyInstance, config: Pick<Config, 'port' | 'host'>): Promise<string> {
-  return app.listen({ port: config.port, host: config.host });
+/**
+ * Listens on the configured address. `ownSocket`: a cluster worker with a listening socket of its
+ * own on a port its siblings share (SO_REUSEPORT; cli/serve-cluster.ts), not the primary's.
+ */
+export async function listen(
+  app: FastifyInstance,
+  config: Pick<Config, 'port' | 'host'>,
+  options: { readonly ownSocket?: boolean } = {},
+): Promise<string> {
+  if (!options.ownSocket) return app.listen({ port: config.port, host: config.host });
+  // Fastify hands these options to net.Server#listen (its types predate `reusePort`).
+  const listenOptions = { port: config.port, host: config.host, exclusive: true, reusePort: true };
+  return app.listen(listenOptions as FastifyListenOptions);
 }
 
 export interface CloseReport {

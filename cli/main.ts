@@ -20,7 +20,12 @@ import { EXIT_USAGE, helpText, overviewHelp } from './help.js';
 import { logOutput } from './log-output.js';
 import { packageVersion } from './runtime.js';
 import { startServer } from './serve.js';
-import { type ClusterMessage, isClusterMessage, runServePrimary } from './serve-cluster.js';
+import {
+  type ClusterMessage,
+  isClusterMessage,
+  runServePrimary,
+  workersOwnSockets,
+} from './serve-cluster.js';
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`citebox: ${message}\n`);
@@ -56,6 +61,7 @@ async function serve(config: Config): Promise<void> {
   // Workers share a search-result cache that their primary made room for (serve-cluster.ts).
   const server = await startServer(config, logger, {
     sharedSearchCache: cluster.isWorker ? sharedResultStorePath(config.dataDir, process.ppid) : undefined,
+    ownSocket: cluster.isWorker && workersOwnSockets(config.workersBalance),
   });
   // Which process answered a scrape of /metrics (each worker has its own counters).
   server.runtime.metrics
@@ -102,7 +108,8 @@ async function serve(config: Config): Promise<void> {
     process.on('message', (message: unknown) => {
       if (isClusterMessage(message) && message.type === 'citebox:shutdown' && !stopping) stop('primary');
     });
-    // A primary that died leaves no one to hand out connections: stop too.
+    // A primary that died leaves no one to restart or stop the workers (nor, with
+    // CITEBOX_WORKERS_BALANCE=primary, to hand out connections): stop too.
     process.on('disconnect', () => {
       if (!stopping) stop('disconnect');
     });

@@ -1,6 +1,12 @@
 // `citebox serve` with CITEBOX_WORKERS > 1: a primary process forks that many servers (node:cluster)
-// which share the port; the primary hands each new connection to the next one. Each worker opens
-// the index itself (SQLite in WAL mode lets many processes read while one writes). The first worker
+// which share the port. How new connections reach them (CITEBOX_WORKERS_BALANCE): on Linux each
+// worker has its own listening socket on the port (SO_REUSEPORT) and the kernel spreads connections
+// over them, so a burst of new connections under load is accepted at once by every worker; elsewhere
+// the primary accepts each connection and hands it to the next worker in turn (node:cluster
+// round-robin), where each hand-off waits for a busy worker's event loop: measured with 32 new
+// connections opened at once on two busy workers, the last ones waited 0.4-0.9 s for their first
+// response (docs/api.md). Each worker opens the index itself (SQLite in WAL mode lets many
+// processes read while one writes). The first worker
 // keeps the configured roles — it indexes the docs on a first start and runs crawl jobs — and is
 // started alone; the others start once it listens, with both roles off (crawls asked of them are
 // queued, and the first worker picks them up). Worker output reaches stdout through the primary
@@ -10,6 +16,7 @@
 // (services/search/shared-result-store.ts) named after the primary's pid; the primary removes it
 // when the server stops, and at start any left by a server that was killed.
 import cluster, { type Worker } from 'node:cluster';
+import { createServer } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { type Config, type Logger, removeSharedResultStores } from '../services/index.js';
 
@@ -27,10 +34,42 @@ export function isClusterMessage(value: unknown): value is ClusterMessage {
   );
 }
 
-/** Environment of worker `index` (0-based) over the primary's own. */
-export function workerEnvironment(index: number): Record<string, string> {
+/**
+ * Environment of worker `index` (0-based) over the primary's own. `port`: the port every worker
+ * listens on with its own socket (CITEBOX_WORKERS_BALANCE=kernel), the one the primary found free
+ * when the configured port is 0.
+ */
+export function workerEnvironment(index: number, port?: number): Record<string, string> {
   // Only the first worker indexes the docs and runs crawl jobs.
-  return index === 0 ? {} : { CITEBOX_CRAWL_WORKER: 'false', CITEBOX_BOOTSTRAP_DOCS: 'false' };
+  const roles: Record<string, string> =
+    index === 0 ? {} : { CITEBOX_CRAWL_WORKER: 'false', CITEBOX_BOOTSTRAP_DOCS: 'false' };
+  return port === undefined ? roles : { ...roles, PORT: String(port) };
+}
+
+/** Whether the workers listen with sockets of their own (SO_REUSEPORT) rather than through the primary. */
+export function workersOwnSockets(
+  balance: Config['workersBalance'],
+  platform: NodeJS.Platform = process.platform,
+): boolean {
+  if (balance === 'auto') return platform === 'linux';
+  return balance === 'kernel';
+}
+
+/**
+ * Listens on `host:port` once, without SO_REUSEPORT, and closes: the port the workers will share
+ * (the one the system picked when `port` is 0). A port another program holds fails here with
+ * EADDRINUSE, as it would without SO_REUSEPORT, rather than being silently shared with it.
+ */
+export function reservePort(host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ host, port, exclusive: true }, () => {
+      const address = probe.address();
+      const found = typeof address === 'object' && address ? address.port : port;
+      probe.close(() => resolve(found));
+    });
+  });
 }
 
 /** Copies `from` to `to` in whole lines (a partial last line waits for its end). */
@@ -67,12 +106,15 @@ export async function runServePrimary(config: Config, logger: Logger, count: num
   if (stale.length > 0)
     log.info({ files: stale }, 'removed search-result caches of servers no longer running');
   cluster.setupPrimary({ silent: true });
+  const ownSockets = workersOwnSockets(config.workersBalance);
+  // With sockets of their own, every worker (and any that replaces one) listens on the same port.
+  const port = ownSockets ? await reservePort(config.host, config.port) : undefined;
   const roles = new Map<Worker, number>();
   let stopping = false;
   let started = false;
 
   const fork = (index: number): Worker => {
-    const worker = cluster.fork(workerEnvironment(index));
+    const worker = cluster.fork(workerEnvironment(index, port));
     roles.set(worker, index);
     relayLines(worker.process.stdout, process.stdout);
     relayLines(worker.process.stderr, process.stderr);
@@ -163,6 +205,7 @@ export async function runServePrimary(config: Config, logger: Logger, count: num
       {
         url,
         workers: count,
+        balance: ownSockets ? 'kernel' : 'primary',
         pids: [first, ...rest].map((w) => w.process.pid),
         backend: config.backend,
         dataDir: config.dataDir,

@@ -25,6 +25,8 @@ export interface ServerOptions {
   readonly crawlPoliteness?: Partial<PolitenessOptions>;
   /** The search-result cache file the processes of this server share (cluster workers). */
   readonly sharedSearchCache?: string | undefined;
+  /** A cluster worker that listens with a socket of its own on the shared port (SO_REUSEPORT). */
+  readonly ownSocket?: boolean;
 }
 
 export async function startServer(
@@ -63,7 +65,7 @@ export async function startServer(
       },
       { version: packageVersion() },
     );
-    const url = await listen(app, config);
+    const url = await listen(app, config, { ownSocket: options.ownSocket === true });
     let closing: Promise<void> | undefined;
     return {
       app,

@@ -76,8 +76,8 @@ const USAGE = `Usage: npm run bench:api -- [--passages N] [--duration S] [--conn
                    (a fresh server per route; the run lasts as long as the questions do)
   --qa DIR         the QA folder for --cold (default <bench-data>/qa-squad-dev)
   --bench-data DIR where the evaluation data is (default ../shared/bench-data, or ../../shared/…)
-  --warmup-questions N  questions asked before the measurement with --cold (default 500; never
-                   asked again)
+  --warmup-questions N  questions asked before the measurement with --cold (default 1400, at most
+                   a quarter of the set; never asked again)
   --floor          with --cold, also load a bare Fastify server that answers each search with one
                    FTS5 query over the same index and ~11 KB of JSON (scripts/lib/floor-server.ts):
                    the least a server spends per search on this machine
@@ -789,7 +789,7 @@ async function main(): Promise<void> {
       floor: { type: 'boolean', default: false },
       qa: { type: 'string' },
       'bench-data': { type: 'string' },
-      'warmup-questions': { type: 'string', default: '500' },
+      'warmup-questions': { type: 'string', default: '1400' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },

@@ -40,6 +40,7 @@ export interface Config {
   readonly passageCacheSize: number;
   /** Server processes of `citebox serve` (node:cluster); `auto`: one per CPU. */
   readonly workers: number | 'auto';
+  readonly workersBalance: 'auto' | 'kernel' | 'primary';
   readonly adminKey: string | undefined;
   readonly apiKeys: readonly string[];
   readonly crawlDelayMs: number;
@@ -261,6 +262,13 @@ export const SETTINGS: readonly Setting[] = [
     kind: { type: 'intOrAuto', min: 1, max: 256 },
     default: '1',
     doc: '`citebox serve` processes sharing the port (`auto`: one per CPU). Each opens the index; one of them runs crawl jobs and indexes the docs at first start. They share search results (a file under `search-cache/` in the data directory, removed when the server stops); rate limits, the other caches and `/metrics` are per process.',
+  },
+  {
+    key: 'workersBalance',
+    env: ['CITEBOX_WORKERS_BALANCE'],
+    kind: { type: 'enum', values: ['auto', 'kernel', 'primary'] },
+    default: 'auto',
+    doc: 'How the `CITEBOX_WORKERS` processes share new connections: `kernel` gives each its own listening socket on the port (`SO_REUSEPORT`; the kernel spreads connections by address, and a burst of new connections under load is accepted at once), `primary` has the primary process accept every connection and hand it to the next worker in turn (node:cluster round-robin: an even spread, but each hand-off waits for a worker busy with requests, so a burst of new connections can wait hundreds of ms). `auto`: `kernel` on Linux, `primary` elsewhere.',
   },
   {
     key: 'adminKey',

@@ -3,6 +3,7 @@
 // ends an in-flight answer stream with a final event in whichever worker holds it; every process
 // exits and the primary exits 0. The workers share a search-result cache file, which the primary
 // removes when it stops.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getFresh } from '../../scripts/lib/fresh-get.js';
 import { parseSse } from './helpers.js';
-import { type Spawned, spawnServer } from './server-process.js';
+import { ROOT, type Spawned, spawnServer } from './server-process.js';
 import { type SlowLlm, startSlowLlm } from './slow-llm.js';
 
 function alive(pid: number): boolean {
@@ -54,7 +55,12 @@ describe('citebox serve with two workers', () => {
     );
     const { url } = server;
     const primary = server.logs.find((l) => l['msg'] === 'Citebox is listening');
-    expect(primary).toMatchObject({ workers: 2, url });
+    // On Linux each worker listens with a socket of its own (SO_REUSEPORT; CITEBOX_WORKERS_BALANCE).
+    expect(primary).toMatchObject({
+      workers: 2,
+      url,
+      balance: process.platform === 'linux' ? 'kernel' : 'primary',
+    });
     const workerPids = (primary?.['pids'] ?? []) as number[];
     expect(new Set(workerPids).size).toBe(2);
     // Only the first worker indexed the docs.
@@ -62,7 +68,9 @@ describe('citebox serve with two workers', () => {
 
     // New connections go to both workers; each answers a search from the shared index.
     const answeredBy = new Set<string>();
-    for (let i = 0; i < 12 && answeredBy.size < 2; i++) {
+    // (The kernel spreads connections by address: 24 fresh ones all reaching one worker is a 1 in 8
+    // million chance.)
+    for (let i = 0; i < 24 && answeredBy.size < 2; i++) {
       const metrics = await getFresh(`${url}/metrics`);
       const pid = /^citebox_server_process\{[^}]*pid="(\d+)"/m.exec(metrics.body)?.[1];
       if (pid) answeredBy.add(pid);
@@ -73,6 +81,29 @@ describe('citebox serve with two workers', () => {
       expect((JSON.parse(res.body) as { results: unknown[] }).results.length).toBeGreaterThan(0);
     }
     expect([...answeredBy].map(Number).sort()).toEqual([...workerPids].sort());
+    // A second server on the same port is refused (EADDRINUSE), not given a share of the connections.
+    const second = spawn(process.execPath, [join(ROOT, 'bin', 'citebox.js'), 'serve'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: process.env['HOME'] ?? '',
+        PORT: new URL(url).port,
+        HOST: '127.0.0.1',
+        CITEBOX_DATA_DIR: join(dataDir, 'second-server'),
+        CITEBOX_BOOTSTRAP_DOCS: 'false',
+        CITEBOX_WORKERS: '2',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let secondOutput = '';
+    second.stdout?.on('data', (c: Buffer) => (secondOutput += c.toString('utf8')));
+    second.stderr?.on('data', (c: Buffer) => (secondOutput += c.toString('utf8')));
+    const secondExit = await new Promise<number | null>((resolve) => second.on('exit', resolve));
+    expect(secondExit).not.toBe(0);
+    expect(secondOutput).toMatch(/EADDRINUSE/);
+    expect(secondOutput).not.toMatch(/Citebox is listening/);
+
     // The workers share their search results through a file named after the primary.
     const sharedCache = join(dataDir, 'search-cache', `${server.child.pid}.sqlite`);
     const store = new DatabaseSync(sharedCache, { readOnly: true });
