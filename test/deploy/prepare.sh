@@ -3,7 +3,8 @@
 #
 #   engine    Debian's docker.io, started by hand (dockerd, data root in the cache) unless a Docker
 #             engine already answers
-#   compose   the compose v2 plugin, built from the Go module proxy, linked as a CLI plugin
+#   compose   the compose v2 plugin, from Debian trixie's docker-compose .deb (verified, unpacked into
+#             the cache; built from the Go module proxy when that fails), linked as a CLI plugin
 #   debian    citebox-local/debian:bookworm, a Debian rootfs from debootstrap and `docker import`
 #   node      citebox-local/node:24-bookworm-slim, Node 24 from the npm package `node` (as Citebox
 #             itself gets it) on that rootfs, standing in for the official node:24-bookworm-slim
@@ -13,7 +14,8 @@
 # Everything is cached outside the repository ($CITEBOX_DEPLOY_CACHE, default
 # ~/.cache/citebox/deploy); an image is rebuilt only when what it is made from changed (a label on
 # the image records a hash of its inputs). `bash test/deploy/prepare.sh [step...]` runs the named
-# steps only. Prints one line per step, and what it cost when it had work to do.
+# steps only. Prints one line per step, and what it cost when it had work to do; writes what each
+# step took to $CACHE/last-prepare.json (the compose test reports it with its own figures).
 # `--check` does no work: it names the steps that would have some (exit 3), or exits 0 when the
 # cache is warm (CI uses it to tell whether the compose test fits its time budget).
 set -euo pipefail
@@ -85,18 +87,56 @@ step_engine() {
 }
 
 # ---- the compose v2 plugin -----------------------------------------------------------------------
-step_compose() {
-  local plugin="$HOME/.docker/cli-plugins/docker-compose"
+# Debian trixie's docker-compose package is the v2 plugin (a Go build needing only glibc 2.34+): one
+# .deb from the mirror apt already uses, checked from the suite's signed InRelease down to the file
+# (the archive keyring verifies InRelease, InRelease names the Packages index's SHA-256, the index
+# names the .deb's), unpacked into the cache. Nothing is installed and trixie is not added to the
+# machine's apt sources. When it cannot be had or does not run here, the plugin is built from the
+# Go module proxy instead (minutes).
+COMPOSE_DEB_SUITE=${COMPOSE_DEB_SUITE:-trixie}
+COMPOSE_DEB_PACKAGE=docker-compose
+
+# Fetches and verifies the .deb into $CACHE/compose-deb and unpacks it; prints the plugin's path.
+compose_from_deb() {
+  local mirror dir="$CACHE/compose-deb" keyring=${DEBIAN_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
+  mirror=$(debian_mirror)
+  command -v gpgv >/dev/null && [ -f "$keyring" ] || { echo "no gpgv or $keyring to check the suite's signature"; return 1; }
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  curl -fsS --max-time 60 -o "$dir/InRelease" "$mirror/dists/$COMPOSE_DEB_SUITE/InRelease" ||
+    { echo "cannot fetch $mirror/dists/$COMPOSE_DEB_SUITE/InRelease"; return 1; }
+  gpgv --keyring "$keyring" --output "$dir/Release" "$dir/InRelease" 2>"$dir/gpgv.log" ||
+    { echo "$COMPOSE_DEB_SUITE's InRelease does not verify against $keyring"; return 1; }
+  local index_sha
+  index_sha=$(awk '/^SHA256:/ { on = 1; next } /^[^ ]/ { on = 0 } on && $3 == "main/binary-amd64/Packages.xz" { print $1 }' "$dir/Release")
+  [ -n "$index_sha" ] || { echo "$COMPOSE_DEB_SUITE's Release lists no main/binary-amd64/Packages.xz"; return 1; }
+  curl -fsS --max-time 120 -o "$dir/Packages.xz" "$mirror/dists/$COMPOSE_DEB_SUITE/main/binary-amd64/Packages.xz" ||
+    { echo "cannot fetch $COMPOSE_DEB_SUITE's Packages.xz"; return 1; }
+  [ "$(sha256sum <"$dir/Packages.xz" | cut -d' ' -f1)" = "$index_sha" ] ||
+    { echo "$COMPOSE_DEB_SUITE's Packages.xz does not match its Release's SHA-256"; return 1; }
+  local stanza file sha version
+  stanza=$(xz -dc "$dir/Packages.xz" | awk -v RS= -v p="$COMPOSE_DEB_PACKAGE" '$0 ~ "^Package: " p "\n"')
+  file=$(sed -n 's/^Filename: //p' <<<"$stanza")
+  sha=$(sed -n 's/^SHA256: //p' <<<"$stanza")
+  version=$(sed -n 's/^Version: //p' <<<"$stanza")
+  [ -n "$file" ] && [ -n "$sha" ] || { echo "no $COMPOSE_DEB_PACKAGE in $COMPOSE_DEB_SUITE's Packages.xz"; return 1; }
+  curl -fsS --max-time 300 -o "$dir/package.deb" "$mirror/$file" || { echo "cannot fetch $mirror/$file"; return 1; }
+  [ "$(sha256sum <"$dir/package.deb" | cut -d' ' -f1)" = "$sha" ] ||
+    { echo "$file does not match the SHA-256 in the Packages index"; return 1; }
+  dpkg-deb -x "$dir/package.deb" "$dir/root" || { echo "dpkg-deb -x $file"; return 1; }
+  local bin="$dir/root/usr/libexec/docker/cli-plugins/docker-compose"
+  [ -x "$bin" ] || { echo "$file has no usr/libexec/docker/cli-plugins/docker-compose"; return 1; }
+  "$bin" version >/dev/null 2>&1 || { echo "$file's plugin does not run here: $("$bin" version 2>&1 | head -1)"; return 1; }
+  rm -f "$dir/package.deb" "$dir/Packages.xz" "$dir/InRelease"
+  printf '%s %s\n' "$bin" "$COMPOSE_DEB_SUITE's $COMPOSE_DEB_PACKAGE $version"
+}
+
+# Builds the plugin from the Go module proxy into the cache; prints its path.
+compose_from_source() {
   local bin="$CACHE/bin/docker-compose-$COMPOSE_VERSION"
-  if docker compose version --short 2>/dev/null | grep -q '^v\?2\.'; then
-    say "compose: $(docker compose version --short)"
-    return
-  fi
-  if [ ! -x "$bin" ]; then cold compose "the plugin is built from source, ~5 min" && return; fi
-  local t=$SECONDS
   if [ ! -x "$bin" ]; then
-    command -v go >/dev/null || apt_install golang-go
-    say "compose: building $COMPOSE_VERSION from the Go module proxy (a few minutes)"
+    command -v go >/dev/null || apt_install golang-go >&2
+    say "compose: building $COMPOSE_VERSION from the Go module proxy (a few minutes)" >&2
     mkdir -p "$CACHE/go" "$CACHE/bin"
     (
       cd "$CACHE"
@@ -106,10 +146,34 @@ step_compose() {
     ) >"$CACHE/compose-build.log" 2>&1 || die "go install compose (see $CACHE/compose-build.log)"
     mv "$CACHE/go/bin/cmd" "$bin"
   fi
+  printf '%s %s\n' "$bin" "$COMPOSE_VERSION built from the Go module proxy"
+}
+
+step_compose() {
+  local plugin="$HOME/.docker/cli-plugins/docker-compose"
+  if docker compose version --short 2>/dev/null | grep -q '^v\?2\.'; then
+    say "compose: $(docker compose version --short)"
+    return
+  fi
+  local deb_bin="$CACHE/compose-deb/root/usr/libexec/docker/cli-plugins/docker-compose"
+  local src_bin="$CACHE/bin/docker-compose-$COMPOSE_VERSION"
+  if [ ! -x "$deb_bin" ] && [ ! -x "$src_bin" ]; then
+    cold compose "the plugin from $COMPOSE_DEB_SUITE's .deb, ~15 s (built from source when that fails, ~5 min)" && return
+  fi
+  local t=$SECONDS got
+  if [ -x "$deb_bin" ] && "$deb_bin" version >/dev/null 2>&1; then
+    got="$deb_bin $COMPOSE_DEB_SUITE's $COMPOSE_DEB_PACKAGE, cached"
+  elif [ -n "${COMPOSE_FROM_SOURCE:-}" ]; then
+    got=$(compose_from_source)
+  elif ! got=$(compose_from_deb); then
+    say "compose: not from $COMPOSE_DEB_SUITE's .deb: $got; from the Go module proxy instead"
+    got=$(compose_from_source)
+  fi
+  local bin=${got%% *} how=${got#* }
   mkdir -p "$(dirname "$plugin")"
   ln -sf "$bin" "$plugin"
-  docker compose version --short | grep -q '^v\?2\.' || die "docker compose does not run from $plugin"
-  say "compose: $(docker compose version --short) linked as $plugin ($(elapsed $t))"
+  docker compose version --short | grep -q '^v\?2\.' || die "docker compose does not run from $plugin (-> $bin)"
+  say "compose: $(docker compose version --short) from $how, linked as $plugin ($(elapsed $t))"
 }
 
 # ---- the host: Elasticsearch memory-maps its files (docs/self-hosting.md) -------------------------
@@ -289,9 +353,20 @@ if [ "${1:-}" = --check ]; then
 fi
 steps=("$@")
 [ ${#steps[@]} -gt 0 ] || steps=(engine compose host debian node elastic)
+started=$(date +%s)
+times=''
 for s in "${steps[@]}"; do
+  t0=$SECONDS
   "step_$s"
+  times+="${times:+, }\"$s\": $((SECONDS - t0))"
 done
+if [ -z "$CHECK" ]; then
+  # What each step cost this time, for the compose test's figures (the time from nothing to a
+  # first answer starts here).
+  printf '{"started": %s, "total_s": %s, "steps_s": {%s}}\n' "$started" "$(($(date +%s) - started))" "$times" \
+    >"$CACHE/last-prepare.json"
+  say "done in $(($(date +%s) - started))s"
+fi
 if [ -z "$CHECK" ] && docker info >/dev/null 2>&1; then
   # Images replaced by a rebuild are left without a name: drop them; and keep the build cache of
   # the Citebox image's builds from growing without end.
