@@ -185,9 +185,15 @@ export class ComposeStack {
     });
   }
 
+  /**
+   * A service's log, as plain lines: some compose versions (Debian's 2.26) start every line with a
+   * terminal escape (erase line, `ESC[2K`) even with `--no-color` and no terminal.
+   */
   async logs(service: string): Promise<string> {
-    return ok(await this.compose(['logs', '--no-log-prefix', '--no-color', service]), `logs ${service}`)
-      .stdout;
+    return ok(
+      await this.compose(['logs', '--no-log-prefix', '--no-color', service]),
+      `logs ${service}`,
+    ).stdout.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
   }
 
   exec(service: string, args: readonly string[], timeoutMs = 120_000): Promise<CommandResult> {
