@@ -12,16 +12,9 @@ import {
   OpenAiEmbeddingsClient,
 } from '../embeddings/index.js';
 import type { Logger } from '../logger.js';
-import type {
-  HealthReport,
-  IndexStats,
-  PassageRecord,
-  SearchFilters,
-  SearchHit,
-  SearchQuery,
-  VectorSearchQuery,
-} from '../types.js';
+import type { PassageRecord, SearchFilters, SearchHit, SearchQuery, VectorSearchQuery } from '../types.js';
 import type { BulkReport, PageWithPassages, SearchBackend } from './backend.js';
+import { ForwardingBackend } from './forwarding-backend.js';
 
 /** The customary RRF constant: it damps the weight of the very first ranks. */
 export const RRF_K = 60;
@@ -105,33 +98,19 @@ export interface EmbeddingSearchBackendOptions {
  * endpoint fails, writes go ahead without vectors and searches fall back to BM25 alone, each with a
  * warning: retrieval degrades, it does not stop.
  */
-export class EmbeddingSearchBackend implements SearchBackend {
-  readonly #inner: SearchBackend;
+export class EmbeddingSearchBackend extends ForwardingBackend {
   readonly #embedder: Embedder;
   readonly #logger: Logger;
 
   constructor(options: EmbeddingSearchBackendOptions) {
-    this.#inner = options.inner;
+    super(options.inner);
     this.#embedder = options.embedder;
     this.#logger = options.logger.child({ component: 'hybrid-retrieval', model: options.embedder.model });
   }
 
-  get kind() {
-    return this.#inner.kind;
-  }
-
-  /** The wrapped backend. */
-  get inner(): SearchBackend {
-    return this.#inner;
-  }
-
-  open(): Promise<void> {
-    return this.#inner.open();
-  }
-
-  async replacePages(items: readonly PageWithPassages[]): Promise<BulkReport> {
+  override async replacePages(items: readonly PageWithPassages[]): Promise<BulkReport> {
     const missing = items.flatMap((item) => item.passages.filter((p) => !p.vector || p.vector.length === 0));
-    if (missing.length === 0) return this.#inner.replacePages(items);
+    if (missing.length === 0) return this.inner.replacePages(items);
     let vectors: Map<string, number[]>;
     try {
       const embedded = await this.#embedder.embed(missing.map(passageEmbeddingText));
@@ -141,9 +120,9 @@ export class EmbeddingSearchBackend implements SearchBackend {
         { err, passages: missing.length },
         'embedding passages failed; writing them without vectors',
       );
-      return this.#inner.replacePages(items);
+      return this.inner.replacePages(items);
     }
-    return this.#inner.replacePages(
+    return this.inner.replacePages(
       items.map((item) => ({
         page: item.page,
         passages: item.passages.map((p) => (vectors.has(p.id) ? { ...p, vector: vectors.get(p.id) } : p)),
@@ -151,49 +130,25 @@ export class EmbeddingSearchBackend implements SearchBackend {
     );
   }
 
-  deletePage(url: string): Promise<boolean> {
-    return this.#inner.deletePage(url);
-  }
-
-  async search(query: SearchQuery): Promise<SearchHit[]> {
-    if (query.vector || query.text.trim().length === 0) return this.#inner.search(query);
+  override async search(query: SearchQuery): Promise<SearchHit[]> {
+    if (query.vector || query.text.trim().length === 0) return this.inner.search(query);
     let vector: number[] | undefined;
     try {
       [vector] = await this.#embedder.embed([query.text]);
     } catch (err) {
       this.#logger.warn({ err }, 'embedding the query failed; searching without vectors');
     }
-    return this.#inner.search(vector ? { ...query, vector } : query);
+    return this.inner.search(vector ? { ...query, vector } : query);
   }
 
   searchVectors(query: VectorSearchQuery): Promise<SearchHit[]> {
-    if (!this.#inner.searchVectors) return Promise.resolve([]);
-    return this.#inner.searchVectors(query);
+    if (!this.inner.searchVectors) return Promise.resolve([]);
+    return this.inner.searchVectors(query);
   }
 
-  getPassages(ids: readonly string[]): Promise<PassageRecord[]> {
-    return this.#inner.getPassages(ids);
-  }
-
-  refresh(): Promise<void> {
-    return this.#inner.refresh();
-  }
-
-  stats(): Promise<IndexStats> {
-    return this.#inner.stats();
-  }
-
-  generation(): Promise<number> {
-    return this.#inner.generation();
-  }
-
-  ping(): Promise<HealthReport> {
-    return this.#inner.ping();
-  }
-
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     await this.#embedder.close?.();
-    await this.#inner.close();
+    await this.inner.close();
   }
 }
 

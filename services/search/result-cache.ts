@@ -18,15 +18,9 @@
 import type { Logger } from '../logger.js';
 import { LruMap } from '../lru.js';
 import type { Metrics } from '../metrics.js';
-import type {
-  HealthReport,
-  IndexStats,
-  PassageRecord,
-  SearchHit,
-  SearchQuery,
-  VectorSearchQuery,
-} from '../types.js';
-import type { BulkReport, PageWithPassages, SearchBackend } from './backend.js';
+import type { SearchHit, SearchQuery, VectorSearchQuery } from '../types.js';
+import type { SearchBackend } from './backend.js';
+import { ForwardingBackend } from './forwarding-backend.js';
 import type { SharedResultStore } from './shared-result-store.js';
 
 export interface SearchResultCacheOptions {
@@ -99,9 +93,7 @@ interface CompactEntry {
 /** Reads of a compact list after which it is kept whole too (see HOT_ENTRIES). */
 const READS_BEFORE_WHOLE = 2;
 
-export class CachedSearchBackend implements SearchBackend {
-  readonly kind: SearchBackend['kind'];
-  readonly #inner: SearchBackend;
+export class CachedSearchBackend extends ForwardingBackend {
   readonly #maxEntries: number;
   /** Whole entries (in flight too: identical searches share one call). */
   readonly #hot: LruMap<string, Promise<readonly SearchHit[]>>;
@@ -116,8 +108,7 @@ export class CachedSearchBackend implements SearchBackend {
   #misses = 0;
 
   constructor(inner: SearchBackend, options: SearchResultCacheOptions) {
-    this.#inner = inner;
-    this.kind = inner.kind;
+    super(inner);
     this.#shared = inner.resultCodec ? options.shared : undefined;
     const maxEntries = Math.max(0, Math.floor(options.maxEntries));
     this.#maxEntries = inner.resultCodec ? maxEntries : Math.min(maxEntries, FULL_ENTRIES_MAX);
@@ -145,21 +136,12 @@ export class CachedSearchBackend implements SearchBackend {
     }
   }
 
-  /** The backend behind the cache. */
-  get inner(): SearchBackend {
-    return this.#inner;
-  }
-
   /** Result lists kept at most (fewer for a backend that gives no compact form of them). */
   get maxEntries(): number {
     return this.#maxEntries;
   }
 
   searchVectors?(query: VectorSearchQuery): Promise<SearchHit[]>;
-
-  stats(): Promise<IndexStats> {
-    return this.#inner.stats();
-  }
 
   cacheStats(): SearchResultCacheStats {
     let entries = this.#compact.size;
@@ -168,11 +150,11 @@ export class CachedSearchBackend implements SearchBackend {
     return { hits: this.#hits, sharedHits: this.#sharedHits, misses: this.#misses, entries };
   }
 
-  async search(query: SearchQuery): Promise<SearchHit[]> {
+  override async search(query: SearchQuery): Promise<SearchHit[]> {
     const normalized = { ...query, text: normalizeQueryText(query.text) };
-    if (this.#maxEntries === 0) return this.#inner.search(normalized);
-    const key = searchCacheKey(normalized, await this.#inner.generation());
-    if (key === undefined) return this.#inner.search(normalized);
+    if (this.#maxEntries === 0) return this.inner.search(normalized);
+    const key = searchCacheKey(normalized, await this.inner.generation());
+    if (key === undefined) return this.inner.search(normalized);
     const hot = this.#hot.get(key);
     if (hot) {
       // Its compact form is used too (kept as long as the whole one).
@@ -181,7 +163,7 @@ export class CachedSearchBackend implements SearchBackend {
       // Callers get their own array; the hits themselves are read-only.
       return (await hot).slice();
     }
-    const codec = this.#inner.resultCodec;
+    const codec = this.inner.resultCodec;
     const local = this.#compact.get(key);
     const encoded = local?.bytes ?? this.#shared?.get(key);
     if (encoded && codec) {
@@ -200,7 +182,7 @@ export class CachedSearchBackend implements SearchBackend {
       return hits.slice();
     }
     this.#count('miss');
-    const pending = this.#inner.search(normalized);
+    const pending = this.inner.search(normalized);
     this.#hot.set(key, pending);
     let hits: SearchHit[];
     try {
@@ -235,40 +217,12 @@ export class CachedSearchBackend implements SearchBackend {
     this.#compact.clear();
   }
 
-  open(): Promise<void> {
-    return this.#inner.open();
-  }
-
-  replacePages(items: readonly PageWithPassages[]): Promise<BulkReport> {
-    return this.#inner.replacePages(items);
-  }
-
-  deletePage(url: string): Promise<boolean> {
-    return this.#inner.deletePage(url);
-  }
-
-  getPassages(ids: readonly string[]): Promise<PassageRecord[]> {
-    return this.#inner.getPassages(ids);
-  }
-
-  refresh(): Promise<void> {
-    return this.#inner.refresh();
-  }
-
-  generation(): Promise<number> {
-    return this.#inner.generation();
-  }
-
-  ping(): Promise<HealthReport> {
-    return this.#inner.ping();
-  }
-
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     this.clear();
     if (this.#hits + this.#misses > 0) {
       this.#logger?.debug({ hits: this.#hits, misses: this.#misses }, 'search cache closed');
     }
-    await this.#inner.close();
+    await this.inner.close();
   }
 }
 

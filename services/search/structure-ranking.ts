@@ -13,15 +13,9 @@ import {
   namesShapedIdentifier,
   questionIdentifiers,
 } from '../text/index.js';
-import type {
-  HealthReport,
-  IndexStats,
-  PassageRecord,
-  SearchHit,
-  SearchQuery,
-  VectorSearchQuery,
-} from '../types.js';
-import type { BulkReport, PageWithPassages, SearchBackend, SearchResultCodec } from './backend.js';
+import type { PassageRecord, SearchHit, SearchQuery, VectorSearchQuery } from '../types.js';
+import type { SearchResultCodec } from './backend.js';
+import { ForwardingBackend } from './forwarding-backend.js';
 
 /** Boosts, as multiples of a passage's score. */
 export const STRUCTURE_BOOSTS = Object.freeze({
@@ -124,70 +118,19 @@ export function wantsStructureRanking(text: string): boolean {
 }
 
 /** A backend whose searches are re-ranked by structure (see above); everything else passes through. */
-export class StructureRankedBackend implements SearchBackend {
-  readonly #inner: SearchBackend;
-
-  constructor(inner: SearchBackend) {
-    this.#inner = inner;
-  }
-
-  get kind() {
-    return this.#inner.kind;
-  }
-
-  /** The wrapped backend. */
-  get inner(): SearchBackend {
-    return this.#inner;
-  }
-
+export class StructureRankedBackend extends ForwardingBackend {
   get resultCodec(): SearchResultCodec | undefined {
-    return this.#inner.resultCodec;
+    return this.inner.resultCodec;
   }
 
-  open(): Promise<void> {
-    return this.#inner.open();
-  }
-
-  replacePages(items: readonly PageWithPassages[]): Promise<BulkReport> {
-    return this.#inner.replacePages(items);
-  }
-
-  deletePage(url: string): Promise<boolean> {
-    return this.#inner.deletePage(url);
-  }
-
-  async search(query: SearchQuery): Promise<SearchHit[]> {
-    if (!wantsStructureRanking(query.text)) return this.#inner.search(query);
-    const wide = await this.#inner.search({ ...query, limit: Math.max(MIN_CANDIDATES, query.limit * WIDEN) });
+  override async search(query: SearchQuery): Promise<SearchHit[]> {
+    if (!wantsStructureRanking(query.text)) return this.inner.search(query);
+    const wide = await this.inner.search({ ...query, limit: Math.max(MIN_CANDIDATES, query.limit * WIDEN) });
     return rerankByStructure(wide, query);
   }
 
   searchVectors(query: VectorSearchQuery): Promise<SearchHit[]> {
-    if (!this.#inner.searchVectors) return Promise.resolve([]);
-    return this.#inner.searchVectors(query);
-  }
-
-  getPassages(ids: readonly string[]): Promise<PassageRecord[]> {
-    return this.#inner.getPassages(ids);
-  }
-
-  refresh(): Promise<void> {
-    return this.#inner.refresh();
-  }
-
-  stats(): Promise<IndexStats> {
-    return this.#inner.stats();
-  }
-
-  generation(): Promise<number> {
-    return this.#inner.generation();
-  }
-
-  ping(): Promise<HealthReport> {
-    return this.#inner.ping();
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
+    if (!this.inner.searchVectors) return Promise.resolve([]);
+    return this.inner.searchVectors(query);
   }
 }
