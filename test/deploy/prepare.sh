@@ -216,7 +216,7 @@ step_debian() {
     say "debian: $DEBIAN_IMAGE"
     return
   fi
-  cold debian "debootstrap and docker import, ~3 min" && return
+  cold debian "debootstrap and docker import, ~1-2 min" && return
   local t=$SECONDS rootfs="$CACHE/rootfs/bookworm"
   if [ ! -f "$CACHE/rootfs/bookworm.done" ]; then
     command -v debootstrap >/dev/null || apt_install debootstrap
