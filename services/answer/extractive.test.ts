@@ -305,6 +305,26 @@ describe('extractive answers over documentation structure', () => {
     );
   });
 
+  it.each([
+    // A caption: a paragraph of one short sentence right over the code (examples pages).
+    [
+      "Compute the date of the first Tuesday in October for the current year.\n\n```\nSELECT date('now','start of year','+9 months','weekday 2');\n```",
+      true,
+    ],
+    // The same sentence inside a paragraph of several is prose about something else, not a caption.
+    [
+      'The examples below use the date functions. Compute the date of the first Tuesday in October for the current year. Other examples follow later on this page and in the appendix.\n\n```\nSELECT 1;\n```',
+      false,
+    ],
+  ])('shows the code under a caption sentence with it (%#)', (text, withCode) => {
+    const a = extractiveAnswer({
+      query: 'which date modifier finds the first Tuesday in October?',
+      passages: [{ n: 1, text }],
+    });
+    expect(a.text).toContain('first Tuesday in October');
+    expect(a.text.includes('```')).toBe(withCode);
+  });
+
   it('answers a how-to from the example whose title names the task, over prose that shares its words', () => {
     const a = extractiveAnswer({
       query: 'how do I undo my last commit but keep the changes to redo it?',

@@ -226,6 +226,12 @@ interface Candidate {
   subject: number;
   /** A code block that follows the sentence in its passage (it ends with a colon, or announces it). */
   codeAfter?: Candidate;
+  /**
+   * The sentence is the caption of that code: a short paragraph of its own right before it
+   * ("Compute the last day of the current month." over the statement that does it), which says
+   * little without the code.
+   */
+  caption?: boolean;
   /** The version its release note is under ("Changes in version 3.35.0:", a heading), if any. */
   version?: string;
   /** That version is the one its page is about (its title names it). */
@@ -402,6 +408,8 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
     let previous: Candidate | undefined;
     /** The last sentence read (prose or not), for a code block it may announce. */
     let lastSentence: Candidate | undefined;
+    /** The last paragraph's sentence when it is a short paragraph of one sentence (a caption). */
+    let captionSentence: Candidate | undefined;
     const kind = passage.kind ?? 'text';
     // A definition's term; for "which hook / option / command …", also a section named like one
     // (`pre-push`, `core.hooksPath`): the name is the answer its sentences leave out.
@@ -488,13 +496,15 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
         if (!fence.code.trim()) continue;
         const code = make(fence.code, 'code', fence.lang || undefined);
         if (code.words === 0) continue;
-        // "Run the tests with:" / "For example," before a block of code introduces it.
-        if (
-          lastSentence &&
-          !lastSentence.codeAfter &&
-          /[:：]$|\bexample\b|\bfollowing\b/i.test(lastSentence.text)
-        )
-          lastSentence.codeAfter = code;
+        // "Run the tests with:" / "For example," before a block of code introduces it; a short
+        // paragraph of one sentence right before it is its caption.
+        if (lastSentence && !lastSentence.codeAfter) {
+          const caption = captionSentence === lastSentence;
+          if (caption || /[:：]$|\bexample\b|\bfollowing\b/i.test(lastSentence.text)) {
+            lastSentence.codeAfter = code;
+            if (caption) lastSentence.caption = true;
+          }
+        }
         candidates.push(code);
         previous = undefined;
         lastSentence = undefined;
@@ -509,7 +519,9 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
         }
         continue;
       }
-      for (const raw of SENTENCES.get(paragraph, sentencesWithAsides)) {
+      const sentences = SENTENCES.get(paragraph, sentencesWithAsides);
+      captionSentence = undefined;
+      for (const raw of sentences) {
         const text = collapseSpaces(raw);
         // "Changes in version 3.35.0 (2021-03-12):" heads the notes after it.
         if (releaseNotes && VERSION_LINE.test(text)) versionLine = text.replace(/[:：]\s*$/, '');
@@ -545,6 +557,7 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
         }
         previous = candidate;
         lastSentence = candidate;
+        if (sentences.length === 1 && words <= MAX_CAPTION_WORDS) captionSentence = candidate;
         candidates.push(candidate);
       }
     }
@@ -800,6 +813,9 @@ function cut(c: Candidate, size: number, prepared: Prepared, w: ExtractiveWeight
   return `${from > 0 ? '…' : ''}${body}${end < c.text.length ? '…' : ''}`;
 }
 
+/** Longest sentence read as the caption of the code under it. */
+const MAX_CAPTION_WORDS = 16;
+
 /** Most lines of code an answer shows from one block. */
 const MAX_CODE_LINES = 10;
 /** Most code blocks in one answer. */
@@ -913,7 +929,10 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
       // Code the sentence announces ("… run:", "For example,") comes with it.
       if (
         c.codeAfter &&
-        (c.text.endsWith(':') || prepared.type === 'howto' || c.codeAfter.coverage >= w.fillCoverage)
+        (c.text.endsWith(':') ||
+          c.caption ||
+          prepared.type === 'howto' ||
+          c.codeAfter.coverage >= w.fillCoverage)
       )
         addCode(c.codeAfter);
       return true;
