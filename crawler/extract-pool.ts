@@ -131,9 +131,10 @@ export class ExtractPool {
       thread.pending.set(id, { request, resolve, reject });
       // An idle worker must not keep the process alive, a busy one must (its answer is awaited).
       if (thread.pending.size === 1) thread.worker.ref();
-      thread.worker.postMessage({ id, body, contentType: request.contentType, url: request.url }, [
-        body.buffer,
-      ]);
+      thread.worker.postMessage(
+        { id, body, contentType: request.contentType, url: request.url, passages: request.passages },
+        [body.buffer],
+      );
     });
   }
 

@@ -1,6 +1,6 @@
 // A worker thread of the extraction pool: page bytes in, PageAnalysis out.
 import { parentPort } from 'node:worker_threads';
-import { type AnalysisRequest, analyzePage } from './page-analysis.js';
+import { type AnalysisRequest, analysisToPost, analyzePage } from './page-analysis.js';
 
 interface Job extends AnalysisRequest {
   readonly id: number;
@@ -11,7 +11,7 @@ parentPort?.postMessage({ ready: true });
 
 parentPort?.on('message', (job: Job) => {
   try {
-    parentPort?.postMessage({ id: job.id, result: analyzePage(job) });
+    parentPort?.postMessage({ id: job.id, result: analysisToPost(analyzePage(job), job) });
   } catch (err) {
     parentPort?.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) });
   }

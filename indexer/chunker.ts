@@ -10,8 +10,8 @@
 // (```), never cut inside a line; a thematic break ends a passage. Each passage keeps the id of the
 // place in the page where it starts (`anchor`), so citations can link there.
 
-import type { ContentBlock, PassageKind } from '../services/index.js';
-import { countWords, fenceCode, splitParagraphs, splitSentences, tableRows } from '../services/index.js';
+import type { ContentBlock, PassageKind } from '../services/core.js';
+import { countWords, fenceCode, splitParagraphs, splitSentences, tableRows } from '../services/core.js';
 
 export interface ChunkOptions {
   /** A passage grows up to this many words. */

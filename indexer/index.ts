@@ -9,3 +9,4 @@ export {
 export { type DocFile, findDocFiles, indexDocs } from './docs.js';
 export { Indexer, type IndexerDeps, pageIdForUrl, pageToRecords } from './indexer.js';
 export { markdownToBlocks, stripInlineMarkdown } from './markdown.js';
+export { cutPassages, isDefaultChunking, passagesLanguage } from './passages.js';

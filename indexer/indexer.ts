@@ -2,7 +2,6 @@
 // passages (idempotent by URL). Implements the PageSink the crawler writes to.
 import {
   CiteboxError,
-  detectLanguage,
   type ExtractedPage,
   type Logger,
   type PageRecord,
@@ -15,6 +14,7 @@ import {
 } from '../services/index.js';
 import type { ChunkOptions } from './chunker.js';
 import { chunkPagedBlocks } from './paged.js';
+import { isDefaultChunking, passagesLanguage } from './passages.js';
 
 export interface IndexerDeps {
   readonly backend: SearchBackend;
@@ -27,23 +27,28 @@ export function pageIdForUrl(url: string): string {
   return stableId(url);
 }
 
-/** Pure: the records a page becomes in the index. */
+/**
+ * Pure: the records a page becomes in the index. The page's precut passages stand for its blocks
+ * when the options are the defaults they were cut with; the records are the same either way.
+ */
 export function pageToRecords(
   page: ExtractedPage,
   chunking: ChunkOptions = {},
 ): { page: PageRecord; passages: PassageRecord[] } {
   const url = new URL(page.url);
   const id = pageIdForUrl(url.href);
+  const precut = page.passages && isDefaultChunking(chunking) ? page.passages : undefined;
+  if (page.passages && !precut && page.blocks.length === 0) {
+    throw new CiteboxError(
+      'INDEX_WRITE_FAILED',
+      `${page.url} came cut into passages without its blocks, and this indexer cuts with other options`,
+    );
+  }
   // Paged documents are cut page by page, so a passage lies on one page.
-  const chunks = chunkPagedBlocks(page.blocks, chunking);
+  const chunks = precut?.chunks ?? chunkPagedBlocks(page.blocks, chunking);
   const lang =
     primaryLanguage(page.lang) ??
-    detectLanguage(
-      chunks
-        .map((c) => c.text)
-        .join(' ')
-        .slice(0, 4000),
-    );
+    (precut?.detectedLang !== undefined ? (precut.detectedLang ?? undefined) : passagesLanguage(chunks));
   const title = page.title.trim() || url.hostname + url.pathname;
   const record: PageRecord = {
     id,
@@ -84,11 +89,14 @@ export class Indexer implements PageSink {
   readonly #backend: SearchBackend;
   readonly #logger: Logger;
   readonly #chunking: ChunkOptions;
+  /** Pages cut ahead with the default options are indexed as cut (PageSink). */
+  readonly takesPassages: boolean;
 
   constructor(deps: IndexerDeps) {
     this.#backend = deps.backend;
     this.#logger = deps.logger.child({ component: 'indexer' });
     this.#chunking = deps.chunking ?? {};
+    this.takesPassages = isDefaultChunking(this.#chunking);
   }
 
   async indexPage(page: ExtractedPage): Promise<{ passages: number }> {

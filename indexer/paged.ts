@@ -1,7 +1,7 @@
 // Passages of paged documents (PDF pages, slides): cut page by page, so that every passage lies on
 // one page and can cite it (`#page=N`). The heading path carries over from page to page: a section
 // that runs onto the next page keeps its headings there.
-import type { ContentBlock, PagedBlock } from '../services/index.js';
+import type { ContentBlock, PagedBlock } from '../services/core.js';
 import { type Chunk, type ChunkOptions, chunkBlocks } from './chunker.js';
 
 export interface PagedChunk extends Chunk {

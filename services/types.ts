@@ -59,6 +59,31 @@ export type DocumentType = 'pdf' | 'docx' | 'pptx' | 'odt' | 'odp' | 'text' | 'm
 /** A content block with the page (PDF page, slide) it is on, 1-based, in paged documents. */
 export type PagedBlock = ContentBlock & { readonly page?: number | undefined };
 
+/** One passage of a page as the indexer's chunker cuts it. */
+export interface PageChunk {
+  readonly headings: readonly string[];
+  readonly text: string;
+  readonly wordCount: number;
+  readonly kind: PassageKind;
+  /** Id of the place in the page where the passage starts. */
+  readonly anchor?: string | undefined;
+  /** The page (1-based) of a paged document the passage is on. */
+  readonly page?: number | undefined;
+}
+
+/**
+ * A page's passages cut ahead of indexing with the indexer's default options (the crawler does it
+ * on its page thread, beside the extraction, so the main thread does not).
+ */
+export interface PrecutPassages {
+  readonly chunks: readonly PageChunk[];
+  /**
+   * The language detected from the passages' text (null: none detected); undefined when it was not
+   * needed (the page's markup named a language).
+   */
+  readonly detectedLang?: string | null | undefined;
+}
+
 /** What the crawler hands to the indexer for one fetched page. */
 export interface ExtractedPage {
   /** The URL the page is indexed under (the canonical one when it is in scope). */
@@ -70,7 +95,10 @@ export interface ExtractedPage {
   readonly lang?: string | undefined;
   readonly publishedAt?: string | undefined;
   readonly fetchedAt: string;
+  /** The main content (empty when `passages` holds it already cut and the sink takes those). */
   readonly blocks: readonly PagedBlock[];
+  /** The blocks cut into passages with the indexer's default options, when done ahead. */
+  readonly passages?: PrecutPassages | undefined;
   /** Hash of the main text, for duplicate detection and change detection. */
   readonly contentHash: string;
   /** Headings of the main content, in order. */
@@ -178,6 +206,12 @@ export interface HealthReport {
 
 /** The indexer's side of the meeting point between crawler and indexer. */
 export interface PageSink {
+  /**
+   * The sink indexes a page's `passages` when it has them and needs no `blocks` beside them (the
+   * Indexer with the default chunking): the crawler then cuts pages on its page thread and does not
+   * copy their blocks back.
+   */
+  readonly takesPassages?: boolean;
   /** Index (or re-index, replacing its passages) one page. */
   indexPage(page: ExtractedPage): Promise<{ readonly passages: number }>;
   /**

@@ -84,6 +84,8 @@ export class PagePipeline {
           body: result.body,
           contentType: result.headers['content-type'],
           url: finalHref,
+          // Cut into passages on the page thread, when the sink indexes those (the Indexer does).
+          passages: ctx.deps.sink.takesPassages === true,
         });
     if (!analysis) return;
     const { page, textLength, contentHash } = analysis;
@@ -238,6 +240,7 @@ export class PagePipeline {
         publishedAt: page.publishedAt,
         fetchedAt: new Date().toISOString(),
         blocks: page.blocks,
+        ...(analysis.passages ? { passages: analysis.passages } : {}),
         contentHash,
         headings: page.headings,
         canonicalUrl: canonical,

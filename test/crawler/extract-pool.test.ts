@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ExtractPool as Pool } from '../../crawler/extract-pool.js';
 import { analyzePage } from '../../crawler/page-analysis.js';
+import { cutPassages, pageToRecords } from '../../indexer/index.js';
 import { silentLogger } from '../../services/index.js';
 import { bulkPage } from '../helpers/test-site-generator.js';
 
@@ -31,6 +32,33 @@ describe('ExtractPool', () => {
         expect(r.textLength).toBe(inline.textLength);
         expect(r.page.links).toEqual(inline.page.links);
         expect(r.page.title).toBe(`Page ${i}`);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('cuts pages into passages on the threads, as the indexer would, and sends no blocks back', async () => {
+    const { ExtractPool } = (await import(dist('crawler/extract-pool.js'))) as { ExtractPool: typeof Pool };
+    const pool = new ExtractPool(1, silentLogger());
+    try {
+      await pool.ready();
+      const requests = Array.from({ length: 6 }, (_, i) => ({
+        body: Buffer.from(bulkPage(i, { pages: 6, wordsPerPage: 600 })),
+        contentType: 'text/html; charset=utf-8',
+        url: `https://e.example/p/${i}`,
+        passages: true,
+      }));
+      const results = await Promise.all(requests.map((r) => pool.analyze(r)));
+      for (const [i, r] of results.entries()) {
+        const inline = analyzePage({ ...(requests[i] as (typeof requests)[number]), passages: false });
+        expect(r.page.blocks).toEqual([]);
+        expect(r.passages?.chunks.length).toBeGreaterThan(1);
+        expect(r.passages).toEqual(cutPassages(inline.page.blocks, inline.page.lang));
+        const page = { url: `https://e.example/p/${i}`, title: 't', fetchedAt: 'now', contentHash: 'h' };
+        expect(pageToRecords({ ...page, blocks: r.page.blocks, passages: r.passages })).toEqual(
+          pageToRecords({ ...page, blocks: inline.page.blocks }),
+        );
       }
     } finally {
       await pool.close();
