@@ -10,6 +10,9 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../services/index.js';
 import { type AnalysisRequest, analyzePage, type PageAnalysis } from './page-analysis.js';
 
+/** A thread cuts pages into passages while it has fewer pages than this in hand. */
+const CUT_ON_THREAD_BELOW = 4;
+
 interface Pending {
   readonly request: AnalysisRequest;
   resolve(result: PageAnalysis): void;
@@ -124,6 +127,9 @@ export class ExtractPool {
     }
     if (!target) return this.inline(request);
     const id = this.#nextId++;
+    // Cutting into passages goes to the thread while it keeps up; with pages queued for it, the
+    // thread is the bottleneck and the main thread (the indexer) cuts them: the same passages.
+    const passages = request.passages === true && target.pending.size < CUT_ON_THREAD_BELOW;
     // A copy the worker can own (fetched bodies may be views into shared buffers).
     const body = new Uint8Array(request.body);
     const thread = target;
@@ -131,10 +137,9 @@ export class ExtractPool {
       thread.pending.set(id, { request, resolve, reject });
       // An idle worker must not keep the process alive, a busy one must (its answer is awaited).
       if (thread.pending.size === 1) thread.worker.ref();
-      thread.worker.postMessage(
-        { id, body, contentType: request.contentType, url: request.url, passages: request.passages },
-        [body.buffer],
-      );
+      thread.worker.postMessage({ id, body, contentType: request.contentType, url: request.url, passages }, [
+        body.buffer,
+      ]);
     });
   }
 

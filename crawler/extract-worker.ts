@@ -11,7 +11,7 @@ parentPort?.postMessage({ ready: true });
 
 parentPort?.on('message', (job: Job) => {
   try {
-    parentPort?.postMessage({ id: job.id, result: analysisToPost(analyzePage(job), job) });
+    parentPort?.postMessage({ id: job.id, result: analysisToPost(analyzePage(job)) });
   } catch (err) {
     parentPort?.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) });
   }

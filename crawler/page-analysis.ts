@@ -24,7 +24,8 @@ export interface PageAnalysis {
   /**
    * The main content cut into passages with the indexer's default options (when asked for, and the
    * page is indexable and not noindex by its markup). From a worker thread, the page's blocks then
-   * come back empty: nothing on the main thread reads them besides the indexer, which takes these.
+   * come back empty: nothing on the main thread reads them besides the indexer, which takes these
+   * (analysisToPost).
    */
   readonly passages?: PrecutPassages | undefined;
 }
@@ -63,11 +64,12 @@ export function analyzePage(request: AnalysisRequest): PageAnalysis {
 }
 
 /**
- * The analysis as a worker thread sends it back: when the page was cut into passages, or will not
- * be indexed (not indexable, noindex), without its blocks (a structured clone of all its text).
+ * The analysis as a worker thread sends it back: without the page's blocks (a structured clone of
+ * all its text) when nothing on the main thread will read them: the page was cut into passages, or
+ * it will not be indexed (not indexable, noindex: the crawler skips it before its blocks).
  */
-export function analysisToPost(analysis: PageAnalysis, request: AnalysisRequest): PageAnalysis {
+export function analysisToPost(analysis: PageAnalysis): PageAnalysis {
   const { page } = analysis;
-  const unused = analysis.passages !== undefined || (request.passages && (!page.indexable || page.noindex));
+  const unused = analysis.passages !== undefined || !page.indexable || page.noindex;
   return unused && page.blocks.length > 0 ? { ...analysis, page: { ...page, blocks: [] } } : analysis;
 }
