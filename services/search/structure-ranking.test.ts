@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { PassageRecord, SearchHit } from '../types.js';
-import { rerankByStructure, structureBoost, wantsStructureRanking } from './structure-ranking.js';
+import {
+  hyphenatedRuns,
+  pageName,
+  rerankByStructure,
+  structureBoost,
+  wantsStructureRanking,
+} from './structure-ranking.js';
 
 function hit(id: string, score: number, fields: Partial<PassageRecord>): SearchHit {
   const passage: PassageRecord = {
@@ -39,6 +45,40 @@ describe('structure ranking', () => {
     const ranked = rerankByStructure(hits, { text: 'which version added the RETURNING clause?', limit: 2 });
     expect(ranked[0]?.passage.id).toBe('release');
   });
+
+  it('lifts the page of the command the question names in words (git status → git-status(1))', () => {
+    const hits = [
+      hit('other', 10, { title: 'git-commit(1)', headings: ['OPTIONS', '--short'], text: 'Short output.' }),
+      hit('subject', 9, { title: 'git-status(1)', headings: ['OPTIONS', '--short'], text: 'Short format.' }),
+    ];
+    const ranked = rerankByStructure(hits, { text: 'what does git status --short print?', limit: 2 });
+    expect(ranked.map((h) => h.passage.id)).toEqual(['subject', 'other']);
+  });
+
+  it.each([
+    ['git-status(1)', 'git-status'],
+    ['git-maintenance(1) Manual Page', 'git-maintenance'],
+    ['systemd-analyze', 'systemd-analyze'],
+    ['The WITH Clause', undefined],
+    ['SQLite', undefined],
+    ['git status', undefined],
+  ])('pageName(%j) = %j', (title, expected) => {
+    expect(pageName(title)).toBe(expected);
+  });
+
+  it.each([
+    [
+      'What does git status --short print?',
+      ['what-does', 'what-does-git', 'does-git', 'does-git-status', 'git-status'],
+    ],
+    ['in git status, what is X', ['in-git', 'in-git-status', 'git-status', 'what-is', 'is-x', 'what-is-x']],
+    ['core.autocrlf', []],
+  ])(
+    'hyphenatedRuns(%j): runs of two and three plain words, not across identifiers or commas',
+    (query, expected) => {
+      expect([...hyphenatedRuns(query)].sort()).toEqual([...expected].sort());
+    },
+  );
 
   it('keeps the per-page cap and leaves ordinary questions alone', () => {
     const hits = [

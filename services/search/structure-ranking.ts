@@ -29,6 +29,8 @@ export const STRUCTURE_BOOSTS = Object.freeze({
   release: 0.8,
   /** The same for release notes that do not name it. */
   releaseOther: 0.2,
+  /** A page whose name is words of the query joined by hyphens (`git-status(1)` for "git status"). */
+  subject: 0.4,
 });
 
 /** Candidates read per result wanted, for a query this re-ranks. */
@@ -45,6 +47,8 @@ export function structureBoost(
   version: boolean,
   /** How much each identifier counts (1 when absent): less for one that names terms on many pages. */
   weights?: ReadonlyMap<string, number>,
+  /** Page names the query spells as words (hyphenatedRuns). */
+  subjects?: ReadonlySet<string>,
 ): number {
   let boost = 0;
   let named = identifiers.length === 0;
@@ -72,7 +76,42 @@ export function structureBoost(
   }
   if (version && RELEASE_LABEL.test([passage.title, ...passage.headings].join('\n')))
     boost += named ? STRUCTURE_BOOSTS.release : STRUCTURE_BOOSTS.releaseOther;
+  if (subjects && subjects.size > 0) {
+    const name = pageName(passage.title);
+    if (name && subjects.has(name)) boost += STRUCTURE_BOOSTS.subject;
+  }
   return boost;
+}
+
+/**
+ * The name a page's title starts with when it is a hyphenated command name, as manual pages are
+ * titled (`git-status(1)`, `systemd-analyze(1) Manual Page`): lower case, without the section.
+ */
+export function pageName(title: string): string | undefined {
+  const m = /^([a-z0-9]+(?:-[a-z0-9]+)+)(?:\(\w+\))?(?:\s|$)/i.exec(title.trim());
+  return m?.[1]?.toLowerCase();
+}
+
+/**
+ * Runs of two or three plain words of the query joined by hyphens ("git status" → `git-status`);
+ * anything else between words (an identifier such as `--short`, punctuation) ends a run.
+ */
+export function hyphenatedRuns(query: string): Set<string> {
+  const out = new Set<string>();
+  let run: string[] = [];
+  for (const raw of query.toLowerCase().split(/\s+/)) {
+    const word = raw.replace(/[?!.,;:]+$/, '');
+    if (!/^[a-z0-9]+$/.test(word)) {
+      run = [];
+      continue;
+    }
+    run.push(word);
+    if (run.length >= 2) out.add(run.slice(-2).join('-'));
+    if (run.length >= 3) out.add(run.slice(-3).join('-'));
+    // A word that ended with punctuation ends the run after it.
+    if (word !== raw) run = [];
+  }
+  return out;
 }
 
 /** Re-ranks hits by their structure boosts, keeping at most `maxPerPage` of a page and `limit` in all. */
@@ -82,6 +121,7 @@ export function rerankByStructure(
 ): SearchHit[] {
   const identifiers = questionIdentifiers(query.text);
   const version = asksForVersion(query.text);
+  const subjects = hyphenatedRuns(query.text);
   // An identifier that names terms on several of these pages (`--short`, `--auto`) tells them
   // apart less than one that names a single term: it counts 1 / (its pages − 1), at most 1.
   const weights = new Map<string, number>();
@@ -96,7 +136,7 @@ export function rerankByStructure(
   const scored = hits.map((hit, i) => ({
     hit,
     i,
-    score: hit.score * (1 + structureBoost(hit.passage, identifiers, version, weights)),
+    score: hit.score * (1 + structureBoost(hit.passage, identifiers, version, weights, subjects)),
   }));
   scored.sort((a, b) => b.score - a.score || a.i - b.i);
   const cap = query.maxPerPage ?? Number.POSITIVE_INFINITY;
