@@ -6,6 +6,7 @@ import {
   extractiveAnswer,
   looksLikeProse,
   plainVerbs,
+  quotedExpressions,
   rankSentences,
 } from './extractive.js';
 
@@ -40,6 +41,30 @@ describe('extractiveAnswer', () => {
     expect(a.cited).toEqual([]);
   });
 
+  it('leads with the sentence that shows the expression the question quotes, as written', () => {
+    const a = extractiveAnswer({
+      query: 'what does hex(12345678) return?',
+      passages: [
+        {
+          n: 1,
+          kind: 'term',
+          headings: ['Functions', 'hex(X)'],
+          text: 'The hex() function interprets its argument as a BLOB and returns a string which is the upper-case hexadecimal rendering of the content of that blob. If the argument X in "hex(X)" is an integer or floating point number, then "interprets its argument as a BLOB" means that the binary number is first converted into a UTF8 text representation, then that text is interpreted as a BLOB. Hence, "hex(12345678)" renders as "3132333435363738" not the binary representation of the integer value "0000000000BC614E".',
+        },
+      ],
+    });
+    expect(a.text).toContain('3132333435363738');
+  });
+
+  it.each([
+    ['what does hex(12345678) return?', ['hex(12345678)']],
+    ["what does json_array(1, 2, '3', 4) return?", ["json_array(1,2,'3',4)"]],
+    ['what does hex(X) do?', []],
+    ['how does the count() function (the aggregate) work?', []],
+  ])('quotedExpressions(%j)', (query, expected) => {
+    expect(quotedExpressions(query)).toEqual(expected);
+  });
+
   it('stays within the word budget', () => {
     const long = {
       n: 1,
@@ -66,6 +91,14 @@ describe('extractiveAnswer', () => {
     ['Set CITEBOX_ALLOW_PRIVATE_NETWORKS=true to crawl a site on your own machine.', true],
     ['He was ill for nine months; he nearly died.', true],
     ['if (x == 1) return y;', false],
+    // Figures are words: a sentence that states values is prose.
+    [
+      'Hence, "hex(12345678)" renders as "3132333435363738" not the binary representation "0000000000BC614E".',
+      true,
+    ],
+    ['1889年3月31日，埃菲尔铁塔正式落成，高度为300米。', true],
+    // Columns of figures with a word or two left over are not.
+    ['1 2 3 4 5 6 7 8 9 10 11 12 total', false],
   ])('tells prose from code: %s', (sentence, prose) => {
     expect(looksLikeProse(sentence)).toBe(prose);
   });

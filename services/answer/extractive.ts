@@ -207,7 +207,13 @@ function proseLike(sentence: string): boolean {
   // Underscores are left out: setting names (CITEBOX_DATA_DIR) are prose in documentation.
   const odd = compact.match(/[<>|\\/*#@^~`+[\]]/g)?.length ?? 0;
   const letters = compact.match(/\p{L}/gu)?.length ?? 0;
-  return odd / compact.length <= 0.05 && letters / compact.length >= 0.6;
+  // Figures are words of prose too ("renders as 3132333435363738"), as long as words remain.
+  const digits = compact.match(/\p{Nd}/gu)?.length ?? 0;
+  return (
+    odd / compact.length <= 0.05 &&
+    (letters + digits) / compact.length >= 0.6 &&
+    letters / compact.length >= 0.3
+  );
 }
 
 /** What a candidate is: a prose sentence, a table row, or a code block. */
@@ -346,6 +352,8 @@ export const EXTRACTIVE_WEIGHTS = {
   topicCredit: 0.5,
   /** Being about the identifiers the question names (in the term or heading: 1, in the text: up to 0.5). */
   subject: 0.6,
+  /** Holding, as written, an expression the question quotes (a call with its arguments: `hex(12345678)`). */
+  expression: 0.6,
   /** Sentences scoring below this share of the best one are not added to fill the budget. */
   fillRatio: 0.3,
   /** Least coverage of the question for a sentence added after the best one. */
@@ -666,10 +674,34 @@ function bestWindow(values: readonly number[], size: number): { start: number; s
   return best;
 }
 
+/**
+ * The expressions a question quotes that a page would show as written: calls with arguments
+ * (`hex(12345678)`, `json_array(1,2,'3',4)`), compared without spaces and in lower case.
+ */
+export function quotedExpressions(query: string): string[] {
+  const out = new Set<string>();
+  for (const m of query.matchAll(/[A-Za-z_][\w.]*\(([^()]{1,80})\)/g)) {
+    // A call with real arguments (not `hex(X)`'s placeholder, not an aside in parentheses).
+    const args = (m[1] ?? '').trim();
+    if (!/[\d'",]/.test(args)) continue;
+    out.add(compactExpression(m[0]));
+  }
+  return [...out];
+}
+
+function compactExpression(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[\s\u00a0]+/g, '')
+    .replace(/[‘’]/g, "'")
+    .replace(/[“”]/g, '"');
+}
+
 function scoreAll(prepared: Prepared, query: string, w: ExtractiveWeights): void {
   const { candidates, terms, weights, type } = prepared;
   const total = [...weights.values()].reduce((a, b) => a + b, 0) || 1;
   const pairs = questionPairs(query);
+  const expressions = quotedExpressions(query);
   for (const c of candidates) {
     let matched = 0;
     let topicTotal = 0;
@@ -691,6 +723,9 @@ function scoreAll(prepared: Prepared, query: string, w: ExtractiveWeights): void
       // A release note on its own release's page, not repeated on a later one.
       (c.ownRelease && type === 'version' ? w.ownRelease : 0) +
       w.subject * c.subject +
+      (expressions.length > 0 && expressions.some((e) => compactExpression(c.text).includes(e))
+        ? w.expression
+        : 0) +
       // An FAQ entry whose question is this question: its answer is the answer.
       (c.askedBy ? w.questionHeading * headingOverlap(c.askedBy, terms, weights) : 0) +
       w.rank / (1 + c.rank) +
