@@ -56,6 +56,20 @@ describe('extractiveAnswer', () => {
     expect(a.text).toContain('3132333435363738');
   });
 
+  it('quotes an example line that shows the expression asked about, though it is not prose', () => {
+    const a = extractiveAnswer({
+      query: "what does json_array(1,2,'3',4) return?",
+      passages: [
+        {
+          n: 1,
+          text: "The json_array() SQL function accepts zero or more arguments and returns a well-formed JSON array that is composed from those arguments.\n\nExamples:\n\n• json_array(1,2,'3',4) → '[1,2,\"3\",4]'\n• json_array('[1,2]') → '[\"[1,2]\"]'",
+        },
+      ],
+    });
+    expect(a.text).toContain('\'[1,2,"3",4]\'');
+    expect(a.text).not.toContain('["[1,2]"]');
+  });
+
   it.each([
     ['what does hex(12345678) return?', ['hex(12345678)']],
     ["what does json_array(1, 2, '3', 4) return?", ["json_array(1,2,'3',4)"]],

@@ -397,6 +397,7 @@ export function plainVerbs(question: string): string {
 
 function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined {
   const type = answerTypeOf(input.query);
+  const expressions = quotedExpressions(input.query);
   const subject = definitionSubject(input.query);
   const questionTokens = new Set(wordTokens(input.query));
   const identifiers = questionIdentifiers(input.query);
@@ -536,6 +537,16 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
         const tokens = tokenize(text);
         const words = tokens.length;
         if (words < MIN_SENTENCE_WORDS || words > maxWords * 3 || !looksLikeProse(text)) {
+          // An example line that shows the expression the question quotes (`json_array(1,2,'3',4)
+          // → '[1,2,"3",4]'`) is the answer, prose or not: quoted whole, like a table row.
+          if (
+            expressions.length > 0 &&
+            words <= maxWords &&
+            expressions.some((e) => compactExpression(text).includes(e))
+          ) {
+            const line = make(text, 'row');
+            if (line.words > 0) candidates.push(line);
+          }
           position++;
           // "Run the tests with:" followed by a command: the command completes the sentence.
           if (
