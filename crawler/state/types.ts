@@ -96,6 +96,11 @@ export interface UrlClaim {
   readonly seqNo: number;
   readonly primaryTerm: number;
   readonly until: number;
+  /**
+   * The whole document as claimed (at that version), when the store keeps it: the outcome is then
+   * written as a whole document on the claim's version, with no read of it in the engine.
+   */
+  readonly doc?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface NewUrl {

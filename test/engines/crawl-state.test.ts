@@ -274,6 +274,135 @@ function engineSuite(engine: TestEngine): void {
       await b.fleet.close();
     });
 
+    /** Writes, searches and real-time gets (an update's read of the document included) on a store's indices. */
+    async function engineOps(
+      s: EngineStateStore,
+    ): Promise<{ writes: number; searches: number; gets: number }> {
+      const res = await fetch(
+        `${engine.url()}/${Object.values(s.names).join(',')}/_stats/indexing,search,get`,
+      );
+      const body = (await res.json()) as {
+        _all?: {
+          total?: {
+            indexing?: { index_total?: number; delete_total?: number };
+            search?: { query_total?: number };
+            get?: { total?: number };
+          };
+        };
+      };
+      const t = body._all?.total;
+      return {
+        writes: (t?.indexing?.index_total ?? 0) + (t?.indexing?.delete_total ?? 0),
+        searches: t?.search?.query_total ?? 0,
+        gets: t?.get?.total ?? 0,
+      };
+    }
+
+    it('crawls with at most one real-time get, four writes and less than one search per page', async () => {
+      // A crawl as a fleet member makes it, on two hosts of 40 pages each page linking the next two:
+      // claim a batch, check each page's content for an exact duplicate (at once, as the page
+      // pipelines do), write the outcomes, URL states and links in one batch. Before the claim and
+      // the outcome wrote whole documents, the first URL states were created rather than merged
+      // and the duplicate checks went out together, a page cost four real-time gets (the claim's,
+      // the URL state's read, the outcome's, the URL state's write) and one search of its own.
+      const [a] = await twoProcesses();
+      const hosts = ['ops1.example', 'ops2.example'];
+      const job = await a.createJob(
+        hosts.map((h) => `https://${h}/p0`),
+        { max_pages: 1000, max_depth: 100 },
+      );
+      const before = await engineOps(a);
+      const counters = {
+        discovered: 2,
+        fetched: 0,
+        indexed: 0,
+        skipped: 0,
+        failed: 0,
+        unchanged: 0,
+        deleted: 0,
+      };
+      let pages = 0;
+      for (let round = 0; round < 100; round++) {
+        await refresh(a);
+        const entries = await a.fleet.claim(job.id, 'A', hosts, 10);
+        if (entries.length === 0) break;
+        // Pages p10 of both hosts have the same text: the second one checked is a duplicate.
+        const hashOf = (url: string) => (url.endsWith('/p10') ? 'same-text' : `text of ${url}`);
+        await Promise.all(entries.map((e) => a.indexedWithHash(hashOf(e.url), e.url)));
+        const links = entries.flatMap((e) => {
+          const i = Number(e.url.split('/p')[1]);
+          return [i + 1, i + 2]
+            .filter((n) => n < 40)
+            .map((n) => ({ url: `https://${e.host}/p${n}`, host: e.host, depth: e.depth + 1 }));
+        });
+        await a.writeBatch(
+          job.id,
+          'A',
+          {
+            enqueue: links,
+            resolved: [],
+            retries: [],
+            outcomes: entries.map((e) => ({
+              url: e.url,
+              status: 'indexed' as const,
+              fetched: true,
+              contentHash: hashOf(e.url),
+              claim: e.claim,
+            })),
+            states: entries.map((e) => ({
+              url: e.url,
+              host: e.host,
+              state: 'indexed',
+              indexed_as: e.url,
+              etag: null,
+              last_modified: null,
+              content_hash: hashOf(e.url),
+              simhash: null,
+              outlinks: '[]',
+            })),
+          },
+          counters,
+        );
+        pages += entries.length;
+      }
+      const after = await engineOps(a);
+      expect(pages).toBe(80);
+      expect(counters.indexed).toBe(0); // outcomes are counted by the runner, not the store
+      expect(counters.discovered).toBe(80);
+      // Each URL's outcome and state are written, one document each.
+      await refresh(a);
+      expect(await a.countJob(job.id)).toMatchObject({ discovered: 80, indexed: 80, fetched: 80 });
+      expect((await a.urlState('https://ops2.example/p39'))?.content_hash).toBe(
+        'text of https://ops2.example/p39',
+      );
+      // The duplicate checks: p10 of one host was found as the other's twin once both were indexed
+      // (checked in the same round, neither saw the other: they were checked before either was written).
+      const twins = await Promise.all([
+        a.indexedWithHash('same-text', 'https://ops1.example/p10'),
+        a.indexedWithHash('same-text', 'https://ops2.example/p10'),
+        a.indexedWithHash('text of https://ops1.example/p3', 'https://ops1.example/p3'),
+        a.indexedWithHash('text of https://ops1.example/p3', 'https://elsewhere.example/'),
+        a.indexedWithHash('unknown text', 'https://ops1.example/p3'),
+      ]);
+      expect(twins).toEqual([
+        'https://ops2.example/p10',
+        'https://ops1.example/p10',
+        undefined,
+        'https://ops1.example/p3',
+        undefined,
+      ]);
+      const perPage = (n: number) => n / pages;
+      const ops = {
+        writes: perPage(after.writes - before.writes),
+        searches: perPage(after.searches - before.searches),
+        gets: perPage(after.gets - before.gets),
+      };
+      expect(ops.gets).toBeLessThanOrEqual(1.05);
+      expect(ops.writes).toBeLessThanOrEqual(4.05);
+      expect(ops.searches).toBeLessThan(1);
+      await a.fleet.close();
+    });
+
     it('counts the queued URLs of a job for the end of a crawl, and the live workers', async () => {
       const [a, b] = await twoProcesses(1_500);
       const jobId = await jobWithUrls(a, ['q1.example', 'q2.example'], 3);

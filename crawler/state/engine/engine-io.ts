@@ -73,8 +73,10 @@ export async function getOne(client: EngineClient, index: string, ref: DocRef): 
 }
 
 /**
- * Reads a document and writes `change`'s partial update conditionally on what was read, again
- * until no other process changed it in between. `change` returns undefined to write nothing.
+ * Reads a document and writes it back with `change`'s fields conditionally on what was read, again
+ * until no other process changed it in between. `change` returns undefined to write nothing. The
+ * whole document is written (what was read with the fields replaced: an object field is given
+ * whole), so the engine does not read it again as a partial update would.
  * Returns the document as written (or as read, when nothing was written); undefined when missing.
  */
 export async function compareAndSet<T extends Record<string, unknown>>(
@@ -91,10 +93,11 @@ export async function compareAndSet<T extends Record<string, unknown>>(
     const current = doc.source as T;
     const patch = change(current);
     if (patch === undefined) return current;
+    const next = { ...current, ...patch };
     const [result] = await writeAll(
       client,
       index,
-      [{ op: 'update', id: ref.id, routing: ref.routing, doc: patch, ifVersion: doc.version }],
+      [{ op: 'index', id: ref.id, routing: ref.routing, doc: next, ifVersion: doc.version }],
       what,
       options,
     );
@@ -103,7 +106,7 @@ export async function compareAndSet<T extends Record<string, unknown>>(
       continue;
     }
     expectWritten(result, what);
-    return { ...current, ...patch };
+    return next;
   }
   throw new CiteboxError('BACKEND_UNAVAILABLE', `${what}: too many processes changed it at once; retry`);
 }

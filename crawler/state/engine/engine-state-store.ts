@@ -29,6 +29,7 @@ import {
   type PendingDeletion,
   type RevisitCandidate,
   statsOf,
+  type UrlClaim,
   type UrlOutcome,
   type UrlState,
   type UrlStatus,
@@ -78,6 +79,17 @@ export interface EngineStateStoreOptions {
   readonly now?: (() => number) | undefined;
 }
 
+interface HashCheck {
+  readonly hash: string;
+  readonly exceptUrl: string;
+  readonly resolve: (url: string | undefined) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/** Exact-duplicate checks in one search at most. */
+const HASH_CHECKS_PER_SEARCH = 100;
+/** URL documents remembered as missing at most (a claim's worth each; cleared beyond). */
+const UNKNOWN_URLS_CAP = 100_000;
 /** How long a job's counters (an aggregation) are reused, ms. */
 const COUNT_CACHE_MS = 1_000;
 
@@ -91,6 +103,10 @@ export class EngineStateStore implements CrawlStateStore {
   readonly #log: Logger;
   readonly #now: () => number;
   readonly #counts = new Map<string, { at: number; counters: JobCounters }>();
+  readonly #hashChecks: HashCheck[] = [];
+  #hashSearching = false;
+  /** Ids of URL documents a read found missing (their first state is then created, not merged). */
+  readonly #unknownUrls = new Set<string>();
   #lastSeq = 0;
   #closing: Promise<void> | undefined;
 
@@ -618,13 +634,11 @@ export class EngineStateStore implements CrawlStateStore {
       });
     }
     const resolvedEnd = writes.length;
-    // 3. Outcomes and retries, on the claim this process holds.
+    // 3. Outcomes and retries, on the claim this process holds: the whole document when the claim
+    // kept it (no read in the engine), else a partial update.
     for (const o of batch.outcomes) {
-      writes.push({
-        op: 'update',
-        id: frontierId(jobId, o.url),
-        routing: jobId,
-        doc: {
+      writes.push(
+        onClaim(frontierId(jobId, o.url), jobId, o.claim, {
           status: o.status,
           reason: o.reason ?? null,
           http_status: o.httpStatus ?? null,
@@ -638,41 +652,57 @@ export class EngineStateStore implements CrawlStateStore {
           claimed_by: null,
           claim_until: null,
           updated_at: now,
-        },
-        ifVersion: o.claim,
-      });
+        }),
+      );
     }
     const outcomesEnd = writes.length;
     for (const r of batch.retries) {
-      writes.push({
-        op: 'update',
-        id: frontierId(jobId, r.url),
-        routing: jobId,
-        doc: {
+      writes.push(
+        onClaim(frontierId(jobId, r.url), jobId, r.claim, {
           attempts: r.attempts,
           next_fetch_at: r.nextFetchAt,
           reason: r.reason,
           claimed_by: null,
           claim_until: null,
           updated_at: now,
-        },
-        ifVersion: r.claim,
-      });
+        }),
+      );
     }
-    // 4. What is known of each URL across crawls.
+    // 4. What is known of each URL across crawls: created whole when this process read it and
+    // found none (no read in the engine; 409 when another process created it since: merged then),
+    // else merged into what is there.
+    const statesStart = writes.length;
     for (const s of batch.states) {
-      writes.push({
-        op: 'update',
-        index: this.names.urls,
-        id: urlId(s.url),
-        doc: urlStatePatch(s, now),
-        upsert: true,
-      });
+      const id = urlId(s.url);
+      const doc = urlStatePatch(s, now);
+      writes.push(
+        this.#unknownUrls.has(id)
+          ? { op: 'create', index: this.names.urls, id, doc }
+          : { op: 'update', index: this.names.urls, id, doc, upsert: true },
+      );
     }
     const results =
       writes.length > 0
         ? await writeAll(this.#client, this.names.frontier, writes, 'save crawl progress')
         : [];
+    const merge: Array<{ at: number; write: DocWrite }> = [];
+    for (let i = statesStart; i < writes.length; i++) {
+      const w = writes[i] as DocWrite & { doc: Record<string, unknown> };
+      this.#unknownUrls.delete(w.id);
+      if (w.op === 'create' && results[i]?.status === 409)
+        merge.push({ at: i, write: { op: 'update', id: w.id, doc: w.doc, upsert: true } });
+    }
+    if (merge.length > 0) {
+      const merged = await writeAll(
+        this.#client,
+        this.names.urls,
+        merge.map((m) => m.write),
+        'save crawl progress',
+      );
+      merged.forEach((r, k) => {
+        results[(merge[k] as { at: number }).at] = r;
+      });
+    }
 
     const added: NewUrl[] = [];
     batch.enqueue.forEach((e, i) => {
@@ -743,8 +773,10 @@ export class EngineStateStore implements CrawlStateStore {
       this.names.urls,
       unique.map((u) => ({ id: urlId(u) })),
     );
+    if (this.#unknownUrls.size > UNKNOWN_URLS_CAP) this.#unknownUrls.clear();
     docs.forEach((d) => {
       if (d.found && d.source) out.set(String(d.source['url']), urlStateFromDoc(d.source));
+      else this.#unknownUrls.add(d.id);
     });
     return out;
   }
@@ -753,22 +785,77 @@ export class EngineStateStore implements CrawlStateStore {
     return (await this.urlStates([url])).get(url);
   }
 
-  async indexedWithHash(hash: string, exceptUrl: string): Promise<string | undefined> {
+  /**
+   * The checks for an exact duplicate are searched together: those asked while one search is out
+   * go in the next, one search for all their hashes (one check per hash in each search).
+   */
+  indexedWithHash(hash: string, exceptUrl: string): Promise<string | undefined> {
+    return new Promise((resolve, reject) => {
+      this.#hashChecks.push({ hash, exceptUrl, resolve, reject });
+      if (!this.#hashSearching) void this.searchHashes();
+    });
+  }
+
+  private async searchHashes(): Promise<void> {
+    this.#hashSearching = true;
+    try {
+      while (this.#hashChecks.length > 0) {
+        const round = new Map<string, HashCheck[]>();
+        const later: HashCheck[] = [];
+        for (const c of this.#hashChecks.splice(0)) {
+          const same = round.get(c.hash);
+          if (same && same[0]?.exceptUrl !== c.exceptUrl) later.push(c);
+          else if (!same && round.size >= HASH_CHECKS_PER_SEARCH) later.push(c);
+          else if (same) same.push(c);
+          else round.set(c.hash, [c]);
+        }
+        this.#hashChecks.unshift(...later);
+        try {
+          const found = await this.indexedWithHashes(
+            [...round].map(([hash, checks]) => ({ hash, exceptUrl: (checks[0] as HashCheck).exceptUrl })),
+          );
+          for (const [hash, checks] of round) for (const c of checks) c.resolve(found.get(hash));
+        } catch (err) {
+          for (const checks of round.values()) for (const c of checks) c.reject(err);
+        }
+      }
+    } finally {
+      this.#hashSearching = false;
+    }
+  }
+
+  /** For each hash, a URL indexed with that content other than its `exceptUrl`. */
+  private async indexedWithHashes(
+    checks: ReadonlyArray<{ hash: string; exceptUrl: string }>,
+  ): Promise<Map<string, string>> {
     const res = await this.#client.search(this.names.urls, {
-      size: 1,
-      _source: ['indexed_as'],
+      size: checks.length,
+      _source: ['indexed_as', 'content_hash'],
+      collapse: { field: 'content_hash' },
       query: {
         bool: {
           filter: [
-            { term: { content_hash: hash } },
+            { terms: { content_hash: checks.map((c) => c.hash) } },
             { term: { state: 'indexed' } },
             { exists: { field: 'indexed_as' } },
           ],
-          must_not: [{ term: { indexed_as: exceptUrl } }],
+          should: checks.map((c) => ({
+            bool: {
+              filter: [{ term: { content_hash: c.hash } }],
+              must_not: [{ term: { indexed_as: c.exceptUrl } }],
+            },
+          })),
+          minimum_should_match: 1,
         },
       },
     });
-    return str(hitsOf(res)[0]?.source['indexed_as']) ?? undefined;
+    const out = new Map<string, string>();
+    for (const h of hitsOf(res)) {
+      const hash = str(h.source['content_hash']);
+      const indexedAs = str(h.source['indexed_as']);
+      if (hash && indexedAs && !out.has(hash)) out.set(hash, indexedAs);
+    }
+    return out;
   }
 
   async simhashesOfHost(host: string, fn: (indexedAs: string, simhash: string) => void): Promise<void> {
@@ -975,6 +1062,22 @@ function timedClient(client: EngineClient, log: Logger): EngineClient {
       };
     },
   });
+}
+
+/**
+ * A write of `fields` on a claimed frontier document, conditional on the claim's version: the
+ * whole document (as claimed, with `fields`) when the claim kept it, so the engine does not read
+ * it again; a partial update otherwise. Either fails (409) when the document changed since.
+ */
+export function onClaim(
+  id: string,
+  jobId: string,
+  claim: UrlClaim | undefined,
+  fields: Record<string, unknown>,
+): DocWrite {
+  const ifVersion = claim ? { seqNo: claim.seqNo, primaryTerm: claim.primaryTerm } : undefined;
+  if (claim?.doc) return { op: 'index', id, routing: jobId, doc: { ...claim.doc, ...fields }, ifVersion };
+  return { op: 'update', id, routing: jobId, doc: fields, ifVersion };
 }
 
 function isFinished(status: CrawlStatus | undefined): boolean {

@@ -288,24 +288,28 @@ export class EngineFleet implements FleetCoordination {
     for (const host of hosts) if (!seen.has(host)) cursors.delete(host);
     if (candidates.length === 0) return [];
     const until = now + this.leaseMs;
+    // Each claim writes the whole document the search returned, with the claim, on the version the
+    // search saw: the same document a partial update would make, without the engine reading it
+    // again (an update is a real-time get, a merge and a write). 409: another process claimed or
+    // settled it since.
+    const docs = candidates.map((h) => ({ ...h._source, claimed_by: owner, claim_until: until }));
     const results = await writeAll(
       this.#o.client,
       this.#o.names.frontier,
-      candidates.map((h) => ({
-        op: 'update' as const,
+      candidates.map((h, i) => ({
+        op: 'index' as const,
         id: h._id,
         routing: jobId,
-        doc: { claimed_by: owner, claim_until: until },
+        doc: docs[i] as Record<string, unknown>,
         ifVersion: { seqNo: h._seq_no as number, primaryTerm: h._primary_term as number },
       })),
       'claim URLs',
     );
     const won: Array<{ source: Record<string, unknown>; seqNo: number; primaryTerm: number }> = [];
     results.forEach((r, i) => {
-      const h = candidates[i] as Hit;
-      // 409: another process claimed or settled it since the search saw it.
-      if (r.status === 200 && r.version && h._source)
-        won.push({ source: h._source, seqNo: r.version.seqNo, primaryTerm: r.version.primaryTerm });
+      const doc = docs[i];
+      if (r.status === 200 && r.version && doc)
+        won.push({ source: doc, seqNo: r.version.seqNo, primaryTerm: r.version.primaryTerm });
     });
     if (won.length === 0) return [];
     const prev = await this.#o.urlStates(won.map((w) => String(w.source['url'])));
@@ -315,6 +319,7 @@ export class EngineFleet implements FleetCoordination {
           seqNo: w.seqNo,
           primaryTerm: w.primaryTerm,
           until,
+          doc: w.source,
         }),
       )
       .sort((a, b) => a.depth - b.depth || a.seq - b.seq);

@@ -4,7 +4,9 @@
 // request, Crawl-delay, response time, failures and pauses), so Retry-After and backoff hold for
 // whoever takes the host next. A request may start only while the lease has at least the host's
 // gap left (the gate), so a process taking over a host whose holder died starts no sooner than
-// that gap after the dead one's last request. An idle host is released with its state.
+// that gap after the dead one's last request. An idle host is released with its state. A host's
+// document holds only the fields written here, so each conditional write is the whole document
+// (no read-modify-write in the engine).
 import type { DocVersion, DocWrite, EngineClient, Logger } from '../../../services/index.js';
 import { errorMessage } from '../../../services/index.js';
 import type { HostGate, HostSnapshot } from '../../politeness.js';
@@ -137,9 +139,9 @@ export class EngineHostLeases implements HostLeases, HostGate {
       const holder = typeof src['owner'] === 'string' ? src['owner'] : null;
       if (holder !== null && holder !== owner && num(src['until']) >= now) continue;
       writes.push({
-        op: 'update',
+        op: 'index',
         id: host,
-        doc: { owner, until, updated_at: now },
+        doc: { ...src, owner, until, updated_at: now },
         ifVersion: doc.version,
       });
       previous.set(host, src);
@@ -185,11 +187,12 @@ export class EngineHostLeases implements HostLeases, HostGate {
       const idle = this.#politeness.activeOn(host) === 0 && now - lease.wantedAt > this.#idleMs;
       if (idle) releasing.add(host);
       writes.push({
-        op: 'update',
+        op: 'index',
         id: host,
         doc: idle
-          ? { owner: null, until: 0, ...state, updated_at: now }
+          ? { host, owner: null, until: 0, ...state, updated_at: now }
           : {
+              host,
               owner,
               until: now + this.#leaseMs + this.#politeness.delayFor(host),
               ...state,
@@ -214,7 +217,7 @@ export class EngineHostLeases implements HostLeases, HostGate {
         if (releasing.has(w.id)) this.#leases.delete(w.id);
         else {
           lease.version = r.version;
-          lease.until = w.op === 'update' ? num(w.doc['until']) : lease.until;
+          lease.until = w.op === 'delete' ? lease.until : num(w.doc['until']);
         }
       } else if (r.status === 409 || r.status === 404) {
         this.#leases.delete(w.id);
@@ -239,9 +242,15 @@ export class EngineHostLeases implements HostLeases, HostGate {
       this.#leases.delete(host);
       if (lease.until <= now) continue;
       writes.push({
-        op: 'update',
+        op: 'index',
         id: host,
-        doc: { owner: null, until: 0, ...stateFields(this.#politeness.snapshot(host)), updated_at: now },
+        doc: {
+          host,
+          owner: null,
+          until: 0,
+          ...stateFields(this.#politeness.snapshot(host)),
+          updated_at: now,
+        },
         ifVersion: lease.version,
       });
     }
