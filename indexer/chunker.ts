@@ -10,7 +10,7 @@
 // (```), never cut inside a line; a thematic break ends a passage. Each passage keeps the id of the
 // place in the page where it starts (`anchor`), so citations can link there.
 
-import type { ContentBlock, PassageKind } from '../services/core.js';
+import type { ContentBlock, PageChunk, PassageKind } from '../services/core.js';
 import { countWords, fenceCode, splitParagraphs, splitSentences, tableRows } from '../services/core.js';
 
 export interface ChunkOptions {
@@ -22,15 +22,8 @@ export interface ChunkOptions {
   readonly overlapWords?: number;
 }
 
-export interface Chunk {
-  readonly headings: readonly string[];
-  readonly text: string;
-  readonly wordCount: number;
-  /** Prose (text), one definition-list entry (term), or table rows (table). */
-  readonly kind: PassageKind;
-  /** Id of the place in the page where the passage starts. */
-  readonly anchor?: string | undefined;
-}
+/** A passage as the chunker cuts it from a page's blocks (PageChunk without a document page). */
+export type Chunk = Omit<PageChunk, 'page'>;
 
 interface Piece {
   readonly text: string;

@@ -1,13 +1,11 @@
 // Passages of paged documents (PDF pages, slides): cut page by page, so that every passage lies on
 // one page and can cite it (`#page=N`). The heading path carries over from page to page: a section
 // that runs onto the next page keeps its headings there.
-import type { ContentBlock, PagedBlock } from '../services/core.js';
-import { type Chunk, type ChunkOptions, chunkBlocks } from './chunker.js';
+import type { ContentBlock, PageChunk, PagedBlock } from '../services/core.js';
+import { type ChunkOptions, chunkBlocks } from './chunker.js';
 
-export interface PagedChunk extends Chunk {
-  /** The page (1-based) the passage is on; undefined for documents without pages. */
-  readonly page?: number | undefined;
-}
+/** A passage of a paged document: a chunk with the page (1-based) it is on (services/types.ts). */
+export type PagedChunk = PageChunk;
 
 /** Whether any block says which page it is on. */
 export function isPaged(blocks: readonly PagedBlock[]): boolean {

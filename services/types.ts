@@ -64,10 +64,11 @@ export interface PageChunk {
   readonly headings: readonly string[];
   readonly text: string;
   readonly wordCount: number;
+  /** Prose (text), one definition-list entry (term), or table rows (table). */
   readonly kind: PassageKind;
   /** Id of the place in the page where the passage starts. */
   readonly anchor?: string | undefined;
-  /** The page (1-based) of a paged document the passage is on. */
+  /** The page (1-based) of a paged document the passage is on; undefined for documents without pages. */
   readonly page?: number | undefined;
 }
 
