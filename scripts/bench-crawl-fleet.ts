@@ -74,7 +74,8 @@ async function firstJsonLine<T>(proc: ChildProcess, what: string): Promise<T> {
   throw new Error(`${what} ended without a result`);
 }
 
-function crawlEnv(dataDir: string, concurrency: number): Record<string, string> {
+/** The environment of a benchmark crawl: politeness delays off, loopback allowed, no docs indexed. */
+export function crawlEnv(dataDir: string, concurrency: number): Record<string, string> {
   return {
     CITEBOX_DATA_DIR: dataDir,
     CITEBOX_ALLOW_PRIVATE_NETWORKS: 'true',

@@ -34,7 +34,7 @@ import { createLogger, createSearchBackend, loadConfig } from '../services/index
 import { makeDocx, makePdf } from '../test/helpers/document-fixtures.js';
 import { startMultiHostSite } from '../test/helpers/multi-host-site.js';
 import { startGeneratedSite } from '../test/helpers/test-site-generator.js';
-import { benchFleet, runEmbedded } from './bench-crawl-fleet.js';
+import { benchFleet, crawlEnv, runEmbedded } from './bench-crawl-fleet.js';
 import { serveFolder } from './lib/static-site.js';
 
 interface Args {
@@ -204,14 +204,7 @@ async function runSite(args: Args, argv: readonly string[]): Promise<void> {
 function citeboxConfig(dataDir: string, concurrency: number, extractThreads?: number) {
   return loadConfig({
     ...(extractThreads === undefined ? {} : { CITEBOX_CRAWL_EXTRACT_THREADS: String(extractThreads) }),
-    CITEBOX_DATA_DIR: dataDir,
-    CITEBOX_ALLOW_PRIVATE_NETWORKS: 'true',
-    CITEBOX_CRAWL_DELAY_MS: '0',
-    CITEBOX_CRAWL_DELAY_FACTOR: '0',
-    CITEBOX_CRAWL_CONCURRENCY: String(concurrency),
-    CITEBOX_CRAWL_GLOBAL_CONCURRENCY: String(concurrency),
-    CITEBOX_RECRAWL_INTERVAL_HOURS: '0',
-    CITEBOX_BOOTSTRAP_DOCS: 'false',
+    ...crawlEnv(dataDir, concurrency),
     LOG_LEVEL: 'silent',
   });
 }
