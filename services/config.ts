@@ -41,6 +41,8 @@ export interface Config {
   /** Server processes of `citebox serve` (node:cluster); `auto`: one per CPU. */
   readonly workers: number | 'auto';
   readonly workersBalance: 'auto' | 'kernel' | 'primary';
+  /** Listening sockets per process when the workers have their own (SO_REUSEPORT). */
+  readonly acceptSockets: number;
   readonly adminKey: string | undefined;
   readonly apiKeys: readonly string[];
   readonly crawlDelayMs: number;
@@ -268,7 +270,14 @@ export const SETTINGS: readonly Setting[] = [
     env: ['CITEBOX_WORKERS_BALANCE'],
     kind: { type: 'enum', values: ['auto', 'kernel', 'primary'] },
     default: 'auto',
-    doc: 'How the `CITEBOX_WORKERS` processes share new connections: `kernel` gives each its own listening socket on the port (`SO_REUSEPORT`; the kernel spreads connections by address, and a burst of new connections under load is accepted at once), `primary` has the primary process accept every connection and hand it to the next worker in turn (node:cluster round-robin: an even spread, but each hand-off waits for a worker busy with requests, so a burst of new connections can wait hundreds of ms). `auto`: `kernel` on Linux, `primary` elsewhere.',
+    doc: 'How the `CITEBOX_WORKERS` processes share new connections: `kernel` gives each its own listening socket on the port (`SO_REUSEPORT`, `CITEBOX_ACCEPT_SOCKETS` of them; the kernel spreads connections by address, and nothing waits for a busy process to take a connection), `primary` has the primary process accept every connection and hand it to the next worker in turn (node:cluster round-robin: an even spread, but each hand-off waits for a worker busy with requests, so a burst of new connections can wait hundreds of ms). `auto`: `kernel` on Linux, `primary` elsewhere.',
+  },
+  {
+    key: 'acceptSockets',
+    env: ['CITEBOX_ACCEPT_SOCKETS'],
+    kind: { type: 'int', min: 1, max: 64 },
+    default: '8',
+    doc: 'With `CITEBOX_WORKERS_BALANCE=kernel`, listening sockets per process on the shared port (`SO_REUSEPORT`), all feeding its one HTTP server. Node accepts one connection per socket per turn of its event loop, and a busy process turns once per batch of requests (~40 ms), so with one socket a burst of new connections is taken one per turn; with 8 it is taken eight at a time.',
   },
   {
     key: 'adminKey',

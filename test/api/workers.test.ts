@@ -4,44 +4,16 @@
 // exits and the primary exits 0. The workers share a search-result cache file, which the primary
 // removes when it stops.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getFresh } from '../../scripts/lib/fresh-get.js';
+import { listeningSocketsOf } from '../helpers/listening-sockets.js';
 import { parseSse } from './helpers.js';
 import { ROOT, type Spawned, spawnServer } from './server-process.js';
 import { type SlowLlm, startSlowLlm } from './slow-llm.js';
-
-/** Linux: which of `pids` hold a listening TCP socket on `port` (from /proc/net/tcp* and /proc/<pid>/fd). */
-function listenersOn(port: number, pids: readonly number[]): number[] {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  const inodes = new Set<string>();
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = readFileSync(table, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      // local_address is f[1] (addr:PORT), st is f[3] (0A = LISTEN), inode is f[9].
-      if (f[1]?.endsWith(`:${hexPort}`) && f[3] === '0A' && f[9]) inodes.add(f[9]);
-    }
-  }
-  return pids.filter((pid) =>
-    readdirSync(`/proc/${pid}/fd`).some((fd) => {
-      try {
-        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-        return m?.[1] !== undefined && inodes.has(m[1]);
-      } catch {
-        return false;
-      }
-    }),
-  );
-}
 
 function alive(pid: number): boolean {
   try {
@@ -78,6 +50,7 @@ describe('citebox serve with two workers', () => {
         LLM_BASE_URL: llm.url,
         LLM_MODEL: 'slow',
         CITEBOX_SHUTDOWN_GRACE_MS: '700',
+        CITEBOX_ACCEPT_SOCKETS: '3',
         LOG_LEVEL: 'info',
       },
       { startTimeoutMs: 60_000, strictJson: true },
@@ -93,10 +66,12 @@ describe('citebox serve with two workers', () => {
     const workerPids = (primary?.['pids'] ?? []) as number[];
     expect(new Set(workerPids).size).toBe(2);
     if (process.platform === 'linux') {
-      // Each worker listens with a socket of its own; the primary holds none (it hands out nothing).
+      // Each worker listens with sockets of its own (CITEBOX_ACCEPT_SOCKETS of them); the primary
+      // holds none (it hands out nothing).
       const port = Number(new URL(url).port);
       const primaryPid = server.child.pid as number;
-      expect(listenersOn(port, [primaryPid, ...workerPids]).sort()).toEqual([...workerPids].sort());
+      expect(listeningSocketsOf(primaryPid, port)).toBe(0);
+      for (const pid of workerPids) expect(listeningSocketsOf(pid, port)).toBe(3);
     }
     // Only the first worker indexed the docs.
     expect(server.logs.filter((l) => l['msg'] === 'indexed Citebox documentation')).toHaveLength(1);
