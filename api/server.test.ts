@@ -54,7 +54,11 @@ describe.skipIf(!linux)('listen with sockets of its own', () => {
     await app.close();
 
     const other = appCountingSockets().app;
-    const otherUrl = await listen(other, { port: 0, host: '127.0.0.1', acceptSockets: 3 }, { ownSocket: true });
+    const otherUrl = await listen(
+      other,
+      { port: 0, host: '127.0.0.1', acceptSockets: 3 },
+      { ownSocket: true },
+    );
     const otherPort = Number(new URL(otherUrl).port);
     expect(listeningSocketsOf(process.pid, otherPort)).toBe(3);
     expect((await getFresh(`${otherUrl}/`)).status).toBe(200);
