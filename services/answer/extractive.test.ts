@@ -262,6 +262,28 @@ describe('extractive answers over documentation structure', () => {
     expect(a.cited[0]).toBe(2);
   });
 
+
+  it('keeps the sentence of the entry that states the default when another sentence matches the question better', () => {
+    // The best-matching sentences say what the setting does; the one that answers "by default" is
+    // short and shares one word with the question, and two longer ones would fill the answer first.
+    const a = extractiveAnswer({
+      query: 'how many loose objects trigger automatic git gc --auto packing by default?',
+      passages: [
+        {
+          n: 1,
+          kind: 'term',
+          headings: ['git-gc(1) Manual Page', 'CONFIGURATION', 'gc.auto'],
+          text:
+            'When there are approximately more than this many loose objects in the repository, `git gc --auto` will pack them. ' +
+            'Some Porcelain commands use this command to perform a light-weight garbage collection from time to time. ' +
+            'The default value is 6700.\n\n' +
+            'Setting this to 0 disables not only automatic packing based on the number of loose objects, but any other ' +
+            'heuristic `git gc --auto` will otherwise use to determine if there’s work to do, such as `gc.autoPackLimit` .',
+        },
+      ],
+    });
+    expect(a.text).toContain('The default value is 6700');
+  });
   it('quotes and cites a release note on its own release page, not its copy on a later release page', () => {
     const note =
       "• Change the algorithm used by SQLite's built-in pseudo-random number generator (PRNG) from RC4 to Chacha20.";

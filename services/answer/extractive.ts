@@ -779,6 +779,15 @@ export function rankSentences(input: ExtractiveInput): ScoredSentence[] {
 /** Question types whose answer, found, is the answer: a definition, an instruction, a stated value. */
 const STRONG_TYPES: ReadonlySet<AnswerType> = new Set(['definition', 'howto', 'default', 'limit', 'version']);
 
+/**
+ * Question types that ask for a value a sentence states in so many words ("The default value is
+ * 6700.", "at most 64 tables", "since version 3.35"): a number or a date alone is too common to tell.
+ */
+const VALUE_TYPES: ReadonlySet<AnswerType> = new Set(['default', 'limit', 'version']);
+
+/** How far apart (in sentences of one passage) two sentences may be and still read as one entry. */
+const SAME_ENTRY_SENTENCES = 4;
+
 /** Question types whose answer a passage states or not (a default, a limit, a version, a how-to). */
 const STATED_TYPES: ReadonlySet<AnswerType> = new Set(['default', 'limit', 'version', 'howto']);
 
@@ -992,6 +1001,22 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
   // The sentence after the best one often completes it ("… on July 20, 1969."), when the question
   // asks for something the best sentence does not hold.
   if (prepared.type !== 'other' && !best.typed && best.next?.typed) add(best.next);
+  // A question for a stated value (a default, a limit, a version) whose best sentence does not
+  // state one: the sentence of the same entry that does ("The default value is 6700.", two
+  // sentences after the one that matched the question best) comes before any other filler.
+  if (VALUE_TYPES.has(prepared.type) && !best.typed) {
+    add(
+      ranked.find(
+        (c) =>
+          c !== best &&
+          c.typed &&
+          c.unit === 'sentence' &&
+          c.n === best.n &&
+          Math.abs(c.position - best.position) <= SAME_ENTRY_SENTENCES &&
+          c.coverage >= w.fillCoverage,
+      ),
+    );
+  }
   // A definition or an instruction found is the answer: only its neighbours and other sentences of
   // the same form may follow it.
   const found = best.typed && prepared.type !== 'other' && prepared.type !== 'yesno';
