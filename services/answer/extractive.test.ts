@@ -262,7 +262,6 @@ describe('extractive answers over documentation structure', () => {
     expect(a.cited[0]).toBe(2);
   });
 
-
   it('keeps the sentence of the entry that states the default when another sentence matches the question better', () => {
     // The best-matching sentences say what the setting does; the one that answers "by default" is
     // short and shares one word with the question, and two longer ones would fill the answer first.

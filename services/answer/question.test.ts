@@ -8,6 +8,12 @@ describe('answerTypeOf: what documentation questions ask', () => {
     ['默认端口是多少？', 'default'],
     ['what is the maximum length of a string in SQLite?', 'limit'],
     ['what range of values does strftime %j produce?', 'limit'],
+    // "Which …" asks for one of the kind it names, whatever the bound in its description.
+    ['which internal table stores the largest rowid used by AUTOINCREMENT?', 'other'],
+    ['which pragma sets the maximum number of pages in a database file?', 'howto'],
+    ['Which state has the largest number of members?', 'place'],
+    ['存储最大 rowid 的是哪个内部表？', 'other'],
+    ['字符串的最大长度是多少？', 'limit'],
     ['which sqlite version added the RETURNING clause?', 'version'],
     ['in which version was the iif() function added?', 'version'],
     ['which git diff option shows only the names of changed files?', 'howto'],

@@ -61,7 +61,11 @@ export function answerTypeOf(question: string): AnswerType {
   const who = /^\s*(who|whom|whose)\b|谁/.test(q);
   if (DEFAULT_Q.test(q) && !who) return 'default';
   if (asksForVersion(q)) return 'version';
-  if (LIMIT_Q.test(q) && !who) return 'limit';
+  // "Which internal table stores the largest rowid?" asks for a table, not for a bound: a question
+  // that opens with "which" (哪个, 哪种 … anywhere in Chinese) asks for one of the kind it names
+  // ("which pragma sets the maximum …", "存储最大 rowid 的是哪个内部表？").
+  const which = /^\s*which\b|哪(?:个|些|种|张|一|位|家|条|款)/.test(q);
+  if (LIMIT_Q.test(q) && !who && !which) return 'limit';
   if (definitionSubject(question)) return 'definition';
   if (
     /(?:^\s*|[,;:—]\s*|\.\s+)(how (do|can|should|would|could) (i|we|you|one)|how to)\b|^\s*(can|should) (i|we)\b|^\s*(which|what)(?: [\w.-]+){0,3} (command|option|flag|setting|config(uration)? (variable|option|setting)|variable|function|pragma|modifier|switch|argument|parameter|keyword|hook|attribute|macro|operator|filter|subcommand|environment variable)s?\b|\b(command|option|flag) (to|for|that)\b|如何|怎么|怎样/.test(
