@@ -5,6 +5,7 @@ import {
   definitionSubject,
   extractiveAnswer,
   looksLikeProse,
+  optionOfOtherCommand,
   plainVerbs,
   quotedExpressions,
   rankSentences,
@@ -428,6 +429,52 @@ describe('extractive answers over documentation structure', () => {
     });
     expect(a.text).toContain('```\nsqlite> .headers on\nsqlite> .mode csv');
     expect(a.cited).toContain(2);
+  });
+});
+
+describe('options of another command', () => {
+  it.each([
+    [
+      'which two characters does git status --short print for ignored files?',
+      'git-commit(1) Manual Page',
+      true,
+    ],
+    [
+      'which two characters does git status --short print for ignored files?',
+      'git-status(1) Manual Page',
+      false,
+    ],
+    ['what does git diff-files --name-only do?', 'git-diff(1) Manual Page', true],
+    ['what does --short do?', 'git-commit(1) Manual Page', false],
+    ['how do I use --name-only?', 'SQLite Documentation', false],
+  ])('%s on "%s" → %s', (question, title, yes) => {
+    expect(optionOfOtherCommand(question, title)).toBe(yes);
+  });
+
+  it("answers from the named command's page, not from an entry of another command named by the option", () => {
+    const a = extractiveAnswer({
+      query: 'which two characters does git status --short print for ignored files?',
+      passages: [
+        {
+          n: 1,
+          title: 'git-status(1) Manual Page',
+          headings: ['git-status(1) Manual Page', 'OUTPUT', 'Short Format'],
+          text:
+            'When a path is untracked, `X` and `Y` are always the same, since they are unknown to the index. ' +
+            '`??` is used for untracked paths. Ignored files are not listed unless `--ignored` is used; if it is, ' +
+            'ignored files are indicated by `!!` .',
+        },
+        {
+          n: 2,
+          kind: 'term',
+          title: 'git-commit(1) Manual Page',
+          headings: ['git-commit(1) Manual Page', 'OPTIONS', '--short'],
+          text: 'When doing a dry-run, give the output in the short-format. See git-status(1) for details.',
+        },
+      ],
+    });
+    expect(a.text).toContain('indicated by `!!` [1].');
+    expect(a.cited[0]).toBe(1);
   });
 });
 

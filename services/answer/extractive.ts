@@ -449,7 +449,12 @@ function prepare(input: ExtractiveInput, maxWords: number): Prepared | undefined
     // Identifiers named in the passage's term or innermost heading make it about them; named in
     // its text, a little.
     const label = `${term ?? passage.headings?.at(-1) ?? ''}\n${passage.title ?? ''}`.toLowerCase();
-    const inLabel = identifiers.filter((id) => holdsIdentifier(label, id));
+    // An option of another command's manual page is a namesake: "git status --short" is not about
+    // git-commit(1)'s `--short`, though that entry is named by it.
+    const namesake = optionOfOtherCommand(input.query, passage.title);
+    const inLabel = identifiers.filter(
+      (id) => holdsIdentifier(label, id) && !(namesake && id.startsWith('-')),
+    );
     const subjectOf = (text: string): number => {
       if (identifiers.length === 0) return 0;
       const lower = text.toLowerCase();
@@ -613,6 +618,23 @@ function withAsides(sentences: readonly string[]): string[] {
     else out.push(s);
   }
   return out;
+}
+
+/**
+ * Whether a passage sits on the manual page of a command other than the one the question names
+ * with its subcommand ("git status --short" and a passage of "git-commit(1) Manual Page"): manual
+ * pages are titled by their command, `name(section)`, with the subcommand after a hyphen.
+ */
+export function optionOfOtherCommand(question: string, title: string | undefined): boolean {
+  const m = /^\s*([a-z][\w.+]*)-([a-z][\w.+-]*)\(\d\w*\)/i.exec(title ?? '');
+  if (!m) return false;
+  const program = (m[1] as string).toLowerCase();
+  const own = (m[2] as string).toLowerCase();
+  const q = question.toLowerCase();
+  const named = [
+    ...q.matchAll(new RegExp(`\\b${program.replace(/[.+]/g, '\\$&')}[ -]([a-z][\\w-]*)`, 'g')),
+  ].map((x) => x[1] as string);
+  return named.length > 0 && !named.includes(own);
 }
 
 function has(c: Candidate, term: string): boolean {
@@ -1105,7 +1127,8 @@ function withMarker(sentence: string, n: number): string {
   if (sentence.endsWith('…')) return `${sentence} [${n}]`;
   const m = /([.!?。！？]+["”’)]*)$/u.exec(sentence);
   if (!m) return `${sentence} [${n}]`;
-  const body = sentence.slice(0, m.index);
+  // ("… indicated by `!!` ." : the space before the full stop goes.)
+  const body = sentence.slice(0, m.index).trimEnd();
   const cjk = CJK_CHAR.test(body.slice(-1));
   return `${body}${cjk ? '' : ' '}[${n}]${m[1]}`;
 }

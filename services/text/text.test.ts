@@ -35,6 +35,21 @@ describe('text tools', () => {
     ).toEqual(['Dr. Smith went home.', 'He met Mr. Jones at 3 p.m. on Monday.', '你好。', '我很好。']);
   });
 
+  it('does not end a sentence at punctuation inside a code span', () => {
+    expect(
+      splitSentences(
+        '`??` is used for untracked paths. If it is, ignored files are indicated by `!!` . Run `make check?` now.',
+      ),
+    ).toEqual([
+      '`??` is used for untracked paths.',
+      'If it is, ignored files are indicated by `!!` .',
+      'Run `make check?` now.',
+    ]);
+    // A stray backtick does not swallow the rest of a long paragraph.
+    const long = `A stray \` here. ${'Then a sentence of words. '.repeat(20)}`;
+    expect(splitSentences(long).length).toBeGreaterThan(5);
+  });
+
   it('counts CJK characters as words', () => {
     expect(countWords('hello world')).toBe(2);
     expect(countWords('长城很长')).toBe(4);
