@@ -114,6 +114,11 @@ describe('extractiveAnswer', () => {
     ['1889年3月31日，埃菲尔铁塔正式落成，高度为300米。', true],
     // Columns of figures with a word or two left over are not.
     ['1 2 3 4 5 6 7 8 9 10 11 12 total', false],
+    // Inline code is a word of its sentence, whatever it is made of.
+    ['If none of these files exist, `~/.git-credentials` will be created and written to.', true],
+    ['Use `git rm --cached <file>` and add a pattern to `.gitignore` that matches the <file>.', true],
+    // Code outside backticks is still code.
+    ['git rm --cached <file/pattern> && git commit -m "untrack"', false],
   ])('tells prose from code: %s', (sentence, prose) => {
     expect(looksLikeProse(sentence)).toBe(prose);
   });

@@ -190,7 +190,10 @@ export function looksLikeProse(sentence: string): boolean {
   return PROSE.get(sentence, proseLike);
 }
 
-function proseLike(sentence: string): boolean {
+function proseLike(raw: string): boolean {
+  // Inline code is a word of its sentence ("If none of these files exist, `~/.git-credentials`
+  // will be created."): a short code span counts as one word, whatever characters it holds.
+  const sentence = raw.replace(/`[^`\n]{1,60}`/g, 'code');
   // Semicolons are prose (list items end with them), and so is a setting written NAME=value;
   // a call closed with `);`, braces, spaced operators and command lines are code.
   if (
