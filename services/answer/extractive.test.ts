@@ -437,6 +437,26 @@ describe('extractive answers over documentation structure', () => {
   });
 });
 
+describe('cutting a long sentence', () => {
+  it('never starts or ends the window inside a code span (a lone backtick would swallow the marker)', () => {
+    const text =
+      'The `git rm --cached <file/pattern>` command and a `.gitignore` file that matches `the <file> and more of it` ' +
+      'make sure that files which were tracked before they were added to `.gitignore` stop being tracked, ' +
+      'while the copies in the working tree stay where they are and keep every change made to them so far.';
+    for (let maxWords = 8; maxWords <= 30; maxWords++) {
+      const a = extractiveAnswer({
+        query: 'how do I stop tracking files that were tracked before adding them to gitignore?',
+        passages: [{ n: 1, text }],
+        maxWords,
+        weights: { minPart: 4 },
+      });
+      if (!a.text) continue;
+      expect(a.text.split('`').length % 2, `${maxWords} words: ${a.text}`).toBe(1);
+      expect(a.text).toMatch(/\[1\]/);
+    }
+  });
+});
+
 describe('options of another command', () => {
   it.each([
     [

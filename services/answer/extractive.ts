@@ -888,9 +888,18 @@ function cut(c: Candidate, size: number, prepared: Prepared, w: ExtractiveWeight
   const first = c.tokens[from] as Token;
   const last = c.tokens[from + size - 1] as Token;
   // Keep the sentence's own closing punctuation when the window reaches its end.
-  const end = from + size >= c.words ? c.text.length : last.end;
-  const body = c.text.slice(from === 0 ? 0 : first.start, end).trim();
-  return `${from > 0 ? '…' : ''}${body}${end < c.text.length ? '…' : ''}`;
+  let end = from + size >= c.words ? c.text.length : last.end;
+  let begin = from === 0 ? 0 : first.start;
+  // A window does not start or end inside a `code span`: a lone backtick would make the rest of
+  // the answer, its markers included, read as code.
+  for (const span of c.text.matchAll(/`[^`]*`/g)) {
+    const open = span.index;
+    const close = open + span[0].length;
+    if (begin > open && begin < close) begin = open;
+    if (end > open && end < close) end = close;
+  }
+  const body = c.text.slice(begin, end).trim();
+  return `${begin > 0 ? '…' : ''}${body}${end < c.text.length ? '…' : ''}`;
 }
 
 /** Longest sentence read as the caption of the code under it. */
