@@ -2,6 +2,7 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { tuneCrawlProcess } from '../crawler/process-tuning.js';
 import {
   type Config,
   createLogger,
@@ -177,6 +178,8 @@ function plan(command: string, args: readonly string[]): (config: Config) => Pro
         refresh: values.refresh ?? false,
       };
       return async (config) => {
+        // A process that only crawls runs without V8's top-tier compiler (crawler/process-tuning.ts).
+        tuneCrawlProcess();
         process.exitCode = await runCrawl(config, cliLogger(config), options);
       };
     }

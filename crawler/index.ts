@@ -21,6 +21,7 @@ export {
   PolitenessScheduler,
   retryAfterMs,
 } from './politeness.js';
+export { tuneCrawlProcess } from './process-tuning.js';
 export { parseRobots, RobotsCache, type RobotsRules } from './robots.js';
 export { readSitemap } from './sitemaps.js';
 export type { CrawlJob, CrawlOptions, CrawlStats, CrawlStatus, JobOrigin } from './state/index.js';

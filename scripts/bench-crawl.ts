@@ -21,6 +21,8 @@
 // changes between runs). --documents N generates N documents (half PDFs of --doc-pages pages, half Word files),
 // serves them with an index page, and crawls them with Citebox: documents/s and PDF pages/s end
 // to end, and documents/s read on the document threads alone.
+// Citebox's crawl runs as `citebox crawl` does, without V8's TurboFan (crawler/process-tuning.ts);
+// CITEBOX_BENCH_TURBOFAN=true runs it with TurboFan, as before, to compare.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +30,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DocumentPool } from '../crawler/documents/index.js';
-import { CrawlService } from '../crawler/index.js';
+import { CrawlService, tuneCrawlProcess } from '../crawler/index.js';
 import { Indexer } from '../indexer/index.js';
 import { createLogger, createSearchBackend, loadConfig } from '../services/index.js';
 import { makeDocx, makePdf } from '../test/helpers/document-fixtures.js';
@@ -211,6 +213,8 @@ function citeboxConfig(dataDir: string, concurrency: number, extractThreads?: nu
 
 /** Citebox end to end: the whole site into a fresh SQLite index. */
 async function runCitebox(args: Args, url: string): Promise<RunFigures> {
+  // As `citebox crawl` runs (cli/main.ts): without V8's top-tier compiler.
+  if (process.env['CITEBOX_BENCH_TURBOFAN'] !== 'true') tuneCrawlProcess();
   const dataDir = mkdtempSync(join(tmpdir(), 'citebox-bench-'));
   try {
     const config = citeboxConfig(dataDir, args.concurrency, args.extractThreads);
