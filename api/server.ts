@@ -41,7 +41,7 @@ export async function listen(
     const listener = createServer((socket) => app.server.emit('connection', socket));
     await new Promise<void>((resolve, reject) => {
       listener.once('error', reject);
-      listener.listen({ port, host: config.host, exclusive: true, reusePort: true } as never, () => {
+      listener.listen({ ...listenOptions, port }, () => {
         listener.off('error', reject);
         resolve();
       });

@@ -965,11 +965,7 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveAnswer {
   if (!best || coverage < minCoverage) return { text: '', cited: [], coverage };
   // A question for a stated value (a default, a limit, a version) that no sentence states, with
   // nothing that covers the question well either: saying so beats quoting something beside it.
-  if (
-    (prepared.type === 'default' || prepared.type === 'limit' || prepared.type === 'version') &&
-    !ranked.some((c) => c.typed) &&
-    coverage < w.statedCoverage
-  )
+  if (VALUE_TYPES.has(prepared.type) && !ranked.some((c) => c.typed) && coverage < w.statedCoverage)
     return { text: '', cited: [], coverage };
 
   const chosen: Part[] = [];
